@@ -1,0 +1,222 @@
+// The platform's public vocabulary. Framework-free: no Svelte, no DOM.
+
+export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
+export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
+
+export interface FuncSignature {
+  params: ValType[];
+  results: ValType[];
+}
+
+export interface MemoryLimits {
+  /** Initial size in 64 KiB pages. */
+  initialPages: number;
+  /** Declared maximum in pages, or null when the module declares none. */
+  maximumPages: number | null;
+  shared: boolean;
+  memory64: boolean;
+}
+
+export interface TableLimits {
+  elementType: ValType;
+  initial: number;
+  maximum: number | null;
+}
+
+export interface GlobalType {
+  type: ValType;
+  mutable: boolean;
+}
+
+export interface ImportInfo {
+  module: string;
+  name: string;
+  kind: ExternKind;
+  signature?: FuncSignature;
+  memory?: MemoryLimits;
+  table?: TableLimits;
+  global?: GlobalType;
+}
+
+export interface ExportInfo {
+  name: string;
+  kind: ExternKind;
+  index: number;
+  signature?: FuncSignature;
+  memory?: MemoryLimits;
+  table?: TableLimits;
+  global?: GlobalType;
+}
+
+export interface SectionInfo {
+  id: number;
+  /** 'type', 'import', … or the custom section's own name for id 0. */
+  name: string;
+  /** Byte offset of the section's id byte. */
+  offset: number;
+  /** Size of the section's payload in bytes. */
+  size: number;
+  /** Number of entries for vector sections, else null. */
+  count: number | null;
+}
+
+/** What a function's module is, as far as the platform cares. */
+export type ModuleKind = 'plain' | 'wasi-command' | 'wasi-reactor';
+
+export interface ModuleInfo {
+  sizeBytes: number;
+  sections: SectionInfo[];
+  imports: ImportInfo[];
+  exports: ExportInfo[];
+  /** Memories the module defines itself (not imported). */
+  memories: MemoryLimits[];
+  /** Memory the module imports, if any. */
+  importedMemory: (MemoryLimits & { module: string; name: string }) | null;
+  tables: TableLimits[];
+  hasStart: boolean;
+  kind: ModuleKind;
+}
+
+export type InstancePolicy = 'fresh' | 'reuse';
+
+export interface FunctionConfig {
+  timeoutMs: number;
+  memoryMiB: number;
+  instance: InstancePolicy;
+  /** Export invoked when none is named; defaults to `_start` or the only exported function. */
+  entry?: string;
+}
+
+export interface FunctionInfo {
+  name: string;
+  version: number;
+  /** 'wat' when deployed from text, 'wasm' when from bytes. */
+  source: 'wat' | 'wasm';
+  kind: ModuleKind;
+  entry: string;
+  config: FunctionConfig;
+  module: ModuleInfo;
+  /** Memory limits after the platform applied the cap. */
+  memory: { declaredMaxPages: number | null; effectiveMaxPages: number; capPages: number } | null;
+  deployedAt: number;
+}
+
+export type Outcome = 'ok' | 'trap' | 'timeout' | 'memory-limit' | 'throttled' | 'error';
+export const OUTCOMES: readonly Outcome[] = ['ok', 'trap', 'timeout', 'memory-limit', 'throttled', 'error'];
+
+export interface Timings {
+  queue: number;
+  spawn: number;
+  compile: number;
+  instantiate: number;
+  exec: number;
+  total: number;
+}
+
+export type ArgValue = number | bigint | string;
+export type ResultValue = number | bigint | null | Array<number | bigint | null>;
+
+/** Files are given and returned as path → bytes (strings are UTF-8 encoded). */
+export type FileMap = Record<string, Uint8Array>;
+
+export interface WasiOptions {
+  argv?: string[];
+  env?: Record<string, string>;
+  stdin?: string | Uint8Array;
+  files?: Record<string, string | Uint8Array>;
+}
+
+export interface InvokeOptions extends WasiOptions {
+  export?: string;
+}
+
+export interface Invocation {
+  id: number;
+  fn: string;
+  version: number;
+  export: string;
+  args: ArgValue[];
+  start: 'cold' | 'warm';
+  instance: 'new' | 'reused';
+  outcome: Outcome;
+  result: ResultValue | undefined;
+  error?: string;
+  logs: string[];
+  timings: Timings;
+  memoryBytes: number;
+  worker: number | null;
+  /** Epoch ms when the invocation was enqueued (performance.timeOrigin based). */
+  enqueuedAt: number;
+  /** Epoch ms when it settled. */
+  endedAt: number;
+  /** WASI fields, present for WASI commands and reactors. */
+  exitCode?: number;
+  stdout?: string;
+  stderr?: string;
+  stdoutBytes?: Uint8Array;
+  stderrBytes?: Uint8Array;
+  files?: FileMap;
+}
+
+export interface PlatformConfig {
+  maxWorkers: number;
+  prewarm: number;
+  keepAliveMs: number;
+  maxQueue: number;
+  /** How many invocation records are kept (ring buffer). */
+  historyLimit: number;
+}
+
+export interface PercentileSummary {
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface FunctionStats {
+  fn: string;
+  invocations: number;
+  outcomes: Record<Outcome, number>;
+  cold: number;
+  warm: number;
+  total: PercentileSummary;
+  exec: PercentileSummary;
+  maxMemoryBytes: number;
+  /** memoryMiB/1024 × exec seconds, summed. */
+  gbSeconds: number;
+}
+
+export type WorkerState = 'spawning' | 'idle' | 'busy' | 'terminating';
+
+export interface WorkerSnapshot {
+  id: number;
+  state: WorkerState;
+  /** Functions (name@version) whose modules this worker holds. */
+  modules: string[];
+  inFlight: number;
+  idleSinceMs: number | null;
+}
+
+export interface PoolSnapshot {
+  workers: WorkerSnapshot[];
+  queueLength: number;
+  inFlight: number;
+}
+
+export const DEFAULT_FUNCTION_CONFIG: FunctionConfig = {
+  timeoutMs: 5000,
+  memoryMiB: 64,
+  instance: 'fresh',
+};
+
+export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
+  maxWorkers: 4,
+  prewarm: 1,
+  keepAliveMs: 60_000,
+  maxQueue: 10_000,
+  historyLimit: 100_000,
+};
+
+export const WASM_PAGE_BYTES = 65536;
