@@ -1,0 +1,45 @@
+// The console API: `window.faas`, for teachers demoing from DevTools and for the tests.
+import type { Platform } from './platform/platform';
+import type {
+  ArgValue,
+  FunctionConfig,
+  FunctionInfo,
+  FunctionStats,
+  Invocation,
+  InvokeOptions,
+  PlatformConfig,
+  PoolSnapshot,
+} from './platform/types';
+
+export interface FaasApi {
+  deploy(name: string, code: string | Uint8Array | ArrayBuffer, config?: Partial<FunctionConfig>): Promise<FunctionInfo>;
+  invoke(name: string, args?: ArgValue[], options?: InvokeOptions): Promise<Invocation>;
+  functions(): FunctionInfo[];
+  stats(name: string): FunctionStats;
+  invocations(name?: string): Invocation[];
+  config(patch?: Partial<PlatformConfig>): PlatformConfig;
+  undeploy(name: string): Promise<void>;
+  /** Ends an invocation (queued or running) by id. */
+  stop(id: number): boolean;
+  /** The worker pool as it is now. */
+  pool(): PoolSnapshot;
+  /** The deployed module's bytes. */
+  bytes(name: string): Uint8Array;
+  clearHistory(): void;
+}
+
+export function createFaasApi(platform: Platform): FaasApi {
+  return Object.freeze({
+    deploy: (name, code, config) => platform.deploy(name, code, config),
+    invoke: (name, args, options) => platform.invoke(name, args, options),
+    functions: () => platform.functions(),
+    stats: (name) => platform.stats(name),
+    invocations: (name) => platform.invocations(name),
+    config: (patch) => platform.config(patch),
+    undeploy: (name) => platform.undeploy(name),
+    stop: (id) => platform.stop(id),
+    pool: () => platform.pool(),
+    bytes: (name) => platform.bytes(name),
+    clearHistory: () => platform.clearHistory(),
+  } satisfies FaasApi);
+}

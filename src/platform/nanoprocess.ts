@@ -1,0 +1,210 @@
+// One nanoprocess: owns its Worker, its Comlink control channel and its lean invoke port.
+// Comlink has no timeouts and leaves promises pending after terminate(), so this class
+// is the only place that talks to the worker and it settles everything it started.
+import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
+import type { NanoprocessApi } from '../workers/nanoprocess.worker';
+import type { DoneMessage, FromWorker, ModuleMeta, ToWorker, WasiInput } from './wire';
+import { epochNow } from './wire';
+
+export class NanoprocessGone extends Error {
+  constructor(readonly reason: string) {
+    super(`nanoprocess ended: ${reason}`);
+    this.name = 'NanoprocessGone';
+  }
+}
+
+/** An invocation handed to this nanoprocess; settled by `done` or by the process ending. */
+export interface Dispatched {
+  id: number;
+  mod: number;
+  export: string;
+  args: unknown[];
+  reuse: boolean;
+  wasi: WasiInput | null;
+  timeoutMs: number;
+  sentAt: number;
+  /** The module travelled with this invocation (a cold start). */
+  transferred: boolean;
+  /** Estimated worker time, used to decide how much to pipeline behind it. */
+  estimateMs: number;
+  onDone(msg: DoneMessage): void;
+  onOutput?(fd: 1 | 2, chunk: Uint8Array): void;
+  /** The process ended before this call finished. `started` says whether it was running. */
+  onGone(reason: 'timeout' | 'stopped' | 'crashed', started: boolean, detail: string): void;
+}
+
+export interface NanoprocessHooks {
+  /** A call finished and the process can take more. */
+  onSettled(np: Nanoprocess): void;
+  /** The process is gone (timeout, stop, crash, reap). */
+  onEnded(np: Nanoprocess): void;
+}
+
+export type NanoprocessState = 'spawning' | 'ready' | 'ended';
+
+export class Nanoprocess {
+  state: NanoprocessState = 'spawning';
+  /** Modules held in the worker: module id → last use (epoch ms). */
+  readonly modules = new Map<number, number>();
+  /** Calls sent and not yet answered, oldest first: the worker runs them in this order. */
+  readonly inFlight: Dispatched[] = [];
+  idleSince: number;
+  spawnMs = 0;
+  readonly ready: Promise<void>;
+
+  private readonly worker: Worker;
+  private readonly remote: Remote<NanoprocessApi>;
+  private port: MessagePort | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Deadline (epoch ms) of the call at the head of inFlight. */
+  private deadline = Infinity;
+  private timerAt = Infinity;
+  private headId = -1;
+  private endedReason: string | null = null;
+  private rejectReady: ((e: Error) => void) | null = null;
+  backlogMs = 0;
+
+  constructor(
+    readonly id: number,
+    spawn: () => Worker,
+    private readonly hooks: NanoprocessHooks,
+  ) {
+    const t0 = epochNow();
+    this.idleSince = t0;
+    this.worker = spawn();
+    this.worker.onerror = (ev) => {
+      ev.preventDefault?.();
+      this.end('crashed', `the worker crashed: ${ev.message || 'unknown error'}`);
+    };
+    this.remote = wrap<NanoprocessApi>(this.worker);
+    const channel = new MessageChannel();
+    const ended = new Promise<never>((_, reject) => (this.rejectReady = reject));
+    ended.catch(() => {});
+    this.ready = Promise.race([this.remote.attach(transfer(channel.port2, [channel.port2])), ended]).then(() => {
+      if (this.state !== 'spawning') return;
+      this.port = channel.port1;
+      this.port.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
+      this.spawnMs = epochNow() - t0;
+      this.state = 'ready';
+      this.idleSince = epochNow();
+    });
+  }
+
+  get busy(): boolean {
+    return this.inFlight.length > 0;
+  }
+
+  holds(mod: number): boolean {
+    return this.modules.has(mod);
+  }
+
+  load(mod: number, module: WebAssembly.Module, meta: ModuleMeta): void {
+    this.send({ t: 'load', mod, module, meta });
+    this.modules.set(mod, epochNow());
+  }
+
+  evict(mod: number): void {
+    if (!this.modules.delete(mod)) return;
+    if (this.state === 'ready') this.send({ t: 'evict', mod });
+  }
+
+  /** Sends an invocation; the module must have been loaded on this process before. */
+  dispatch(call: Dispatched): void {
+    this.inFlight.push(call);
+    this.backlogMs += call.estimateMs;
+    this.modules.set(call.mod, call.sentAt);
+    this.send({
+      t: 'inv',
+      id: call.id,
+      mod: call.mod,
+      export: call.export,
+      args: call.args,
+      reuse: call.reuse,
+      sentAt: call.sentAt,
+      wasi: call.wasi,
+    });
+    if (this.inFlight.length === 1) this.armHead(call.sentAt);
+  }
+
+  /** Ends the process: terminate() is the only way to stop a running Wasm call. */
+  end(reason: 'timeout' | 'stopped' | 'crashed' | 'reaped', detail = reason): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.endedReason = detail;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.worker.terminate();
+    this.port?.close();
+    this.remote[releaseProxy]();
+    this.rejectReady?.(new NanoprocessGone(detail));
+    const calls = this.inFlight.splice(0);
+    this.backlogMs = 0;
+    const why = reason === 'reaped' ? 'crashed' : reason;
+    calls.forEach((c, i) => c.onGone(why, i === 0, detail));
+    this.hooks.onEnded(this);
+  }
+
+  /** Ask the worker what it holds (for the live pool view); never hangs. */
+  async describe(): Promise<{ modules: string[]; live: string[] } | null> {
+    if (this.state !== 'ready') return null;
+    const gone = new Promise<null>((resolve) => setTimeout(() => resolve(null), 500));
+    return Promise.race([this.remote.describe(), gone]).catch(() => null);
+  }
+
+  get reason(): string | null {
+    return this.endedReason;
+  }
+
+  private send(msg: ToWorker): void {
+    this.port!.postMessage(msg);
+  }
+
+  /** The head call's clock starts when the worker can start it: on dispatch or when the previous one ends. */
+  private armHead(from: number): void {
+    const head = this.inFlight[0];
+    if (!head) {
+      this.deadline = Infinity;
+      this.headId = -1;
+      return;
+    }
+    this.headId = head.id;
+    this.deadline = from + head.timeoutMs;
+    // One timer per process, re-armed lazily: no clearTimeout churn at thousands of calls a second.
+    // It only moves earlier when the new head's deadline comes before the armed one.
+    if (this.timer !== null && this.deadline < this.timerAt) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.timer === null) this.schedule(this.deadline - epochNow());
+  }
+
+  private schedule(ms: number): void {
+    this.timerAt = epochNow() + ms;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.state === 'ended' || this.headId === -1) return;
+      const left = this.deadline - epochNow();
+      if (left <= 0.5) {
+        const head = this.inFlight[0];
+        this.end('timeout', `timed out after ${head?.timeoutMs ?? 0} ms`);
+      } else this.schedule(left);
+    }, Math.max(0, ms));
+  }
+
+  private receive(msg: FromWorker): void {
+    if (msg.t === 'out') {
+      const call = this.inFlight.find((c) => c.id === msg.id);
+      call?.onOutput?.(msg.fd, msg.chunk);
+      return;
+    }
+    const head = this.inFlight[0];
+    if (!head || head.id !== msg.id) return; // answer from a call already settled elsewhere
+    this.inFlight.shift();
+    this.backlogMs = Math.max(0, this.backlogMs - head.estimateMs);
+    const now = epochNow();
+    this.armHead(now);
+    if (this.inFlight.length === 0) this.idleSince = now;
+    head.onDone(msg);
+    this.hooks.onSettled(this);
+  }
+}

@@ -1,0 +1,731 @@
+// The platform: deploy / invoke / stats over a pool of nanoprocess workers.
+// Framework-free: the Worker factories, clock and timers come in from outside.
+import { ArgumentError, convertArgs } from './args';
+import type { Compiler } from './compiler';
+import { StatsAccumulator } from './metrics/stats';
+import { Nanoprocess, type Dispatched } from './nanoprocess';
+import { Deque } from './queue';
+import {
+  DeployError,
+  functionExport,
+  normalizeConfig,
+  prepareModule,
+  resolveEntry,
+  validateName,
+  type FunctionRecord,
+} from './registry';
+import { RingBuffer } from './ring';
+import {
+  DEFAULT_PLATFORM_CONFIG,
+  type ArgValue,
+  type FunctionConfig,
+  type FunctionInfo,
+  type FunctionStats,
+  type Invocation,
+  type InvokeOptions,
+  type Outcome,
+  type PlatformConfig,
+  type PoolSnapshot,
+  type Timings,
+} from './types';
+import { epochNow, type DoneMessage, type WasiInput } from './wire';
+
+/** How much estimated work may wait inside one worker behind a running call. */
+const PIPELINE_BUDGET_MS = 2;
+const PIPELINE_MAX_DEPTH = 64;
+
+export type PlatformEvent =
+  | { type: 'invocation'; invocation: Invocation }
+  | { type: 'dispatched'; id: number; fn: string; worker: number }
+  | { type: 'output'; id: number; fn: string; fd: 1 | 2; chunk: Uint8Array }
+  | { type: 'functions' }
+  | { type: 'pool' }
+  | { type: 'config'; config: PlatformConfig }
+  | { type: 'history-cleared' };
+
+export interface PlatformOptions {
+  /** Creates a nanoprocess worker (src/workers/nanoprocess.worker.ts). */
+  spawnWorker: () => Worker;
+  /** Compiles WAT in a worker; deploy from text needs it. */
+  compiler?: Compiler;
+  config?: Partial<PlatformConfig>;
+  /** wabt feature flags for deploys from text. */
+  features?: Record<string, boolean>;
+}
+
+/** An invocation between invoke() and its record. */
+interface Pending {
+  id: number;
+  record: FunctionRecord;
+  export: string;
+  args: ArgValue[];
+  wasmArgs: (number | bigint)[];
+  wasi: WasiInput | null;
+  enqueuedAt: number;
+  dispatchedAt: number;
+  spawnMs: number;
+  spawned: boolean;
+  stopped: boolean;
+  attempts: number;
+  resolve(inv: Invocation): void;
+}
+
+const ZERO_TIMINGS: Timings = { queue: 0, spawn: 0, compile: 0, instantiate: 0, exec: 0, total: 0 };
+
+export class Platform {
+  private cfg: PlatformConfig;
+  private features: Record<string, boolean>;
+  private readonly fns = new Map<string, FunctionRecord>();
+  private readonly workers: Nanoprocess[] = [];
+  /** Workers being spawned for one particular invocation. */
+  private readonly reserved = new Map<Nanoprocess, Pending>();
+  private readonly queue = new Deque<Pending>();
+  /** Invocations sent to a worker and not yet settled, by id. */
+  private readonly running = new Map<number, { p: Pending; np: Nanoprocess }>();
+  private readonly records: RingBuffer<Invocation>;
+  private readonly stats = new Map<string, StatsAccumulator>();
+  private readonly listeners = new Set<(ev: PlatformEvent) => void>();
+  private readonly retired = new Set<number>();
+  private nextId = 1;
+  private nextMod = 1;
+  private nextWorker = 1;
+  private reaper: ReturnType<typeof setInterval> | null = null;
+  private disposed = false;
+
+  constructor(private readonly opts: PlatformOptions) {
+    this.cfg = { ...DEFAULT_PLATFORM_CONFIG };
+    this.features = { ...(opts.features ?? {}) };
+    this.records = new RingBuffer(this.cfg.historyLimit);
+    this.config(opts.config ?? {});
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  subscribe(listener: (ev: PlatformEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(ev: PlatformEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(ev);
+      } catch (err) {
+        console.error('platform listener failed', err);
+      }
+    }
+  }
+
+  // ---- configuration -------------------------------------------------------
+
+  config(patch: Partial<PlatformConfig> = {}): PlatformConfig {
+    const next = { ...this.cfg, ...patch };
+    const int = (k: keyof PlatformConfig, min: number, max: number) => {
+      const v = next[k];
+      if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${k} must be an integer from ${min} to ${max} (got ${v})`);
+    };
+    int('maxWorkers', 1, 64);
+    int('prewarm', 0, 64);
+    int('maxQueue', 0, 10_000_000);
+    int('historyLimit', 1, 1_000_000);
+    if (!Number.isFinite(next.keepAliveMs) || next.keepAliveMs < 0) throw new RangeError(`keepAliveMs must be ≥ 0`);
+    if (next.prewarm > next.maxWorkers) next.prewarm = next.maxWorkers;
+    const historyChanged = next.historyLimit !== this.cfg.historyLimit;
+    this.cfg = next;
+    if (historyChanged) {
+      this.records.resize(next.historyLimit);
+    }
+    this.restartReaper();
+    this.trimPool();
+    this.topUp();
+    this.pump();
+    this.emit({ type: 'config', config: { ...this.cfg } });
+    return { ...this.cfg };
+  }
+
+  setFeatures(features: Record<string, boolean>): void {
+    this.features = { ...features };
+  }
+
+  // ---- deploy ----------------------------------------------------------------
+
+  async deploy(name: string, code: string | Uint8Array | ArrayBuffer, config?: Partial<FunctionConfig>): Promise<FunctionInfo> {
+    validateName(name);
+    const prev = this.fns.get(name);
+    const cfg = normalizeConfig(config, prev?.info.config);
+    let bytes: Uint8Array;
+    let wat: string | null = null;
+    if (typeof code === 'string') {
+      if (!this.opts.compiler) throw new DeployError('Deploying WAT needs the compiler worker');
+      wat = code;
+      bytes = await this.opts.compiler.toBinary(code, this.features);
+    } else if (code instanceof Uint8Array) bytes = code.slice();
+    else if (code instanceof ArrayBuffer) bytes = new Uint8Array(code.slice(0));
+    else throw new DeployError('code must be WAT text, a Uint8Array or an ArrayBuffer');
+    const version = (this.fns.get(name)?.info.version ?? 0) + 1;
+    const prepared = await prepareModule(bytes, cfg, `${name}@${version}`);
+    const entry = resolveEntry(prepared.info, cfg.entry);
+    const record: FunctionRecord = {
+      info: {
+        name,
+        version,
+        source: wat === null ? 'wasm' : 'wat',
+        kind: prepared.info.kind,
+        entry: entry ?? '',
+        config: cfg,
+        module: prepared.info,
+        memory: prepared.memory,
+        deployedAt: Date.now(),
+      },
+      bytes,
+      wat,
+      mod: this.nextMod++,
+      module: prepared.module,
+      meta: prepared.meta,
+      estimateMs: Infinity,
+    };
+    // A concurrent deploy of the same name may have finished first; the later call still wins.
+    const current = this.fns.get(name);
+    if (current) {
+      record.info.version = Math.max(version, current.info.version + 1);
+      record.meta.label = `${name}@${record.info.version}`;
+      this.retire(current.mod);
+    }
+    this.fns.set(name, record);
+    if (!this.stats.has(name)) this.stats.set(name, new StatsAccumulator({ limit: this.cfg.historyLimit }));
+    this.emit({ type: 'functions' });
+    return this.describe(record);
+  }
+
+  /** Changes a function's config without a new version; a new memory cap recompiles it. */
+  async reconfigure(name: string, patch: Partial<FunctionConfig>): Promise<FunctionInfo> {
+    const rec = this.get(name);
+    const cfg = normalizeConfig(patch, rec.info.config);
+    const entry = resolveEntry(rec.info.module, cfg.entry);
+    if (cfg.memoryMiB !== rec.info.config.memoryMiB) {
+      const prepared = await prepareModule(rec.bytes, cfg, rec.meta.label);
+      this.retire(rec.mod);
+      rec.mod = this.nextMod++;
+      rec.module = prepared.module;
+      rec.meta = prepared.meta;
+      rec.info.memory = prepared.memory;
+      rec.estimateMs = Infinity;
+    } else if (cfg.instance !== rec.info.config.instance) {
+      // Live instances belong to the old policy; start clean.
+      this.retire(rec.mod);
+      rec.mod = this.nextMod++;
+    }
+    rec.info.config = cfg;
+    rec.info.entry = entry ?? '';
+    this.emit({ type: 'functions' });
+    return this.describe(rec);
+  }
+
+  async undeploy(name: string): Promise<void> {
+    const rec = this.get(name);
+    this.fns.delete(name);
+    this.retire(rec.mod);
+    this.emit({ type: 'functions' });
+  }
+
+  functions(): FunctionInfo[] {
+    return [...this.fns.values()].map((r) => this.describe(r));
+  }
+
+  /** The deployed bytes (before the memory cap), for download and the binary view. */
+  bytes(name: string): Uint8Array {
+    return this.get(name).bytes.slice();
+  }
+
+  source(name: string): string | null {
+    return this.get(name).wat;
+  }
+
+  private describe(rec: FunctionRecord): FunctionInfo {
+    return structuredClone(rec.info);
+  }
+
+  private get(name: string): FunctionRecord {
+    const rec = this.fns.get(name);
+    if (!rec) throw new Error(`No function named "${name}" is deployed${this.fns.size ? ` (deployed: ${[...this.fns.keys()].join(', ')})` : ''}`);
+    return rec;
+  }
+
+  // ---- invoke ----------------------------------------------------------------
+
+  invoke(name: string, args: ArgValue[] = [], options: InvokeOptions = {}): Promise<Invocation> {
+    let rec: FunctionRecord;
+    let exportName: string;
+    let wasmArgs: (number | bigint)[];
+    let wasi: WasiInput | null;
+    try {
+      rec = this.get(name);
+      exportName = options.export ?? rec.info.entry;
+      if (!exportName) {
+        const names = rec.info.module.exports.filter((e) => e.kind === 'function').map((e) => e.name);
+        throw new Error(`"${name}" exports ${names.length ? names.join(', ') : 'no functions'}; say which to invoke with { export }`);
+      }
+      const exp = functionExport(rec.info, exportName);
+      if (!exp?.signature) {
+        const names = rec.info.module.exports.filter((e) => e.kind === 'function').map((e) => e.name);
+        throw new Error(`"${name}" has no exported function "${exportName}" (it exports: ${names.join(', ') || 'none'})`);
+      }
+      wasmArgs = convertArgs(exportName, exp.signature, args);
+      wasi = this.wasiInput(rec, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<Invocation>((resolve) => {
+      const p: Pending = {
+        id: this.nextId++,
+        record: rec,
+        export: exportName,
+        args: [...args],
+        wasmArgs,
+        wasi,
+        enqueuedAt: epochNow(),
+        dispatchedAt: 0,
+        spawnMs: 0,
+        spawned: false,
+        stopped: false,
+        attempts: 0,
+        resolve,
+      };
+      if (this.queue.length >= this.cfg.maxQueue) {
+        this.settle(p, 'throttled', { error: `Throttled: the queue is full (${this.cfg.maxQueue} waiting)` });
+        return;
+      }
+      this.queue.push(p);
+      this.pump();
+    });
+  }
+
+  private wasiInput(rec: FunctionRecord, o: InvokeOptions): WasiInput | null {
+    const given = o.argv !== undefined || o.env !== undefined || o.stdin !== undefined || o.files !== undefined;
+    if (rec.info.kind === 'plain') {
+      if (given) throw new ArgumentError(`"${rec.info.name}" is not a WASI program; argv, env, stdin and files do not apply`);
+      return null;
+    }
+    const enc = new TextEncoder();
+    const argv = o.argv ?? [];
+    if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) throw new ArgumentError('argv must be an array of strings');
+    const env = o.env ?? {};
+    for (const [k, v] of Object.entries(env)) {
+      if (typeof v !== 'string' || k.includes('=')) throw new ArgumentError(`env entry "${k}" must map a name without "=" to a string`);
+    }
+    const files: Record<string, Uint8Array> = {};
+    for (const [path, content] of Object.entries(o.files ?? {})) {
+      files[path] = typeof content === 'string' ? enc.encode(content) : new Uint8Array(content);
+    }
+    const stdin = o.stdin === undefined ? null : typeof o.stdin === 'string' ? enc.encode(o.stdin) : new Uint8Array(o.stdin);
+    return { argv: [rec.info.name, ...argv], env: { ...env }, stdin, files };
+  }
+
+  /** Ends an invocation: dequeues it, or terminates the nanoprocess running it. */
+  stop(id: number): boolean {
+    const queued = this.queue.remove((p) => p.id === id);
+    if (queued) {
+      this.settle(queued, 'error', { error: 'Stopped before it started' });
+      return true;
+    }
+    for (const [np, p] of this.reserved) {
+      if (p.id === id) {
+        this.reserved.delete(np);
+        this.settle(p, 'error', { error: 'Stopped before it started' });
+        return true;
+      }
+    }
+    const run = this.running.get(id);
+    if (!run) return false;
+    if (run.np.inFlight[0]?.id === id) run.np.end('stopped', 'stopped by the user');
+    else run.p.stopped = true; // queued inside the worker behind another call: settle it when it comes back
+    return true;
+  }
+
+  /** Stops every invocation of a function (or all), queued or running. */
+  stopAll(name?: string): number {
+    let n = 0;
+    for (const p of this.queue.drain()) {
+      if (name === undefined || p.record.info.name === name) {
+        this.settle(p, 'error', { error: 'Stopped before it started' });
+        n++;
+      } else this.queue.push(p);
+    }
+    for (const { p } of [...this.running.values()]) if (name === undefined || p.record.info.name === name) n += this.stop(p.id) ? 1 : 0;
+    return n;
+  }
+
+  // ---- scheduling ----------------------------------------------------------------
+
+  /** Dispatches from the head of the queue while a worker can take it. FIFO: never skips the head. */
+  private pump(): void {
+    if (this.disposed) return;
+    while (this.queue.length > 0) {
+      const p = this.queue.peek()!;
+      const np = this.pick(p);
+      if (np === 'spawn') {
+        this.queue.shift();
+        this.spawnFor(p);
+        continue;
+      }
+      if (!np) break;
+      this.queue.shift();
+      this.send(np, p);
+    }
+    this.topUp();
+  }
+
+  private pick(p: Pending): Nanoprocess | 'spawn' | null {
+    const mod = p.record.mod;
+    let idleHolding: Nanoprocess | null = null;
+    let idle: Nanoprocess | null = null;
+    let pipe: Nanoprocess | null = null;
+    const est = p.record.estimateMs;
+    for (const np of this.workers) {
+      if (np.state !== 'ready' || this.reserved.has(np)) continue;
+      if (!np.busy) {
+        if (np.holds(mod)) {
+          idleHolding = np;
+          break;
+        }
+        if (!idle || np.modules.size < idle.modules.size) idle = np;
+      } else if (
+        np.holds(mod) &&
+        np.inFlight.length < PIPELINE_MAX_DEPTH &&
+        np.backlogMs + est <= PIPELINE_BUDGET_MS &&
+        (!pipe || np.backlogMs < pipe.backlogMs)
+      ) {
+        pipe = np;
+      }
+    }
+    if (idleHolding) return idleHolding;
+    if (idle) return idle;
+    if (this.workers.length < this.cfg.maxWorkers) {
+      // A worker already starting for nobody in particular (prewarm) will take it when ready.
+      const unreservedSpawning = this.workers.some((w) => w.state === 'spawning' && !this.reserved.has(w));
+      if (!unreservedSpawning) return 'spawn';
+    }
+    return pipe;
+  }
+
+  private spawn(): Nanoprocess {
+    const np = new Nanoprocess(this.nextWorker++, this.opts.spawnWorker, {
+      onSettled: () => this.pump(),
+      onEnded: (dead) => this.onEnded(dead),
+    });
+    this.workers.push(np);
+    np.ready.then(
+      () => {
+        const p = this.reserved.get(np);
+        if (p) {
+          this.reserved.delete(np);
+          p.spawnMs = np.spawnMs;
+          this.send(np, p);
+        }
+        this.pump();
+        this.emit({ type: 'pool' });
+      },
+      () => {},
+    );
+    this.emit({ type: 'pool' });
+    return np;
+  }
+
+  private spawnFor(p: Pending): void {
+    p.spawned = true;
+    const np = this.spawn();
+    this.reserved.set(np, p);
+  }
+
+  private send(np: Nanoprocess, p: Pending): void {
+    const rec = p.record;
+    let transferred = false;
+    if (!np.holds(rec.mod)) {
+      np.load(rec.mod, rec.module, rec.meta);
+      transferred = true;
+    }
+    p.dispatchedAt = epochNow();
+    const call: Dispatched = {
+      id: p.id,
+      mod: rec.mod,
+      export: p.export,
+      args: p.wasmArgs,
+      reuse: rec.info.config.instance === 'reuse',
+      wasi: p.wasi,
+      timeoutMs: rec.info.config.timeoutMs,
+      sentAt: p.dispatchedAt,
+      transferred,
+      estimateMs: Number.isFinite(rec.estimateMs) ? rec.estimateMs : PIPELINE_BUDGET_MS,
+      onDone: (msg) => this.done(np, p, call, msg),
+      onOutput: (fd, chunk) => this.emit({ type: 'output', id: p.id, fn: rec.info.name, fd, chunk }),
+      onGone: (why, started, detail) => this.gone(np, p, why, started, detail),
+    };
+    this.running.set(p.id, { p, np });
+    np.dispatch(call);
+    if (this.listeners.size) this.emit({ type: 'dispatched', id: p.id, fn: rec.info.name, worker: np.id });
+  }
+
+  private done(np: Nanoprocess, p: Pending, call: Dispatched, msg: DoneMessage): void {
+    this.running.delete(p.id);
+    const rec = p.record;
+    const workMs = msg.instantiateMs + msg.execMs + 0.01;
+    rec.estimateMs = Number.isFinite(rec.estimateMs) ? rec.estimateMs * 0.8 + workMs * 0.2 : workMs;
+    const transit = Math.max(0, msg.recvAt - call.sentAt);
+    const cold = p.spawned || call.transferred || (call.reuse && msg.instance === 'new');
+    const timings: Timings = {
+      queue: 0,
+      spawn: p.spawnMs,
+      compile: call.transferred ? transit + msg.loadMs : 0,
+      instantiate: msg.instantiateMs,
+      exec: msg.execMs,
+      total: 0,
+    };
+    // Waiting inside the worker behind a pipelined call is queueing too.
+    timings.queue = Math.max(0, p.dispatchedAt - p.enqueuedAt - p.spawnMs) + (call.transferred ? 0 : transit);
+    const dec = new TextDecoder();
+    const stopped = p.stopped;
+    this.settle(p, stopped ? 'error' : msg.outcome, {
+      error: stopped ? 'Stopped by the user' : msg.error,
+      result: stopped ? undefined : msg.result,
+      logs: msg.logs,
+      start: cold ? 'cold' : 'warm',
+      instance: msg.instance,
+      timings,
+      memoryBytes: msg.memoryBytes,
+      worker: np.id,
+      exitCode: msg.exitCode,
+      stdout: msg.stdout ? dec.decode(msg.stdout) : undefined,
+      stderr: msg.stderr ? dec.decode(msg.stderr) : undefined,
+      stdoutBytes: msg.stdout,
+      stderrBytes: msg.stderr,
+      files: msg.files,
+    });
+  }
+
+  private gone(np: Nanoprocess, p: Pending, why: 'timeout' | 'stopped' | 'crashed', started: boolean, detail: string): void {
+    this.running.delete(p.id);
+    if (!started && p.attempts < 3 && !p.stopped) {
+      // It was waiting inside the worker behind the call that ended it: it never ran, so it goes back first in line.
+      p.attempts++;
+      this.requeue.push(p);
+      return;
+    }
+    const ran = epochNow() - p.dispatchedAt;
+    const outcome: Outcome = why === 'timeout' ? 'timeout' : 'error';
+    const error =
+      why === 'timeout'
+        ? `Timed out after ${p.record.info.config.timeoutMs} ms; the nanoprocess was terminated`
+        : why === 'stopped'
+          ? `Stopped by the user after ${ran.toFixed(0)} ms; the nanoprocess was terminated`
+          : `The nanoprocess crashed (${detail})`;
+    this.settle(p, outcome, {
+      error,
+      start: p.spawned ? 'cold' : 'warm',
+      worker: np.id,
+      timings: {
+        ...ZERO_TIMINGS,
+        queue: Math.max(0, p.dispatchedAt - p.enqueuedAt - p.spawnMs),
+        spawn: p.spawnMs,
+        exec: ran,
+      },
+    });
+  }
+
+  /** Calls displaced from a dead worker, put back at the head of the queue in their order. */
+  private requeue: Pending[] = [];
+
+  private onEnded(np: Nanoprocess): void {
+    const i = this.workers.indexOf(np);
+    if (i >= 0) this.workers.splice(i, 1);
+    const waiting = this.reserved.get(np);
+    if (waiting) {
+      // The worker it was spawned for never came up: try again at the head of the line.
+      this.reserved.delete(np);
+      if (waiting.attempts++ < 2) this.requeue.push(waiting);
+      else this.settle(waiting, 'error', { error: `Could not start a nanoprocess (${np.reason ?? 'unknown'})` });
+    }
+    for (let k = this.requeue.length - 1; k >= 0; k--) this.queue.unshift(this.requeue[k]);
+    this.requeue = [];
+    // Replace a worker that was killed: the pool keeps its size and other invocations keep flowing.
+    if (!this.disposed && np.reason !== 'reaped' && this.workers.length < this.cfg.maxWorkers && this.queue.length === 0) {
+      if (this.idleCount() < Math.max(1, this.cfg.prewarm)) this.spawn();
+    }
+    this.pump();
+    this.emit({ type: 'pool' });
+  }
+
+  private settle(p: Pending, outcome: Outcome, extra: Partial<Invocation>): void {
+    const endedAt = epochNow();
+    const timings = { ...(extra.timings ?? ZERO_TIMINGS), total: endedAt - p.enqueuedAt };
+    const inv: Invocation = {
+      id: p.id,
+      fn: p.record.info.name,
+      version: p.record.info.version,
+      export: p.export,
+      args: p.args,
+      start: extra.start ?? 'warm',
+      instance: extra.instance ?? 'new',
+      outcome,
+      result: outcome === 'ok' ? (extra.result ?? null) : undefined,
+      logs: extra.logs ?? [],
+      timings,
+      memoryBytes: extra.memoryBytes ?? 0,
+      worker: extra.worker ?? null,
+      enqueuedAt: p.enqueuedAt,
+      endedAt,
+    };
+    if (extra.error !== undefined) inv.error = extra.error;
+    if (p.record.info.kind !== 'plain' && outcome !== 'throttled') {
+      inv.exitCode = extra.exitCode;
+      inv.stdout = extra.stdout ?? '';
+      inv.stderr = extra.stderr ?? '';
+      if (extra.stdoutBytes) inv.stdoutBytes = extra.stdoutBytes;
+      if (extra.stderrBytes) inv.stderrBytes = extra.stderrBytes;
+      inv.files = extra.files ?? {};
+    }
+    this.records.push(inv);
+    let acc = this.stats.get(inv.fn);
+    if (!acc) this.stats.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
+    acc.add(inv, p.record.info.config.memoryMiB);
+    p.resolve(inv);
+    if (this.listeners.size) this.emit({ type: 'invocation', invocation: inv });
+  }
+
+  // ---- pool upkeep ----------------------------------------------------------------
+
+  private idleCount(): number {
+    let n = 0;
+    for (const w of this.workers) if (!this.reserved.has(w) && (w.state === 'spawning' || (w.state === 'ready' && !w.busy))) n++;
+    return n;
+  }
+
+  /** Keeps `prewarm` idle workers spawned ahead of demand. */
+  private topUp(): void {
+    if (this.disposed) return;
+    let idle = this.idleCount();
+    while (idle < this.cfg.prewarm && this.workers.length < this.cfg.maxWorkers) {
+      this.spawn();
+      idle++;
+    }
+  }
+
+  /** Shrinks to maxWorkers by ending idle workers (busy ones finish first). */
+  private trimPool(): void {
+    let extra = this.workers.length - this.cfg.maxWorkers;
+    for (const w of [...this.workers]) {
+      if (extra <= 0) break;
+      if (!w.busy && !this.reserved.has(w)) {
+        w.end('reaped');
+        extra--;
+      }
+    }
+  }
+
+  private retire(mod: number): void {
+    this.retired.add(mod);
+    this.sweepModules(epochNow());
+  }
+
+  private restartReaper(): void {
+    if (this.reaper !== null) clearInterval(this.reaper);
+    const every = Math.max(50, Math.min(1000, this.cfg.keepAliveMs / 4));
+    this.reaper = setInterval(() => this.reap(), every);
+  }
+
+  private inUse(np: Nanoprocess, mod: number): boolean {
+    return np.inFlight.some((c) => c.mod === mod);
+  }
+
+  /** Evicts modules unused for keepAliveMs or replaced by a redeploy. */
+  private sweepModules(now: number): void {
+    for (const np of this.workers) {
+      if (np.state !== 'ready') continue;
+      for (const [mod, lastUsed] of np.modules) {
+        if ((this.retired.has(mod) || now - lastUsed > this.cfg.keepAliveMs) && !this.inUse(np, mod)) np.evict(mod);
+      }
+    }
+    for (const mod of this.retired) if (!this.workers.some((w) => w.holds(mod))) this.retired.delete(mod);
+  }
+
+  /** Keep-alive: warm modules and idle workers expire after keepAliveMs, down to `prewarm` workers. */
+  private reap(): void {
+    const now = epochNow();
+    const before = this.workers.length;
+    this.sweepModules(now);
+    const idle = this.workers
+      .filter((w) => w.state === 'ready' && !w.busy && !this.reserved.has(w))
+      .sort((a, b) => a.idleSince - b.idleSince);
+    let excess = idle.length - this.cfg.prewarm;
+    for (const w of idle) {
+      if (excess <= 0) break;
+      if (now - w.idleSince > this.cfg.keepAliveMs) {
+        w.end('reaped');
+        excess--;
+      }
+    }
+    if (this.workers.length !== before) this.emit({ type: 'pool' });
+  }
+
+  // ---- observing ----------------------------------------------------------------
+
+  pool(): PoolSnapshot {
+    const labels = new Map<number, string>();
+    for (const r of this.fns.values()) labels.set(r.mod, r.meta.label);
+    let inFlight = 0;
+    const workers = this.workers.map((w) => {
+      inFlight += w.inFlight.length;
+      return {
+        id: w.id,
+        state: w.state === 'spawning' ? ('spawning' as const) : w.busy ? ('busy' as const) : ('idle' as const),
+        modules: [...w.modules.keys()].map((m) => labels.get(m) ?? `retired #${m}`),
+        inFlight: w.inFlight.length,
+        idleSinceMs: w.busy ? null : epochNow() - w.idleSince,
+      };
+    });
+    return { workers, queueLength: this.queue.length + this.reserved.size, inFlight };
+  }
+
+  stats(name: string): FunctionStats {
+    const acc = this.stats.get(name);
+    if (!acc) {
+      this.get(name);
+      return new StatsAccumulator({ limit: 1 }).snapshot(name);
+    }
+    return acc.snapshot(name);
+  }
+
+  invocations(name?: string): Invocation[] {
+    const all = this.records.toArray();
+    return name === undefined ? all : all.filter((i) => i.fn === name);
+  }
+
+  /** Forgets invocation records and stats (the functions stay deployed). */
+  clearHistory(): void {
+    this.records.clear();
+    for (const s of this.stats.values()) s.reset();
+    this.emit({ type: 'history-cleared' });
+  }
+
+  /** Adds records from elsewhere (a saved history) without running anything. */
+  restoreHistory(invocations: Invocation[]): void {
+    for (const inv of invocations) {
+      this.records.push(inv);
+      if (inv.id >= this.nextId) this.nextId = inv.id + 1;
+      let acc = this.stats.get(inv.fn);
+      if (!acc) this.stats.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
+      acc.add(inv, this.fns.get(inv.fn)?.info.config.memoryMiB ?? 64);
+    }
+    this.emit({ type: 'history-cleared' });
+  }
+
+  currentConfig(): PlatformConfig {
+    return { ...this.cfg };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.reaper !== null) clearInterval(this.reaper);
+    this.stopAll();
+    for (const w of [...this.workers]) w.end('reaped');
+  }
+}

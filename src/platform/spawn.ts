@@ -1,0 +1,16 @@
+// The only place workers are constructed. Vite needs the literal `new Worker(new URL(…))` form
+// to bundle them; everything else receives these factories as parameters.
+
+export function spawnNanoprocess(): Worker {
+  return new Worker(new URL('../workers/nanoprocess.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'nanoprocess',
+  });
+}
+
+export function spawnCompiler(): Worker {
+  return new Worker(new URL('../workers/compiler.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'wabt-compiler',
+  });
+}

@@ -1,0 +1,78 @@
+// Messages on the lean invoke port between the platform and a nanoprocess worker.
+// Comlink carries the control calls (attach, describe); invocations take this path
+// because Comlink's per-call proxy bookkeeping would cost more than the call itself.
+// Type-only: both realms import it, neither pulls code from the other.
+
+import type { ModuleKind, Outcome, ResultValue } from './types';
+
+/** What a worker needs to know to instantiate a module. */
+export interface ModuleMeta {
+  /** Display name, e.g. "sum@3". */
+  label: string;
+  kind: ModuleKind;
+  /** Memory cap in pages; the limit the platform enforces. */
+  capPages: number;
+  /** The memory the module imports from the host, if any. */
+  importedMemory: { module: string; name: string; initialPages: number; shared: boolean } | null;
+  /** Whether the cap (not the module's own declared maximum) is the binding limit. */
+  capBinds: boolean;
+  /** Host imports the module asks for, as "module.name". */
+  imports: string[];
+}
+
+export interface WasiInput {
+  argv: string[];
+  env: Record<string, string>;
+  stdin: Uint8Array | null;
+  files: Record<string, Uint8Array>;
+}
+
+export type ToWorker =
+  | { t: 'load'; mod: number; module: WebAssembly.Module; meta: ModuleMeta }
+  | { t: 'evict'; mod: number }
+  | {
+      t: 'inv';
+      id: number;
+      mod: number;
+      export: string;
+      args: unknown[];
+      reuse: boolean;
+      /** Epoch ms (timeOrigin + now) when the platform posted the message. */
+      sentAt: number;
+      wasi: WasiInput | null;
+    };
+
+export interface DoneMessage {
+  t: 'done';
+  id: number;
+  outcome: Outcome;
+  result: ResultValue | undefined;
+  error?: string;
+  logs: string[];
+  instance: 'new' | 'reused';
+  /** Epoch ms when the worker began handling the invocation. */
+  recvAt: number;
+  loadMs: number;
+  instantiateMs: number;
+  execMs: number;
+  memoryBytes: number;
+  exitCode?: number;
+  stdout?: Uint8Array;
+  stderr?: Uint8Array;
+  files?: Record<string, Uint8Array>;
+}
+
+/** A chunk of stdout/stderr streamed while a WASI program runs. */
+export interface OutputMessage {
+  t: 'out';
+  id: number;
+  fd: 1 | 2;
+  chunk: Uint8Array;
+}
+
+export type FromWorker = DoneMessage | OutputMessage;
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across realms. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -1,0 +1,255 @@
+// A nanoprocess: one Web Worker that instantiates and runs deployed modules.
+// It imports nothing of the app's state: a module sees only the imports built here.
+import { expose } from 'comlink';
+import type { DoneMessage, FromWorker, ModuleMeta, ToWorker, WasiInput } from '../platform/wire';
+import type { Outcome, ResultValue } from '../platform/types';
+import { createWasi, type WasiRun } from './wasi';
+
+const MAX_LOG_LINES = 1000;
+const MAX_LOG_BYTES = 64 * 1024;
+const PAGE = 65536;
+
+interface Loaded {
+  module: WebAssembly.Module;
+  meta: ModuleMeta;
+  /** Live instance kept for the `reuse` policy. */
+  live: Live | null;
+}
+
+interface Live {
+  instance: WebAssembly.Instance;
+  memory: WebAssembly.Memory | null;
+  /** The host imports write into whatever context this holds: one per invocation. */
+  holder: { current: CallContext };
+  wasi: WasiRun | null;
+}
+
+/** Per-invocation state the host imports write into. */
+interface CallContext {
+  memory: WebAssembly.Memory | null;
+  logs: string[];
+  logBytes: number;
+  dropped: number;
+}
+
+const modules = new Map<number, Loaded>();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+let port: MessagePort | null = null;
+
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function newContext(): CallContext {
+  return { memory: null, logs: [], logBytes: 0, dropped: 0 };
+}
+
+function log(ctx: CallContext, ptr: number, len: number): void {
+  if (ctx.logs.length >= MAX_LOG_LINES || ctx.logBytes >= MAX_LOG_BYTES) {
+    ctx.dropped++;
+    return;
+  }
+  const mem = ctx.memory;
+  if (!mem) {
+    ctx.logs.push('[platform.log called but the module has no memory]');
+    return;
+  }
+  const start = ptr >>> 0;
+  const end = start + (len >>> 0);
+  if (end > mem.buffer.byteLength) throw new WebAssembly.RuntimeError('platform.log: out of bounds memory access');
+  const n = Math.min(end - start, MAX_LOG_BYTES - ctx.logBytes);
+  ctx.logs.push(decoder.decode(new Uint8Array(mem.buffer, start, n)));
+  ctx.logBytes += n;
+  if (n < end - start) ctx.dropped++;
+}
+
+function buildImports(
+  meta: ModuleMeta,
+  ctx: { current: CallContext },
+  wasi: WasiRun | null,
+): { imports: WebAssembly.Imports; memory: WebAssembly.Memory | null } {
+  const platform: Record<string, WebAssembly.ImportValue> = {
+    now: () => epochNow(),
+    log: (ptr: number, len: number) => log(ctx.current, ptr, len),
+  };
+  const imports: WebAssembly.Imports = { platform };
+  let memory: WebAssembly.Memory | null = null;
+  const im = meta.importedMemory;
+  if (im) {
+    // Host-provided memory carries the cap as its maximum, so memory.grow past it returns -1.
+    memory = new WebAssembly.Memory({
+      initial: im.initialPages,
+      maximum: meta.capPages,
+      shared: im.shared,
+    } as WebAssembly.MemoryDescriptor);
+    (imports[im.module] ??= {})[im.name] = memory;
+  }
+  if (wasi) imports[wasi.moduleName] = wasi.imports;
+  return { imports, memory };
+}
+
+function memoryOf(instance: WebAssembly.Instance, imported: WebAssembly.Memory | null): WebAssembly.Memory | null {
+  if (imported) return imported;
+  const exports = instance.exports;
+  if (exports.memory instanceof WebAssembly.Memory) return exports.memory;
+  for (const key in exports) {
+    const v = exports[key];
+    if (v instanceof WebAssembly.Memory) return v;
+  }
+  return null;
+}
+
+function classify(err: unknown, memory: WebAssembly.Memory | null, meta: ModuleMeta): { outcome: Outcome; error: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  const atCap = memory !== null && meta.capBinds && memory.buffer.byteLength >= meta.capPages * PAGE;
+  if (err instanceof WebAssembly.RuntimeError) {
+    return atCap
+      ? { outcome: 'memory-limit', error: `${message} (memory is at the ${meta.capPages / 16} MiB cap)` }
+      : { outcome: 'trap', error: message };
+  }
+  if (err instanceof RangeError) {
+    if (/call stack/i.test(message)) return { outcome: 'trap', error: `stack overflow: ${message}` };
+    if (/memory/i.test(message)) return { outcome: 'memory-limit', error: message };
+    return { outcome: atCap ? 'memory-limit' : 'trap', error: message };
+  }
+  if (err instanceof WebAssembly.LinkError || err instanceof WebAssembly.CompileError) {
+    return { outcome: 'error', error: message };
+  }
+  return { outcome: 'error', error: err instanceof Error ? `${err.name}: ${message}` : message };
+}
+
+function convertResult(value: unknown): ResultValue | undefined {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value as ResultValue;
+  if (typeof value === 'number' || typeof value === 'bigint') return value;
+  return null;
+}
+
+/** Id of the invocation running now; streamed output is tagged with it. */
+let current = 0;
+
+function instantiate(entry: Loaded, wasiInput: WasiInput | null, ctx: CallContext): Live {
+  const holder = { current: ctx };
+  const wasi =
+    entry.meta.kind === 'plain'
+      ? null
+      : createWasi(wasiInput, (fd, chunk) => post({ t: 'out', id: current, fd, chunk }));
+  const { imports, memory: imported } = buildImports(entry.meta, holder, wasi);
+  ctx.memory = imported;
+  // The start function runs inside this constructor: a looping start is ended by the platform's timeout.
+  const instance = new WebAssembly.Instance(entry.module, imports);
+  const memory = memoryOf(instance, imported);
+  ctx.memory = memory;
+  wasi?.attach(instance, memory);
+  return { instance, memory, holder, wasi };
+}
+
+function post(msg: FromWorker, transferList: Transferable[] = []): void {
+  port?.postMessage(msg, transferList);
+}
+
+function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
+  const recvAt = epochNow();
+  current = msg.id;
+  const entry = modules.get(msg.mod);
+  if (!entry) {
+    post({
+      t: 'done', id: msg.id, outcome: 'error', result: undefined,
+      error: 'internal: module not loaded in this nanoprocess', logs: [], instance: 'new',
+      recvAt, loadMs: 0, instantiateMs: 0, execMs: 0, memoryBytes: 0,
+    });
+    return;
+  }
+  let live: Live | null = msg.reuse ? entry.live : null;
+  const reused = live !== null;
+  let instantiateMs = 0;
+  let execMs = 0;
+  let outcome: Outcome = 'ok';
+  let error: string | undefined;
+  let result: ResultValue | undefined;
+  const ctx = newContext();
+  let wasiDone: ReturnType<WasiRun['finish']> | null = null;
+  try {
+    const t0 = performance.now();
+    if (!live) {
+      live = instantiate(entry, msg.wasi, ctx);
+      if (msg.reuse) entry.live = live;
+    } else {
+      live.holder.current = ctx;
+      ctx.memory = live.memory;
+      live.wasi?.reset(msg.wasi);
+    }
+    const t1 = performance.now();
+    instantiateMs = t1 - t0;
+    const fn = live.instance.exports[msg.export];
+    if (typeof fn !== 'function') throw new TypeError(`export "${msg.export}" is not a function`);
+    try {
+      if (live.wasi) result = convertResult(live.wasi.call(fn as (...a: unknown[]) => unknown, msg.args));
+      else result = convertResult((fn as (...a: unknown[]) => unknown)(...msg.args));
+    } finally {
+      execMs = performance.now() - t1;
+    }
+  } catch (err) {
+    ({ outcome, error } = classify(err, ctx.memory, entry.meta));
+    // A trapped instance may hold broken state; never reuse it.
+    if (entry.live === live) entry.live = null;
+  }
+  if (live?.wasi) wasiDone = live.wasi.finish();
+  if (ctx.dropped > 0) ctx.logs.push(`[${ctx.dropped} more log lines dropped: the limit is ${MAX_LOG_LINES} lines / ${MAX_LOG_BYTES / 1024} KiB per invocation]`);
+  const done: DoneMessage = {
+    t: 'done',
+    id: msg.id,
+    outcome,
+    result: outcome === 'ok' ? result : undefined,
+    error,
+    logs: ctx.logs,
+    instance: reused ? 'reused' : 'new',
+    recvAt,
+    loadMs: 0,
+    instantiateMs,
+    execMs,
+    memoryBytes: ctx.memory?.buffer.byteLength ?? 0,
+  };
+  const transferList: Transferable[] = [];
+  if (wasiDone) {
+    for (const b of [wasiDone.stdout, wasiDone.stderr, ...Object.values(wasiDone.files)]) transferList.push(b.buffer);
+    done.exitCode = wasiDone.exitCode;
+    done.stdout = wasiDone.stdout;
+    done.stderr = wasiDone.stderr;
+    done.files = wasiDone.files;
+  }
+  post(done, transferList);
+}
+
+function onMessage(ev: MessageEvent<ToWorker>): void {
+  const msg = ev.data;
+  switch (msg.t) {
+    case 'inv':
+      invoke(msg);
+      break;
+    case 'load':
+      modules.set(msg.mod, { module: msg.module, meta: msg.meta, live: null });
+      break;
+    case 'evict':
+      modules.delete(msg.mod);
+      break;
+  }
+}
+
+const api = {
+  /** Hands the worker its invoke port; resolving it proves the worker is up. */
+  attach(p: MessagePort): number {
+    port = p;
+    port.onmessage = onMessage;
+    return performance.now();
+  },
+  /** Which modules this nanoprocess holds, for the live pool view. */
+  describe(): { modules: string[]; live: string[] } {
+    const all = [...modules.values()];
+    return { modules: all.map((m) => m.meta.label), live: all.filter((m) => m.live).map((m) => m.meta.label) };
+  },
+};
+
+export type NanoprocessApi = typeof api;
+
+expose(api);
