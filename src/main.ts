@@ -4,7 +4,9 @@ import { Compiler } from './platform/compiler';
 import { Platform } from './platform/platform';
 import { spawnCompiler, spawnNanoprocess } from './platform/spawn';
 import { createFaasApi, type FaasApi } from './faas';
+import { AppState } from './ui/state.svelte';
 import App from './ui/App.svelte';
+import './ui/theme.css';
 
 declare global {
   interface Window {
@@ -16,4 +18,5 @@ const compiler = new Compiler(spawnCompiler);
 const platform = new Platform({ spawnWorker: spawnNanoprocess, compiler });
 window.faas = createFaasApi(platform);
 
-mount(App, { target: document.getElementById('app')!, props: { platform, compiler } });
+const app = new AppState(platform, compiler);
+mount(App, { target: document.getElementById('app')!, props: { app } });

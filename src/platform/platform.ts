@@ -254,30 +254,34 @@ export class Platform {
   // ---- invoke ----------------------------------------------------------------
 
   invoke(name: string, args: ArgValue[] = [], options: InvokeOptions = {}): Promise<Invocation> {
-    let rec: FunctionRecord;
-    let exportName: string;
-    let wasmArgs: (number | bigint)[];
-    let wasi: WasiInput | null;
     try {
-      rec = this.get(name);
-      exportName = options.export ?? rec.info.entry;
-      if (!exportName) {
-        const names = rec.info.module.exports.filter((e) => e.kind === 'function').map((e) => e.name);
-        throw new Error(`"${name}" exports ${names.length ? names.join(', ') : 'no functions'}; say which to invoke with { export }`);
-      }
-      const exp = functionExport(rec.info, exportName);
-      if (!exp?.signature) {
-        const names = rec.info.module.exports.filter((e) => e.kind === 'function').map((e) => e.name);
-        throw new Error(`"${name}" has no exported function "${exportName}" (it exports: ${names.join(', ') || 'none'})`);
-      }
-      wasmArgs = convertArgs(exportName, exp.signature, args);
-      wasi = this.wasiInput(rec, options);
+      return this.start(name, args, options).done;
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<Invocation>((resolve) => {
+  }
+
+  /**
+   * Like invoke, but hands back the invocation id at once (for Stop buttons and streamed output).
+   * Throws synchronously for an unknown function or export and for arguments that do not fit.
+   */
+  start(name: string, args: ArgValue[] = [], options: InvokeOptions = {}): { id: number; done: Promise<Invocation> } {
+    const rec = this.get(name);
+    const exportName = options.export ?? rec.info.entry;
+    const names = () => rec.info.module.exports.filter((e) => e.kind === 'function').map((e) => e.name);
+    if (!exportName) {
+      const all = names();
+      throw new ArgumentError(`"${name}" exports ${all.length ? all.join(', ') : 'no functions'}; say which to invoke with { export }`);
+    }
+    const exp = functionExport(rec.info, exportName);
+    if (!exp?.signature)
+      throw new ArgumentError(`"${name}" has no exported function "${exportName}" (it exports: ${names().join(', ') || 'none'})`);
+    const wasmArgs = convertArgs(exportName, exp.signature, args);
+    const wasi = this.wasiInput(rec, options);
+    const id = this.nextId++;
+    const done = new Promise<Invocation>((resolve) => {
       const p: Pending = {
-        id: this.nextId++,
+        id,
         record: rec,
         export: exportName,
         args: [...args],
@@ -298,6 +302,7 @@ export class Platform {
       this.queue.push(p);
       this.pump();
     });
+    return { id, done };
   }
 
   private wasiInput(rec: FunctionRecord, o: InvokeOptions): WasiInput | null {

@@ -1,0 +1,783 @@
+// Reads the structure of a WebAssembly binary: sections, imports, exports,
+// memories, tables and signatures. Framework-free and allocation-conscious:
+// it never copies the input and skips code/data payloads without decoding
+// them, so it is safe on the main thread, in workers and in Node.
+//
+// This is a structural reader, not a validator: it rejects anything it cannot
+// parse (with a WasmFormatError a student can act on) but leaves type checking
+// of function bodies to WebAssembly.compile.
+
+import type {
+  ExportInfo,
+  ExternKind,
+  FuncSignature,
+  GlobalType,
+  ImportInfo,
+  MemoryLimits,
+  ModuleInfo,
+  ModuleKind,
+  SectionInfo,
+  TableLimits,
+  ValType,
+} from './types';
+
+/** The binary could not be read; `offset` is the byte where reading failed. */
+export class WasmFormatError extends Error {
+  readonly offset: number;
+
+  constructor(message: string, offset: number) {
+    super(message);
+    this.name = 'WasmFormatError';
+    this.offset = offset;
+  }
+}
+
+const SECTION_NAMES = [
+  'custom',
+  'type',
+  'import',
+  'function',
+  'table',
+  'memory',
+  'global',
+  'export',
+  'start',
+  'element',
+  'code',
+  'data',
+  'datacount',
+  'tag',
+] as const;
+
+/** 'type', 'import', … for a section id; 'custom' for 0. */
+export function sectionName(id: number): string {
+  return SECTION_NAMES[id] ?? `unknown (${id})`;
+}
+
+/** "(i32, i32) -> i32", "() -> ()", "(f64) -> (i32, i64)". */
+export function formatSignature(sig: FuncSignature): string {
+  const results = sig.results.length === 1 ? sig.results[0] : `(${sig.results.join(', ')})`;
+  return `(${sig.params.join(', ')}) -> ${results}`;
+}
+
+// Non-custom sections must appear in this order (the tag section sits between
+// memory and global, the datacount section before code).
+const SECTION_ORDER: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  13: 6,
+  6: 7,
+  7: 8,
+  8: 9,
+  9: 10,
+  12: 11,
+  10: 12,
+  11: 13,
+};
+
+const WASI_MODULES = new Set(['wasi_snapshot_preview1', 'wasi_unstable']);
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const HEADER_BYTES = 8;
+
+// Abstract heap types (GC / function-references proposals), by their one-byte code.
+const FUNC_HEAP_TYPES = new Set([0x70 /* func */, 0x73 /* nofunc */]);
+const OTHER_HEAP_TYPES = new Set([
+  0x6f /* extern */, 0x72 /* noextern */, 0x6e /* any */, 0x6d /* eq */, 0x6c /* i31 */, 0x6b /* struct */,
+  0x6a /* array */, 0x71 /* none */, 0x69 /* exn */, 0x74 /* noexn */,
+]);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function hex(byte: number): string {
+  return byte.toString(16).padStart(2, '0');
+}
+
+/**
+ * A bounds-checked cursor over `bytes[pos, end)`. `end` is the end of the
+ * current section, so an entry can never read into the next section.
+ */
+class Reader {
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos: number,
+    public end: number,
+    /** What is being read, for messages: 'type section', 'module', … */
+    readonly context: string,
+  ) {}
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  fail(message: string, offset = this.pos): never {
+    throw new WasmFormatError(`Malformed ${this.context} at byte ${offset}: ${message}`, offset);
+  }
+
+  private overrun(what: string, at: number): never {
+    if (this.end === this.bytes.length && this.context === 'module') {
+      throw new WasmFormatError(
+        `Truncated module: the file ends at byte ${this.end} in the middle of ${what}`,
+        this.end,
+      );
+    }
+    this.fail(`${what} runs past the end of the section (byte ${this.end})`, at);
+  }
+
+  peek(): number {
+    if (this.pos >= this.end) this.overrun('the next entry', this.pos);
+    return this.bytes[this.pos];
+  }
+
+  u8(what: string): number {
+    if (this.pos >= this.end) this.overrun(what, this.pos);
+    return this.bytes[this.pos++];
+  }
+
+  skip(n: number, what: string): void {
+    if (n > this.remaining) this.overrun(what, this.pos);
+    this.pos += n;
+  }
+
+  u32(what: string): number {
+    return this.leb(32, false, what);
+  }
+
+  s32(what: string): number {
+    return this.leb(32, true, what);
+  }
+
+  /** Exact up to 2^53; beyond that precision is lost, which no real limit reaches. */
+  u64(what: string): number {
+    return this.leb(64, false, what);
+  }
+
+  s33(what: string): number {
+    return this.leb(33, true, what);
+  }
+
+  s64(what: string): number {
+    return this.leb(64, true, what);
+  }
+
+  /**
+   * LEB128 of at most `bits` bits. Padding bytes are allowed (the spec does),
+   * but not more than ceil(bits/7) bytes, and the unused high bits of the last
+   * byte must be zero (unsigned) or copies of the sign bit (signed).
+   * Arithmetic is on doubles, not 32-bit ints, so u32 values above 2^31 stay positive.
+   */
+  private leb(bits: number, signed: boolean, what: string): number {
+    const start = this.pos;
+    const maxBytes = Math.ceil(bits / 7);
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; ; i++) {
+      if (this.pos >= this.end) this.overrun(what, start);
+      const byte = this.bytes[this.pos++];
+      if (i === maxBytes - 1) {
+        if (byte & 0x80) {
+          this.fail(`${what} is an over-long LEB128 integer (more than ${maxBytes} bytes)`, start);
+        }
+        const valueBits = bits - 7 * i;
+        if (signed) {
+          const signMask = 0x7f & ~((1 << (valueBits - 1)) - 1);
+          const top = byte & signMask;
+          if (top !== 0 && top !== signMask) this.fail(`${what} does not fit in ${bits} bits`, start);
+        } else if (byte & 0x7f & ~((1 << valueBits) - 1)) {
+          this.fail(`${what} does not fit in ${bits} bits`, start);
+        }
+      }
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
+      if (!(byte & 0x80)) {
+        if (signed && byte & 0x40) result -= scale;
+        return result;
+      }
+    }
+  }
+
+  /**
+   * A vector length. Every entry takes at least `minEntryBytes` bytes, so a
+   * count larger than what is left in the section is rejected here, before
+   * any loop runs: a hostile 0xffffffff count fails instantly.
+   */
+  count(what: string, minEntryBytes = 1): number {
+    const at = this.pos;
+    const n = this.u32(`the number of ${what}`);
+    if (n * minEntryBytes > this.remaining) {
+      this.fail(`it declares ${n} ${what} but only ${this.remaining} bytes remain in the section`, at);
+    }
+    return n;
+  }
+
+  name(what: string): string {
+    const at = this.pos;
+    const length = this.u32(`the length of ${what}`);
+    if (length > this.remaining) this.overrun(what, at);
+    const start = this.pos;
+    this.pos += length;
+    const view = this.bytes.subarray(start, this.pos);
+    try {
+      // TextDecoder refuses views of a SharedArrayBuffer; names are short, so copy those.
+      return utf8.decode(view.buffer instanceof ArrayBuffer ? view : view.slice());
+    } catch {
+      return this.fail(`${what} is not valid UTF-8`, start);
+    }
+  }
+}
+
+/** A function type, or null for GC struct/array types (which have no signature). */
+type TypeEntry = FuncSignature | null;
+
+// Reference types beyond funcref/externref (GC, typed function references) are
+// folded into the two the platform knows: the func hierarchy → 'funcref',
+// everything else → 'externref'. Good enough for display and argument checks.
+function readHeapType(r: Reader, types: TypeEntry[]): ValType {
+  const at = r.pos;
+  const first = r.peek();
+  // One-byte negative s33: an abstract heap type.
+  if ((first & 0xc0) === 0x40) {
+    r.pos++;
+    if (FUNC_HEAP_TYPES.has(first)) return 'funcref';
+    if (OTHER_HEAP_TYPES.has(first)) return 'externref';
+    r.fail(`unknown heap type 0x${hex(first)}`, at);
+  }
+  const index = r.s33('a heap type index');
+  if (index < 0) r.fail(`unknown heap type ${index}`, at);
+  // Forward references inside a rec group are not known yet; assume non-func.
+  return types[index] ? 'funcref' : 'externref';
+}
+
+function readValType(r: Reader, types: TypeEntry[]): ValType {
+  const at = r.pos;
+  const code = r.u8('a value type');
+  switch (code) {
+    case 0x7f:
+      return 'i32';
+    case 0x7e:
+      return 'i64';
+    case 0x7d:
+      return 'f32';
+    case 0x7c:
+      return 'f64';
+    case 0x7b:
+      return 'v128';
+    case 0x63: // (ref null ht)
+    case 0x64: // (ref ht)
+      return readHeapType(r, types);
+  }
+  if (FUNC_HEAP_TYPES.has(code)) return 'funcref';
+  if (OTHER_HEAP_TYPES.has(code)) return 'externref';
+  return r.fail(`unknown value type 0x${hex(code)}`, at);
+}
+
+function readFuncType(r: Reader, types: TypeEntry[]): FuncSignature {
+  const params: ValType[] = [];
+  const paramCount = r.count('parameters');
+  for (let i = 0; i < paramCount; i++) params.push(readValType(r, types));
+  const results: ValType[] = [];
+  const resultCount = r.count('results');
+  for (let i = 0; i < resultCount; i++) results.push(readValType(r, types));
+  return { params, results };
+}
+
+function readFieldType(r: Reader, types: TypeEntry[]): void {
+  const storage = r.peek();
+  if (storage === 0x78 || storage === 0x77)
+    r.pos++; // packed i8 / i16
+  else readValType(r, types);
+  const at = r.pos;
+  const mutability = r.u8('a field mutability flag');
+  if (mutability > 1) r.fail(`invalid mutability flag 0x${hex(mutability)}`, at);
+}
+
+/** One composite type (func/struct/array), possibly wrapped in `sub`/`sub final`. */
+function readSubType(r: Reader, types: TypeEntry[]): void {
+  const prefix = r.peek();
+  if (prefix === 0x50 || prefix === 0x4f) {
+    r.pos++;
+    const supers = r.count('supertypes');
+    for (let i = 0; i < supers; i++) r.u32('a supertype index');
+  }
+  const at = r.pos;
+  const form = r.u8('a type form');
+  switch (form) {
+    case 0x60:
+      types.push(readFuncType(r, types));
+      return;
+    case 0x5f: {
+      const fields = r.count('struct fields', 2);
+      for (let i = 0; i < fields; i++) readFieldType(r, types);
+      types.push(null);
+      return;
+    }
+    case 0x5e:
+      readFieldType(r, types);
+      types.push(null);
+      return;
+    default:
+      r.fail(`unknown type form 0x${hex(form)} (expected 0x60 for a function type)`, at);
+  }
+}
+
+function readTypeSection(r: Reader, types: TypeEntry[]): number {
+  const n = r.count('types');
+  for (let i = 0; i < n; i++) {
+    if (r.peek() === 0x4e) {
+      // A GC recursion group: each member gets its own type index.
+      r.pos++;
+      const members = r.count('types in a recursion group');
+      for (let j = 0; j < members; j++) readSubType(r, types);
+    } else {
+      readSubType(r, types);
+    }
+  }
+  return n;
+}
+
+/** Limits as stored: flags byte, then min and optional max (u64 for 64-bit). */
+function readLimits(r: Reader, what: string, allowShared: boolean) {
+  const at = r.pos;
+  const flags = r.u8(`the ${what} limits flags`);
+  if (flags & 0x08) r.fail(`custom page sizes are not supported (limits flags 0x${hex(flags)})`, at);
+  if (flags > 0x07 || (!allowShared && flags & 0x02)) {
+    r.fail(`invalid ${what} limits flags 0x${hex(flags)}`, at);
+  }
+  const is64 = (flags & 0x04) !== 0;
+  const min = is64 ? r.u64(`the ${what} minimum`) : r.u32(`the ${what} minimum`);
+  const max = flags & 0x01 ? (is64 ? r.u64(`the ${what} maximum`) : r.u32(`the ${what} maximum`)) : null;
+  return { min, max, shared: (flags & 0x02) !== 0, is64 };
+}
+
+function readMemoryType(r: Reader): MemoryLimits {
+  const { min, max, shared, is64 } = readLimits(r, 'memory', true);
+  return { initialPages: min, maximumPages: max, shared, memory64: is64 };
+}
+
+function readTableType(r: Reader, types: TypeEntry[]): TableLimits {
+  const at = r.pos;
+  const elementType = readValType(r, types);
+  if (elementType !== 'funcref' && elementType !== 'externref') {
+    r.fail(`a table's element type must be a reference type, not ${elementType}`, at);
+  }
+  const { min, max } = readLimits(r, 'table', false);
+  return { elementType, initial: min, maximum: max };
+}
+
+function readGlobalType(r: Reader, types: TypeEntry[]): GlobalType {
+  const type = readValType(r, types);
+  const at = r.pos;
+  const mutability = r.u8('a global mutability flag');
+  if (mutability > 1) r.fail(`invalid global mutability flag 0x${hex(mutability)}`, at);
+  return { type, mutable: mutability === 1 };
+}
+
+/**
+ * Skips a constant expression up to its `end` (0x0b). Constant expressions
+ * contain no blocks, so the first 0x0b opcode ends it; every immediate is
+ * decoded so an immediate byte equal to 0x0b is not mistaken for `end`.
+ */
+function skipConstExpr(r: Reader, types: TypeEntry[]): void {
+  for (;;) {
+    const at = r.pos;
+    const op = r.u8('a constant expression');
+    switch (op) {
+      case 0x0b: // end
+        return;
+      case 0x41: // i32.const
+        r.s32('an i32.const immediate');
+        break;
+      case 0x42: // i64.const
+        r.s64('an i64.const immediate');
+        break;
+      case 0x43: // f32.const
+        r.skip(4, 'an f32.const immediate');
+        break;
+      case 0x44: // f64.const
+        r.skip(8, 'an f64.const immediate');
+        break;
+      case 0x23: // global.get
+        r.u32('a global index');
+        break;
+      case 0xd2: // ref.func
+        r.u32('a function index');
+        break;
+      case 0xd0: // ref.null
+        readHeapType(r, types);
+        break;
+      // extended-const arithmetic: no immediates
+      case 0x6a: // i32.add
+      case 0x6b: // i32.sub
+      case 0x6c: // i32.mul
+      case 0x7c: // i64.add
+      case 0x7d: // i64.sub
+      case 0x7e: // i64.mul
+        break;
+      case 0xfb: {
+        const sub = r.u32('a GC opcode');
+        if (sub === 0 || sub === 1 || sub === 6 || sub === 7)
+          r.u32('a type index'); // struct.new(_default), array.new(_default)
+        else if (sub === 8) {
+          r.u32('a type index'); // array.new_fixed
+          r.u32('an array length');
+        } else if (sub < 0x1a || sub > 0x1c) {
+          // 0x1a any.convert_extern, 0x1b extern.convert_any, 0x1c ref.i31 take no immediates
+          r.fail(`instruction 0xfb ${sub} is not allowed in a constant expression`, at);
+        }
+        break;
+      }
+      case 0xfd: {
+        const sub = r.u32('a SIMD opcode');
+        if (sub !== 12) r.fail(`instruction 0xfd ${sub} is not allowed in a constant expression`, at);
+        r.skip(16, 'a v128.const immediate');
+        break;
+      }
+      default:
+        r.fail(`instruction 0x${hex(op)} is not allowed in a constant expression`, at);
+    }
+  }
+}
+
+function kindOf(imports: ImportInfo[], exports: ExportInfo[]): ModuleKind {
+  const importsWasi = imports.some((i) => WASI_MODULES.has(i.module));
+  const exportsFunction = (name: string) => exports.some((e) => e.kind === 'function' && e.name === name);
+  if (importsWasi && exportsFunction('_start')) return 'wasi-command';
+  if (exportsFunction('_initialize')) return 'wasi-reactor';
+  return 'plain';
+}
+
+const EXTERN_KINDS: readonly ExternKind[] = ['function', 'table', 'memory', 'global', 'tag'];
+
+function copySignature(sig: FuncSignature): FuncSignature {
+  return { params: [...sig.params], results: [...sig.results] };
+}
+
+/**
+ * Parses the structure of a WebAssembly module. Throws WasmFormatError when
+ * the bytes are not a well-formed module.
+ */
+export function inspectModule(bytes: Uint8Array): ModuleInfo {
+  checkHeader(bytes);
+
+  const sections: SectionInfo[] = [];
+  const imports: ImportInfo[] = [];
+  const exports: ExportInfo[] = [];
+  const memories: MemoryLimits[] = [];
+  const tables: TableLimits[] = [];
+  let importedMemory: ModuleInfo['importedMemory'] = null;
+  let hasStart = false;
+
+  const types: TypeEntry[] = [];
+  // Index spaces: imported entries first, then the module's own.
+  const funcSigs: FuncSignature[] = [];
+  const tableSpace: TableLimits[] = [];
+  const memorySpace: MemoryLimits[] = [];
+  const globalSpace: GlobalType[] = [];
+  let tagCount = 0;
+  let definedFunctions = 0;
+  let codeBodies: number | null = null;
+  let codeOffset = bytes.length;
+  const exportOffsets: number[] = [];
+
+  const top = new Reader(bytes, HEADER_BYTES, bytes.length, 'module');
+  let lastOrder = 0;
+  let lastId = 0;
+
+  const signatureOf = (r: Reader, typeIndex: number, at: number): FuncSignature => {
+    const entry = types[typeIndex];
+    if (entry === undefined) {
+      r.fail(`type index ${typeIndex} is out of range (the module defines ${types.length} types)`, at);
+    }
+    if (entry === null) r.fail(`type ${typeIndex} is not a function type`, at);
+    return entry;
+  };
+
+  while (top.pos < bytes.length) {
+    const offset = top.pos;
+    const id = top.u8('a section header');
+    const size = top.u32('a section size');
+    const start = top.pos;
+    const end = start + size;
+    if (id > 13) top.fail(`unknown section id ${id}`, offset);
+    if (end > bytes.length) {
+      throw new WasmFormatError(
+        `Truncated module: the ${sectionName(id)} section ends at byte ${end} but the file has only ${bytes.length} bytes`,
+        bytes.length,
+      );
+    }
+    if (id !== 0) {
+      const order = SECTION_ORDER[id];
+      if (order === lastOrder) top.fail(`the module has a second ${sectionName(id)} section`, offset);
+      if (order < lastOrder) {
+        top.fail(
+          `the ${sectionName(id)} section must come before the ${sectionName(lastId)} section`,
+          offset,
+        );
+      }
+      lastOrder = order;
+      lastId = id;
+    }
+
+    const r = new Reader(bytes, start, end, `${sectionName(id)} section`);
+    let name: string = sectionName(id);
+    let count: number | null = null;
+
+    switch (id) {
+      case 0:
+        name = r.name('the custom section name');
+        r.pos = end;
+        break;
+
+      case 1:
+        count = readTypeSection(r, types);
+        break;
+
+      case 2: {
+        // module name, field name and kind: at least 3 bytes each
+        count = r.count('imports', 3);
+        for (let i = 0; i < count; i++) {
+          const module = r.name('an import module name');
+          const field = r.name('an import name');
+          const at = r.pos;
+          const kind = r.u8('an import kind');
+          const entry: ImportInfo = { module, name: field, kind: EXTERN_KINDS[kind] ?? 'function' };
+          switch (kind) {
+            case 0x00: {
+              const typeAt = r.pos;
+              const sig = signatureOf(r, r.u32('a type index'), typeAt);
+              funcSigs.push(sig);
+              entry.signature = copySignature(sig);
+              break;
+            }
+            case 0x01:
+              entry.table = readTableType(r, types);
+              tableSpace.push(entry.table);
+              break;
+            case 0x02:
+              entry.memory = readMemoryType(r);
+              memorySpace.push(entry.memory);
+              importedMemory ??= { ...entry.memory, module, name: field };
+              break;
+            case 0x03:
+              entry.global = readGlobalType(r, types);
+              globalSpace.push(entry.global);
+              break;
+            case 0x04: {
+              readTagAttribute(r);
+              const typeAt = r.pos;
+              entry.signature = copySignature(signatureOf(r, r.u32('a type index'), typeAt));
+              tagCount++;
+              break;
+            }
+            default:
+              r.fail(`unknown import kind 0x${hex(kind)} for "${module}" "${field}"`, at);
+          }
+          imports.push(entry);
+        }
+        break;
+      }
+
+      case 3:
+        count = r.count('functions');
+        definedFunctions = count;
+        for (let i = 0; i < count; i++) {
+          const at = r.pos;
+          funcSigs.push(signatureOf(r, r.u32('a type index'), at));
+        }
+        break;
+
+      case 4:
+        count = r.count('tables');
+        for (let i = 0; i < count; i++) {
+          // 0x40 0x00: a table with an explicit initialiser (function-references proposal)
+          if (r.peek() === 0x40) {
+            r.pos++;
+            const at = r.pos;
+            if (r.u8('a table prefix') !== 0x00) r.fail('expected 0x00 after the table prefix 0x40', at);
+            const table = readTableType(r, types);
+            skipConstExpr(r, types);
+            tables.push(table);
+          } else {
+            tables.push(readTableType(r, types));
+          }
+          tableSpace.push(tables[tables.length - 1]);
+        }
+        break;
+
+      case 5:
+        count = r.count('memories');
+        for (let i = 0; i < count; i++) {
+          const memory = readMemoryType(r);
+          memories.push(memory);
+          memorySpace.push(memory);
+        }
+        break;
+
+      case 6:
+        count = r.count('globals', 3);
+        for (let i = 0; i < count; i++) {
+          globalSpace.push(readGlobalType(r, types));
+          skipConstExpr(r, types);
+        }
+        break;
+
+      case 7:
+        count = r.count('exports', 3);
+        for (let i = 0; i < count; i++) {
+          const exportName = r.name('an export name');
+          const at = r.pos;
+          const kind = r.u8('an export kind');
+          if (kind >= EXTERN_KINDS.length)
+            r.fail(`unknown export kind 0x${hex(kind)} for "${exportName}"`, at);
+          const index = r.u32('an export index');
+          exports.push({ name: exportName, kind: EXTERN_KINDS[kind], index });
+          exportOffsets.push(at);
+        }
+        break;
+
+      case 8:
+        r.u32('the start function index');
+        hasStart = true;
+        break;
+
+      case 9: // element: only the count matters here
+        count = r.count('element segments');
+        r.pos = end;
+        break;
+
+      case 10:
+        // Walk the size-prefixed bodies (cheap) without decoding them.
+        count = r.count('function bodies');
+        codeBodies = count;
+        codeOffset = offset;
+        for (let i = 0; i < count; i++) r.skip(r.u32('a function body size'), 'a function body');
+        break;
+
+      case 11: // data: only the count matters here
+        count = r.count('data segments');
+        r.pos = end;
+        break;
+
+      case 12:
+        count = r.u32('the data segment count');
+        break;
+
+      case 13:
+        count = r.count('tags', 2);
+        for (let i = 0; i < count; i++) {
+          readTagAttribute(r);
+          const at = r.pos;
+          signatureOf(r, r.u32('a type index'), at);
+          tagCount++;
+        }
+        break;
+    }
+
+    if (r.pos !== end) {
+      r.fail(`its contents end at byte ${r.pos} but the section is declared to end at byte ${end}`, r.pos);
+    }
+    sections.push({ id, name, offset, size, count });
+    top.pos = end;
+  }
+
+  if ((codeBodies ?? 0) !== definedFunctions) {
+    throw new WasmFormatError(
+      `Malformed module: the function section declares ${definedFunctions} functions but the code section has ${codeBodies ?? 0} bodies`,
+      codeOffset,
+    );
+  }
+
+  resolveExports(exports, exportOffsets, { funcSigs, tableSpace, memorySpace, globalSpace, tagCount });
+
+  return {
+    sizeBytes: bytes.length,
+    sections,
+    imports,
+    exports,
+    memories,
+    importedMemory,
+    tables,
+    hasStart,
+    kind: kindOf(imports, exports),
+  };
+}
+
+function readTagAttribute(r: Reader): void {
+  const at = r.pos;
+  const attribute = r.u8('a tag attribute');
+  if (attribute !== 0) r.fail(`unknown tag attribute 0x${hex(attribute)}`, at);
+}
+
+function checkHeader(bytes: Uint8Array): void {
+  if (bytes.length === 0) throw new WasmFormatError('Not a WebAssembly module: the file is empty', 0);
+  const head = bytes.subarray(0, 4);
+  if (!head.every((b, i) => b === MAGIC[i])) {
+    const shown = Array.from(head, hex).join(' ');
+    // '(' or whitespace first usually means someone uploaded WAT text
+    const looksLikeText = /^[\s(;]/.test(String.fromCharCode(head[0]));
+    throw new WasmFormatError(
+      `Not a WebAssembly module: the file does not start with \\0asm (it starts with ${shown})` +
+        (looksLikeText ? '. It looks like text; if it is WAT, deploy it as WAT source.' : ''),
+      0,
+    );
+  }
+  if (bytes.length < HEADER_BYTES) {
+    throw new WasmFormatError(
+      `Truncated module: the file has only ${bytes.length} bytes but the module header alone is ${HEADER_BYTES}`,
+      bytes.length,
+    );
+  }
+  const version = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24)) >>> 0;
+  if (version !== 1) {
+    // Components share the magic but carry version 0x0d and layer 1 in the upper half.
+    const isComponent = (version & 0xffff) === 0x0d && version >>> 16 === 1;
+    throw new WasmFormatError(
+      isComponent
+        ? 'Unsupported binary version 13 (expected 1): this is a WebAssembly component, not a core module'
+        : `Unsupported binary version ${version} (expected 1)`,
+      4,
+    );
+  }
+}
+
+interface IndexSpaces {
+  funcSigs: FuncSignature[];
+  tableSpace: TableLimits[];
+  memorySpace: MemoryLimits[];
+  globalSpace: GlobalType[];
+  tagCount: number;
+}
+
+/** Attaches the type of each export, looked up in its (imports-first) index space. */
+function resolveExports(exports: ExportInfo[], offsets: number[], spaces: IndexSpaces): void {
+  exports.forEach((e, i) => {
+    const outOfRange = (size: number): never => {
+      throw new WasmFormatError(
+        `Malformed export section at byte ${offsets[i]}: export "${e.name}" refers to ${e.kind} ${e.index} but the module has only ${size}`,
+        offsets[i],
+      );
+    };
+    switch (e.kind) {
+      case 'function': {
+        const sig = spaces.funcSigs[e.index] ?? outOfRange(spaces.funcSigs.length);
+        e.signature = copySignature(sig);
+        break;
+      }
+      case 'table':
+        e.table = { ...(spaces.tableSpace[e.index] ?? outOfRange(spaces.tableSpace.length)) };
+        break;
+      case 'memory':
+        e.memory = { ...(spaces.memorySpace[e.index] ?? outOfRange(spaces.memorySpace.length)) };
+        break;
+      case 'global':
+        e.global = { ...(spaces.globalSpace[e.index] ?? outOfRange(spaces.globalSpace.length)) };
+        break;
+      case 'tag':
+        if (e.index >= spaces.tagCount) outOfRange(spaces.tagCount);
+        break;
+    }
+  });
+}

@@ -1,0 +1,457 @@
+// The UI's state: the user's workspace (what they edit) beside what the platform reports
+// (what is deployed and what ran). Components render this and call its actions; they never
+// talk to workers themselves.
+import type { Compiler, Diagnostic } from '../platform/compiler';
+import type { Platform, PlatformEvent } from '../platform/platform';
+import {
+  DEFAULT_FUNCTION_CONFIG,
+  DEFAULT_PLATFORM_CONFIG,
+  type FunctionConfig,
+  type FunctionInfo,
+  type Invocation,
+  type PlatformConfig,
+  type PoolSnapshot,
+} from '../platform/types';
+import type { FeatureFlags, Workspace, WorkspaceFunction } from '../workspace/types';
+
+export const DEFAULT_FEATURES: FeatureFlags = {
+  multi_value: true,
+  bulk_memory: true,
+  sign_extension: true,
+  sat_float_to_int: true,
+  mutable_globals: true,
+  reference_types: true,
+  simd: true,
+  tail_call: false,
+  threads: false,
+  exceptions: false,
+  memory64: false,
+  extended_const: false,
+};
+
+export type NoticeKind = 'info' | 'success' | 'warning' | 'error';
+export interface Notice {
+  id: number;
+  kind: NoticeKind;
+  message: string;
+  /** Optional action button. */
+  action?: { label: string; run: () => void };
+}
+
+export interface RunningCall {
+  id: number;
+  fn: string;
+  export: string;
+  startedAt: number;
+  /** Streamed stdout/stderr so far (WASI). */
+  stdout: string;
+  stderr: string;
+}
+
+/** A list of invocations the UI appends to; `version` bumps once per frame so views re-read it cheaply. */
+export class InvocationLog {
+  /** Newest last. Not reactive by itself: read `version` to subscribe. */
+  items: Invocation[] = [];
+  version = $state(0);
+  private pending: Invocation[] = [];
+  private scheduled = false;
+
+  constructor(private limit: number) {}
+
+  push(inv: Invocation): void {
+    this.pending.push(inv);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // Batch per frame: a load test settles thousands of calls a second.
+      const flush = () => this.flush();
+      if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+      else setTimeout(flush, 16);
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    this.items.push(...this.pending);
+    this.pending = [];
+    if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
+    this.version++;
+  }
+
+  replace(items: Invocation[]): void {
+    this.items = items.slice(-this.limit);
+    this.pending = [];
+    this.version++;
+  }
+
+  clear(): void {
+    this.replace([]);
+  }
+}
+
+let noticeIds = 1;
+
+export class AppState {
+  /** The workspace: every function the user has, deployed or not. */
+  functions = $state<WorkspaceFunction[]>([]);
+  open = $state<string | null>(null);
+  features = $state<FeatureFlags>({ ...DEFAULT_FEATURES });
+  platformConfig = $state<PlatformConfig>({ ...DEFAULT_PLATFORM_CONFIG });
+
+  /** What the platform has deployed, by name. */
+  deployed = $state<Record<string, FunctionInfo>>({});
+  /** Source (or bytes length + hash) each function was last deployed from, to know when Run must redeploy. */
+  private deployedFrom = new Map<string, string>();
+  diagnostics = $state<Diagnostic[]>([]);
+  /** Compile-as-you-type status of the open WAT. */
+  compileState = $state<'idle' | 'compiling' | 'ok' | 'error'>('idle');
+  pool = $state<PoolSnapshot>({ workers: [], queueLength: 0, inFlight: 0 });
+  running = $state<Record<number, RunningCall>>({});
+  /** The last invocation per function, for the sidebar and the Run panel. */
+  last = $state<Record<string, Invocation>>({});
+  /** Invocation count per function since the page opened (and restored history). */
+  counts = $state<Record<string, number>>({});
+  notices = $state<Notice[]>([]);
+  busy = $state<null | 'deploying' | 'running'>(null);
+  /** The panel tab shown; panels register in src/ui/panels/index.ts. */
+  panel = $state('run');
+  theme = $state<'system' | 'light' | 'dark'>('system');
+
+  readonly log: InvocationLog;
+  private listeners = new Set<() => void>();
+
+  constructor(
+    readonly platform: Platform,
+    readonly compiler: Compiler,
+  ) {
+    this.log = new InvocationLog(platform.currentConfig().historyLimit);
+    this.platformConfig = platform.currentConfig();
+    platform.subscribe((ev) => this.onPlatform(ev));
+  }
+
+  // ---- derived ------------------------------------------------------------------
+
+  get current(): WorkspaceFunction | undefined {
+    return this.functions.find((f) => f.name === this.open);
+  }
+
+  get currentDeployed(): FunctionInfo | undefined {
+    return this.open ? this.deployed[this.open] : undefined;
+  }
+
+  /** True when the open function's source or config differs from what is deployed. */
+  needsDeploy(fn: WorkspaceFunction | undefined = this.current): boolean {
+    if (!fn) return false;
+    return this.deployedFrom.get(fn.name) !== fingerprint(fn);
+  }
+
+  // ---- change notification (persistence listens) ----------------------------------
+
+  /** Called after every change to the workspace; the autosaver subscribes. */
+  onWorkspaceChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  workspace(): Workspace {
+    return $state.snapshot({
+      functions: this.functions,
+      platform: this.platformConfig,
+      features: this.features,
+      open: this.open,
+    }) as Workspace;
+  }
+
+  /** Replaces the workspace (restore, import); deploys nothing until asked. */
+  loadWorkspace(ws: Workspace): void {
+    this.functions = ws.functions.map((f) => ({ ...f, config: { ...DEFAULT_FUNCTION_CONFIG, ...f.config } }));
+    this.features = { ...DEFAULT_FEATURES, ...ws.features };
+    this.platform.setFeatures(this.features);
+    try {
+      this.platformConfig = this.platform.config({ ...ws.platform });
+    } catch (err) {
+      this.notify('warning', `Saved platform settings were not valid and were reset: ${message(err)}`);
+    }
+    this.open = ws.open && this.functions.some((f) => f.name === ws.open) ? ws.open : (this.functions[0]?.name ?? null);
+    this.changed();
+  }
+
+  // ---- workspace edits ---------------------------------------------------------------
+
+  select(name: string): void {
+    if (!this.functions.some((f) => f.name === name)) return;
+    this.open = name;
+    this.diagnostics = [];
+    this.changed();
+  }
+
+  /** Adds a function, renaming it if the name is taken; returns the name used. */
+  addFunction(fn: WorkspaceFunction, { open = true } = {}): string {
+    const name = this.uniqueName(fn.name);
+    this.functions.push({ ...fn, name, config: { ...DEFAULT_FUNCTION_CONFIG, ...fn.config } });
+    if (open) this.open = name;
+    this.changed();
+    return name;
+  }
+
+  /** Adds or replaces a function by name (samples, shared links kept by the user). */
+  upsertFunction(fn: WorkspaceFunction, { open = true } = {}): void {
+    const i = this.functions.findIndex((f) => f.name === fn.name);
+    if (i >= 0) this.functions[i] = fn;
+    else this.functions.push(fn);
+    if (open) this.open = fn.name;
+    this.changed();
+  }
+
+  uniqueName(base: string): string {
+    const clean = base.trim() || 'function';
+    if (!this.functions.some((f) => f.name === clean)) return clean;
+    for (let i = 2; ; i++) if (!this.functions.some((f) => f.name === `${clean}-${i}`)) return `${clean}-${i}`;
+  }
+
+  setSource(text: string): void {
+    const fn = this.current;
+    if (!fn || fn.source.kind !== 'wat' || fn.source.text === text) return;
+    fn.source = { kind: 'wat', text };
+    this.changed();
+  }
+
+  setConfig(patch: Partial<FunctionConfig>, name = this.open): void {
+    const fn = this.functions.find((f) => f.name === name);
+    if (!fn) return;
+    fn.config = { ...fn.config, ...patch };
+    if ('entry' in patch && !patch.entry) delete fn.config.entry;
+    this.changed();
+  }
+
+  setRun(run: WorkspaceFunction['run'], name = this.open): void {
+    const fn = this.functions.find((f) => f.name === name);
+    if (!fn) return;
+    fn.run = run;
+    this.changed();
+  }
+
+  setWasi(wasi: WorkspaceFunction['wasi'], name = this.open): void {
+    const fn = this.functions.find((f) => f.name === name);
+    if (!fn) return;
+    fn.wasi = wasi;
+    this.changed();
+  }
+
+  setFeatures(features: FeatureFlags): void {
+    this.features = { ...features };
+    this.platform.setFeatures(this.features);
+    this.changed();
+  }
+
+  setPlatformConfig(patch: Partial<PlatformConfig>): void {
+    try {
+      this.platformConfig = this.platform.config(patch);
+      this.changed();
+    } catch (err) {
+      this.notify('error', message(err));
+    }
+  }
+
+  /** Turns an uploaded module into editable WAT (the "Edit as WAT" action). */
+  async editAsWat(name = this.open): Promise<void> {
+    const fn = this.functions.find((f) => f.name === name);
+    if (!fn || fn.source.kind !== 'wasm') return;
+    const text = await this.compiler.disassemble(fn.source.bytes, this.features);
+    fn.source = { kind: 'wat', text };
+    this.changed();
+  }
+
+  async remove(name: string): Promise<void> {
+    this.functions = this.functions.filter((f) => f.name !== name);
+    if (this.deployed[name]) {
+      try {
+        await this.platform.undeploy(name);
+      } catch {
+        // already gone
+      }
+    }
+    this.deployedFrom.delete(name);
+    if (this.open === name) this.open = this.functions[0]?.name ?? null;
+    this.changed();
+  }
+
+  rename(from: string, to: string): string | null {
+    const fn = this.functions.find((f) => f.name === from);
+    const name = to.trim();
+    if (!fn || !name || name === from) return null;
+    if (this.functions.some((f) => f.name === name)) {
+      this.notify('error', `A function named "${name}" already exists`);
+      return null;
+    }
+    fn.name = name;
+    if (this.open === from) this.open = name;
+    this.changed();
+    return name;
+  }
+
+  // ---- deploy & run --------------------------------------------------------------------
+
+  /** Deploys the open function; returns its info, or null after telling the user what is wrong. */
+  async deploy(name = this.open): Promise<FunctionInfo | null> {
+    const fn = this.functions.find((f) => f.name === name);
+    if (!fn) return null;
+    this.busy = 'deploying';
+    try {
+      const snapshot = $state.snapshot(fn) as WorkspaceFunction;
+      const code = snapshot.source.kind === 'wat' ? snapshot.source.text : snapshot.source.bytes;
+      const info = await this.platform.deploy(fn.name, code, snapshot.config);
+      this.deployedFrom.set(fn.name, fingerprint(snapshot));
+      if (fn.name === this.open) this.diagnostics = [];
+      return info;
+    } catch (err) {
+      const diags = (err as { diagnostics?: Diagnostic[] }).diagnostics;
+      if (diags && fn.name === this.open) {
+        this.diagnostics = diags;
+        this.compileState = 'error';
+      }
+      this.notify('error', `Could not deploy "${fn.name}": ${message(err)}`);
+      return null;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /**
+   * Run: deploys if the source or config changed, then invokes with the Run panel's inputs.
+   * Argument errors are reported, never thrown.
+   */
+  async run(name = this.open): Promise<Invocation | null> {
+    const fn = this.functions.find((f) => f.name === name);
+    if (!fn) return null;
+    if (this.needsDeploy(fn) || !this.deployed[fn.name]) {
+      const ok = await this.deploy(fn.name);
+      if (!ok) return null;
+    }
+    const info = this.deployed[fn.name];
+    const exportName = fn.run?.export || info.entry || undefined;
+    const args = fn.run?.args ?? [];
+    this.busy = 'running';
+    try {
+      const wasi = info.kind === 'plain' ? {} : wasiOptions(fn);
+      const call = this.platform.start(fn.name, args, { export: exportName, ...wasi });
+      this.track(call.id, fn.name, exportName ?? info.entry);
+      const inv = await call.done;
+      delete this.running[call.id];
+      return inv;
+    } catch (err) {
+      this.notify('error', message(err));
+      return null;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Stops every running or queued invocation of the open function (the Stop button). */
+  stop(name = this.open): void {
+    if (!name) return;
+    this.platform.stopAll(name);
+  }
+
+  // ---- notices -----------------------------------------------------------------------
+
+  notify(kind: NoticeKind, text: string, action?: Notice['action']): number {
+    const id = noticeIds++;
+    this.notices.push({ id, kind, message: text, action });
+    if (kind === 'success' || kind === 'info') setTimeout(() => this.dismiss(id), 5000);
+    return id;
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  // ---- platform events -----------------------------------------------------------------
+
+  private poolScheduled = false;
+
+  private onPlatform(ev: PlatformEvent): void {
+    switch (ev.type) {
+      case 'invocation': {
+        const inv = ev.invocation;
+        this.log.push(inv);
+        this.last[inv.fn] = inv;
+        this.counts[inv.fn] = (this.counts[inv.fn] ?? 0) + 1;
+        if (this.running[inv.id]) delete this.running[inv.id];
+        this.schedulePool();
+        break;
+      }
+      case 'dispatched': {
+        // Only calls started from the UI are tracked as "running" with streamed output; load tests are not.
+        this.schedulePool();
+        break;
+      }
+      case 'output': {
+        const call = this.running[ev.id];
+        if (call) {
+          const text = new TextDecoder().decode(ev.chunk);
+          if (ev.fd === 1) call.stdout += text;
+          else call.stderr += text;
+        }
+        break;
+      }
+      case 'functions': {
+        const next: Record<string, FunctionInfo> = {};
+        for (const f of this.platform.functions()) next[f.name] = f;
+        this.deployed = next;
+        break;
+      }
+      case 'pool':
+        this.schedulePool();
+        break;
+      case 'config':
+        this.platformConfig = ev.config;
+        this.schedulePool();
+        break;
+      case 'history-cleared':
+        this.log.replace(this.platform.invocations());
+        this.counts = {};
+        for (const inv of this.log.items) this.counts[inv.fn] = (this.counts[inv.fn] ?? 0) + 1;
+        break;
+    }
+  }
+
+  /** Marks a UI-started call as running so its streamed output and elapsed time show. */
+  track(id: number, fn: string, exportName: string): void {
+    this.running[id] = { id, fn, export: exportName, startedAt: performance.now(), stdout: '', stderr: '' };
+  }
+
+  private schedulePool(): void {
+    if (this.poolScheduled) return;
+    this.poolScheduled = true;
+    setTimeout(() => {
+      this.poolScheduled = false;
+      this.pool = this.platform.pool();
+    }, 100);
+  }
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function fingerprint(fn: WorkspaceFunction): string {
+  const src = fn.source.kind === 'wat' ? `wat:${fn.source.text}` : `wasm:${fn.source.bytes.length}:${hashBytes(fn.source.bytes)}`;
+  return `${src}\u0000${JSON.stringify(fn.config)}`;
+}
+
+/** FNV-1a: cheap change detection for uploaded modules, not security. */
+function hashBytes(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+function wasiOptions(fn: WorkspaceFunction) {
+  const w = fn.wasi ?? {};
+  return { argv: w.argv ?? [], env: w.env ?? {}, stdin: w.stdin ?? '', files: w.files ?? {} };
+}
