@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
 import {
   classifyWord,
   describeWord,
@@ -62,27 +63,116 @@ describe('instruction table', () => {
   });
 
   it('explains polymorphic stacks in the doc', () => {
-    for (const ins of INSTRUCTIONS.filter((i) => [...i.pops, ...i.pushes].some((s) => s === '…' || s === 't'))) {
-      expect(ins.doc, ins.name).toMatch(/polymorphic|signature|parameters|results|any type|type t|declared type|variable|value/);
+    for (const ins of INSTRUCTIONS.filter((i) =>
+      [...i.pops, ...i.pushes].some((s) => s === '…' || s === 't'),
+    )) {
+      expect(ins.doc, ins.name).toMatch(
+        /polymorphic|signature|parameters|results|any type|type t|declared type|variable|value/,
+      );
     }
   });
 
   it('contains well-known instructions', () => {
     const wellKnown = [
-      'unreachable', 'nop', 'block', 'loop', 'if', 'else', 'end', 'br', 'br_if', 'br_table', 'return', 'call',
-      'call_indirect', 'drop', 'select', 'local.get', 'local.set', 'local.tee', 'global.get', 'global.set',
-      'i32.load', 'i64.load32_u', 'i32.load8_u', 'i32.load16_s', 'f64.load', 'i32.store8', 'i64.store32', 'f32.store',
-      'memory.size', 'memory.grow', 'i32.const', 'i64.const', 'f32.const', 'f64.const', 'i32.eqz', 'i32.add',
-      'i64.mul', 'i32.div_s', 'i64.rem_u', 'i32.shr_u', 'i64.rotl', 'i32.clz', 'i64.popcnt', 'f32.sqrt', 'f64.copysign',
-      'f64.nearest', 'f32.lt', 'i32.wrap_i64', 'i64.extend_i32_u', 'f64.promote_f32', 'f32.demote_f64',
-      'i32.trunc_f64_s', 'f64.convert_i64_u', 'i32.reinterpret_f32', 'f64.reinterpret_i64', 'i32.extend8_s',
-      'i64.extend32_s', 'i32.trunc_sat_f32_s', 'i64.trunc_sat_f64_u', 'memory.copy', 'memory.fill', 'memory.init',
-      'data.drop', 'table.copy', 'table.init', 'elem.drop', 'ref.null', 'ref.is_null', 'ref.func', 'table.get',
-      'table.set', 'table.size', 'table.grow', 'table.fill', 'return_call', 'return_call_indirect', 'v128.load',
-      'v128.store', 'v128.const', 'i8x16.shuffle', 'i8x16.swizzle', 'i32x4.add', 'f32x4.mul', 'v128.and',
-      'v128.bitselect', 'i32x4.splat', 'i32x4.extract_lane', 'i8x16.extract_lane_u', 'f64x2.replace_lane',
-      'i16x8.add_sat_s', 'i32x4.dot_i16x8_s', 'i64x2.mul', 'f32x4.pmin', 'i32x4.trunc_sat_f32x4_s',
-      'v128.load8x8_u', 'v128.load32_zero', 'v128.any_true', 'i8x16.popcnt', 'f64x2.promote_low_f32x4',
+      'unreachable',
+      'nop',
+      'block',
+      'loop',
+      'if',
+      'else',
+      'end',
+      'br',
+      'br_if',
+      'br_table',
+      'return',
+      'call',
+      'call_indirect',
+      'drop',
+      'select',
+      'local.get',
+      'local.set',
+      'local.tee',
+      'global.get',
+      'global.set',
+      'i32.load',
+      'i64.load32_u',
+      'i32.load8_u',
+      'i32.load16_s',
+      'f64.load',
+      'i32.store8',
+      'i64.store32',
+      'f32.store',
+      'memory.size',
+      'memory.grow',
+      'i32.const',
+      'i64.const',
+      'f32.const',
+      'f64.const',
+      'i32.eqz',
+      'i32.add',
+      'i64.mul',
+      'i32.div_s',
+      'i64.rem_u',
+      'i32.shr_u',
+      'i64.rotl',
+      'i32.clz',
+      'i64.popcnt',
+      'f32.sqrt',
+      'f64.copysign',
+      'f64.nearest',
+      'f32.lt',
+      'i32.wrap_i64',
+      'i64.extend_i32_u',
+      'f64.promote_f32',
+      'f32.demote_f64',
+      'i32.trunc_f64_s',
+      'f64.convert_i64_u',
+      'i32.reinterpret_f32',
+      'f64.reinterpret_i64',
+      'i32.extend8_s',
+      'i64.extend32_s',
+      'i32.trunc_sat_f32_s',
+      'i64.trunc_sat_f64_u',
+      'memory.copy',
+      'memory.fill',
+      'memory.init',
+      'data.drop',
+      'table.copy',
+      'table.init',
+      'elem.drop',
+      'ref.null',
+      'ref.is_null',
+      'ref.func',
+      'table.get',
+      'table.set',
+      'table.size',
+      'table.grow',
+      'table.fill',
+      'return_call',
+      'return_call_indirect',
+      'v128.load',
+      'v128.store',
+      'v128.const',
+      'i8x16.shuffle',
+      'i8x16.swizzle',
+      'i32x4.add',
+      'f32x4.mul',
+      'v128.and',
+      'v128.bitselect',
+      'i32x4.splat',
+      'i32x4.extract_lane',
+      'i8x16.extract_lane_u',
+      'f64x2.replace_lane',
+      'i16x8.add_sat_s',
+      'i32x4.dot_i16x8_s',
+      'i64x2.mul',
+      'f32x4.pmin',
+      'i32x4.trunc_sat_f32x4_s',
+      'v128.load8x8_u',
+      'v128.load32_zero',
+      'v128.any_true',
+      'i8x16.popcnt',
+      'f64x2.promote_low_f32x4',
     ];
     expect(wellKnown.filter((n) => !instructionByName(n))).toEqual([]);
   });
@@ -133,7 +223,8 @@ describe('instruction table', () => {
       'v128.any_true': '[v128] → [i32]',
       'v128.store16_lane': '[i32 v128] → []',
     };
-    for (const [name, effect] of Object.entries(effects)) expect(formatStackEffect(get(name)), name).toBe(effect);
+    for (const [name, effect] of Object.entries(effects))
+      expect(formatStackEffect(get(name)), name).toBe(effect);
     expect(get('i32.load8_u').immediates).toBe('offset=N align=N');
     expect(get('i32.add').doc).toMatch(/wrapping/);
     expect(instructionByName('i32.nope')).toBeUndefined();
@@ -141,8 +232,30 @@ describe('instruction table', () => {
 
   it('exports keywords and types', () => {
     for (const k of [
-      'module', 'func', 'param', 'result', 'local', 'global', 'mut', 'memory', 'data', 'table', 'elem', 'type',
-      'import', 'export', 'start', 'offset', 'item', 'declare', 'then', 'block', 'loop', 'if', 'else', 'end',
+      'module',
+      'func',
+      'param',
+      'result',
+      'local',
+      'global',
+      'mut',
+      'memory',
+      'data',
+      'table',
+      'elem',
+      'type',
+      'import',
+      'export',
+      'start',
+      'offset',
+      'item',
+      'declare',
+      'then',
+      'block',
+      'loop',
+      'if',
+      'else',
+      'end',
     ]) {
       expect(KEYWORDS, k).toContain(k);
     }
@@ -154,6 +267,65 @@ describe('instruction table', () => {
     expect(classifyWord('i32.nope')).toBeUndefined();
     expect(describeWord('i32.add')).toContain('[i32 i32] → [i32]');
     expect(describeWord('mut')).toMatch(/mutable/);
+  });
+});
+
+describe('instruction table against wabt + V8', () => {
+  // Independent check of names and stack effects: for every instruction whose
+  // stack effect is not signature-dependent ('…'), build a function taking the
+  // declared pops as params and returning the declared pushes, then parse and
+  // validate it with wabt and with the host engine (WebAssembly.validate).
+  it('every instruction with a fixed stack effect validates exactly as declared', async () => {
+    const wabt = await wabtInit();
+    const failures: string[] = [];
+    let checked = 0;
+    for (const ins of INSTRUCTIONS) {
+      if ([...ins.pops, ...ins.pushes].includes('…')) continue;
+      if (ins.name === 'else' || ins.name === 'end') continue; // structural, not standalone
+      const concrete = (s: string) => (s === 't' ? 'i32' : s === 'ref' ? 'funcref' : s);
+      const n = ins.name;
+      let imm = '';
+      if (n === 'v128.const') imm = 'i32x4 0 0 0 0';
+      else if (n.endsWith('.const')) imm = '0';
+      else if (n === 'i8x16.shuffle') imm = Array.from({ length: 16 }, (_, i) => i).join(' ');
+      else if (/_lane(_[su])?$/.test(n)) imm = '0';
+      else if (n === 'memory.init' || n === 'data.drop') imm = '$d';
+      else if (n === 'table.init' || n === 'elem.drop') imm = '$e';
+      else if (n === 'ref.null') imm = 'func';
+      else if (n === 'ref.func') imm = '$f0';
+      else if (n.startsWith('local.')) imm = '$x';
+      else if (n.startsWith('global.')) imm = '$g';
+      const pops = ins.pops.map(concrete);
+      const pushes = ins.pushes.map(concrete);
+      const text = `(module (memory 1) (data $d "") (table 1 funcref) (elem $e func $f0) (func $f0)
+        (global $g (mut i32) (i32.const 0))
+        (func ${pops.map((t) => `(param ${t})`).join(' ')} ${pushes.length ? `(result ${pushes.join(' ')})` : ''} (local $x i32)
+          ${pops.map((_, i) => `local.get ${i}`).join(' ')}
+          ${n} ${imm}))`;
+      checked++;
+      try {
+        const m = wabt.parseWat(`${n}.wat`, text, {
+          simd: true,
+          bulk_memory: true,
+          reference_types: true,
+          tail_call: true,
+          sign_extension: true,
+          sat_float_to_int: true,
+        });
+        try {
+          m.resolveNames();
+          m.validate();
+          if (!WebAssembly.validate(m.toBinary({}).buffer as Uint8Array<ArrayBuffer>))
+            failures.push(`${n}: rejected by WebAssembly.validate`);
+        } finally {
+          m.destroy();
+        }
+      } catch (e) {
+        failures.push(`${n}: ${String(e).split('\n').slice(0, 3).join(' | ')}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(400);
   });
 });
 
@@ -197,8 +369,27 @@ describe('wordAt', () => {
 describe('lexical regexes', () => {
   it('numbers', () => {
     const good = [
-      '0', '42', '-7', '+7', '1_000_000', '0xff', '0xFF_FF', '-0x80000000', '1.5', '1.', '-1.5e-3', '6.02E23',
-      '0x1.8p3', '0x1p-1', '-0x1.fffffep+127', 'inf', '-inf', 'nan', '+nan', 'nan:0x7f_ffff', '-nan:0x1',
+      '0',
+      '42',
+      '-7',
+      '+7',
+      '1_000_000',
+      '0xff',
+      '0xFF_FF',
+      '-0x80000000',
+      '1.5',
+      '1.',
+      '-1.5e-3',
+      '6.02E23',
+      '0x1.8p3',
+      '0x1p-1',
+      '-0x1.fffffep+127',
+      'inf',
+      '-inf',
+      'nan',
+      '+nan',
+      'nan:0x7f_ffff',
+      '-nan:0x1',
     ];
     const bad = ['1__0', '_1', '0x', '1e', 'abc', '1a', '0xg', 'nan:0x', '1_', 'infinity', '$1'];
     for (const s of good) expect(fullMatch(WAT_NUMBER_RE, s), s).toBe(true);
@@ -213,18 +404,26 @@ describe('lexical regexes', () => {
   });
 
   it('words (instructions, keywords, types), attributes and escapes', () => {
-    for (const s of ['i32.add', 'i32.load8_u', 'module', 'i32', 'v128.load64_splat']) expect(fullMatch(WAT_WORD_RE, s), s).toBe(true);
+    for (const s of ['i32.add', 'i32.load8_u', 'module', 'i32', 'v128.load64_splat'])
+      expect(fullMatch(WAT_WORD_RE, s), s).toBe(true);
     for (const s of ['$x', '32bit', 'offset=4']) expect(fullMatch(WAT_WORD_RE, s), s).toBe(false);
     expect(fullMatch(WAT_ATTRIBUTE_RE, 'offset=')).toBe(true);
     expect(fullMatch(WAT_ATTRIBUTE_RE, 'align=')).toBe(true);
     for (const s of ['\\n', '\\t', '\\"', "\\'", '\\\\', '\\00', '\\fF', '\\u{1F600}', '\\u{1_f}']) {
       expect(fullMatch(WAT_STRING_ESCAPE_RE, s), s).toBe(true);
     }
-    for (const s of ['\\q', '\\0', '\\u{}', '\\u1234']) expect(fullMatch(WAT_STRING_ESCAPE_RE, s), s).toBe(false);
+    for (const s of ['\\q', '\\0', '\\u{}', '\\u1234'])
+      expect(fullMatch(WAT_STRING_ESCAPE_RE, s), s).toBe(false);
   });
 
   it('contain no @ (Monarch would read it as an attribute reference) and compile under Monarch anchoring', () => {
-    for (const re of [WAT_NUMBER_RE, WAT_IDENTIFIER_RE, WAT_WORD_RE, WAT_ATTRIBUTE_RE, WAT_STRING_ESCAPE_RE]) {
+    for (const re of [
+      WAT_NUMBER_RE,
+      WAT_IDENTIFIER_RE,
+      WAT_WORD_RE,
+      WAT_ATTRIBUTE_RE,
+      WAT_STRING_ESCAPE_RE,
+    ]) {
       expect(re.source).not.toContain('@');
       expect(() => new RegExp(`^(?:${re.source})`)).not.toThrow();
     }
@@ -232,7 +431,13 @@ describe('lexical regexes', () => {
 
   it('wordPattern keeps dotted names and $names whole', () => {
     const words = (s: string) => [...s.matchAll(new RegExp(WAT_WORD_PATTERN.source, 'g'))].map((m) => m[0]);
-    expect(words('(i32.load8_u offset=4 (local.get $fib))')).toEqual(['i32.load8_u', 'offset', '4', 'local.get', '$fib']);
+    expect(words('(i32.load8_u offset=4 (local.get $fib))')).toEqual([
+      'i32.load8_u',
+      'offset',
+      '4',
+      'local.get',
+      '$fib',
+    ]);
     expect(watLanguageConfiguration.wordPattern?.source).toBe(WAT_WORD_PATTERN.source);
     expect(watLanguageConfiguration.comments).toEqual({ lineComment: ';;', blockComment: ['(;', ';)'] });
   });
@@ -261,11 +466,18 @@ type MonarchTokenizerCtor = new (
   configurationService: unknown,
 ) => MonarchTokenizerLike;
 
-async function loadMonarch(): Promise<{ compile: (id: string, def: unknown) => unknown; Tokenizer: MonarchTokenizerCtor } | null> {
+async function loadMonarch(): Promise<{
+  compile: (id: string, def: unknown) => unknown;
+  Tokenizer: MonarchTokenizerCtor;
+} | null> {
   const base = 'monaco-editor/editor/standalone/common/monarch/';
   try {
-    const compileMod = (await import(/* @vite-ignore */ `${base}monarchCompile.js`)) as { compile: (id: string, def: unknown) => unknown };
-    const lexerMod = (await import(/* @vite-ignore */ `${base}monarchLexer.js`)) as { MonarchTokenizer: MonarchTokenizerCtor };
+    const compileMod = (await import(/* @vite-ignore */ `${base}monarchCompile.js`)) as {
+      compile: (id: string, def: unknown) => unknown;
+    };
+    const lexerMod = (await import(/* @vite-ignore */ `${base}monarchLexer.js`)) as {
+      MonarchTokenizer: MonarchTokenizerCtor;
+    };
     return { compile: compileMod.compile, Tokenizer: lexerMod.MonarchTokenizer };
   } catch {
     return null;
@@ -278,7 +490,11 @@ describe.skipIf(monarch === null)('Monarch tokenizer (real Monaco lexer)', () =>
   function tokenizeLines(lines: string[]): [string, string][][] {
     const { compile, Tokenizer } = monarch!;
     const lexer = compile('wat', watMonarchLanguage);
-    const languageService = { languageIdCodec: { encodeLanguageId: () => 1 }, isRegisteredLanguageId: () => false, requestRichLanguageFeatures() {} };
+    const languageService = {
+      languageIdCodec: { encodeLanguageId: () => 1 },
+      isRegisteredLanguageId: () => false,
+      requestRichLanguageFeatures() {},
+    };
     const config = { getValue: () => 20_000, onDidChangeConfiguration: () => ({ dispose() {} }) };
     const tokenizer = new Tokenizer(languageService, {}, 'wat', lexer, config);
     let state = tokenizer.getInitialState();
@@ -437,7 +653,9 @@ describe('document helpers', () => {
     const line = '(call $';
     const r = watCompletions(text, text.length, line, line.length + 1);
     expect(r!.startColumn).toBe(7);
-    expect(r!.items.map((i) => i.label)).toEqual(expect.arrayContaining(['$fib', '$n', '$tmp', '$counter', '$exit']));
+    expect(r!.items.map((i) => i.label)).toEqual(
+      expect.arrayContaining(['$fib', '$n', '$tmp', '$counter', '$exit']),
+    );
     expect(r!.items.every((i) => i.label.startsWith('$'))).toBe(true);
     const comment = ';; i32.';
     expect(watCompletions(comment, comment.length, comment, comment.length + 1)).toBeNull();

@@ -19,24 +19,11 @@ export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'ex
 export type StackSlot = ValueType | 't' | 'ref' | '…';
 
 export type InstructionCategory =
-  | 'control'
-  | 'reference'
-  | 'parametric'
-  | 'variable'
-  | 'table'
-  | 'memory'
-  | 'numeric'
-  | 'vector';
+  'control' | 'reference' | 'parametric' | 'variable' | 'table' | 'memory' | 'numeric' | 'vector';
 
 /** Which specification feature / proposal introduced the instruction. */
 export type InstructionFeature =
-  | 'mvp'
-  | 'sign-extension'
-  | 'nontrapping-fptoint'
-  | 'bulk-memory'
-  | 'reference-types'
-  | 'tail-call'
-  | 'simd';
+  'mvp' | 'sign-extension' | 'nontrapping-fptoint' | 'bulk-memory' | 'reference-types' | 'tail-call' | 'simd';
 
 export interface WatInstruction {
   readonly name: string;
@@ -51,7 +38,16 @@ export interface WatInstruction {
   readonly feature: InstructionFeature;
 }
 
-export const TYPES: readonly ValueType[] = ['i32', 'i64', 'f32', 'f64', 'v128', 'funcref', 'externref', 'anyref'];
+export const TYPES: readonly ValueType[] = [
+  'i32',
+  'i64',
+  'f32',
+  'f64',
+  'v128',
+  'funcref',
+  'externref',
+  'anyref',
+];
 
 /** Every slot string that may appear in `pops` / `pushes`. */
 export const STACK_SLOTS: readonly StackSlot[] = [...TYPES, 't', 'ref', '…'];
@@ -89,7 +85,8 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   start: 'Start function run when the module is instantiated: `(start $func)`.',
   offset: 'Offset expression of an active data or element segment: `(offset (i32.const 0))`.',
   item: 'One element-segment item expression: `(item (ref.func $f))`.',
-  declare: 'Declarative element segment (`elem declare func $f …`) that makes functions referenceable by `ref.func`.',
+  declare:
+    'Declarative element segment (`elem declare func $f …`) that makes functions referenceable by `ref.func`.',
   then: 'Then-branch of a folded `if`: `(if (cond) (then …) (else …))`.',
   block: 'Starts a block; a branch to its label jumps to its end.',
   loop: 'Starts a loop; a branch to its label jumps back to its start.',
@@ -130,7 +127,12 @@ function controlInstructions(): WatInstruction[] {
   const d = section('control', 'mvp');
   const tail = section('control', 'tail-call');
   return [
-    d('unreachable', POLY, POLY, 'Traps unconditionally. The stack is polymorphic afterwards (code after it is unreachable).'),
+    d(
+      'unreachable',
+      POLY,
+      POLY,
+      'Traps unconditionally. The stack is polymorphic afterwards (code after it is unreachable).',
+    ),
     d('nop', [], [], 'Does nothing.'),
     d(
       'block',
@@ -159,7 +161,7 @@ function controlInstructions(): WatInstruction[] {
       'br',
       POLY,
       POLY,
-      "Unconditional branch to a label: exits a block/if (with its results) or continues a loop (with its params). The stack is polymorphic afterwards.",
+      'Unconditional branch to a label: exits a block/if (with its results) or continues a loop (with its params). The stack is polymorphic afterwards.',
       'labelidx',
     ),
     d(
@@ -176,8 +178,19 @@ function controlInstructions(): WatInstruction[] {
       'Pops an i32 index and branches to the index-th label of the list, or to the default (last) label if out of range. The stack is polymorphic afterwards.',
       'labelidx* labelidx',
     ),
-    d('return', POLY, POLY, "Returns from the current function with the function's results on top of the stack. The stack is polymorphic afterwards."),
-    d('call', POLY, POLY, "Calls a function: pops its parameters and pushes its results (signature-dependent).", 'funcidx'),
+    d(
+      'return',
+      POLY,
+      POLY,
+      "Returns from the current function with the function's results on top of the stack. The stack is polymorphic afterwards.",
+    ),
+    d(
+      'call',
+      POLY,
+      POLY,
+      'Calls a function: pops its parameters and pushes its results (signature-dependent).',
+      'funcidx',
+    ),
     d(
       'call_indirect',
       ['…', 'i32'],
@@ -205,7 +218,13 @@ function controlInstructions(): WatInstruction[] {
 function referenceInstructions(): WatInstruction[] {
   const d = section('reference', 'reference-types');
   return [
-    d('ref.null', [], ['ref'], 'Pushes a null reference of the given heap type (`func` → funcref, `extern` → externref).', 'heaptype'),
+    d(
+      'ref.null',
+      [],
+      ['ref'],
+      'Pushes a null reference of the given heap type (`func` → funcref, `extern` → externref).',
+      'heaptype',
+    ),
     d('ref.is_null', ['ref'], ['i32'], 'Pops a reference and pushes 1 if it is null, otherwise 0.'),
     d(
       'ref.func',
@@ -234,9 +253,21 @@ function parametricInstructions(): WatInstruction[] {
 function variableInstructions(): WatInstruction[] {
   const d = section('variable', 'mvp');
   return [
-    d('local.get', [], ['t'], 'Pushes the value of a local variable or parameter (of its declared type t).', 'localidx'),
+    d(
+      'local.get',
+      [],
+      ['t'],
+      'Pushes the value of a local variable or parameter (of its declared type t).',
+      'localidx',
+    ),
     d('local.set', ['t'], [], 'Pops a value and stores it in a local variable or parameter.', 'localidx'),
-    d('local.tee', ['t'], ['t'], 'Stores the top value in a local variable and leaves it on the stack (like local.set + local.get).', 'localidx'),
+    d(
+      'local.tee',
+      ['t'],
+      ['t'],
+      'Stores the top value in a local variable and leaves it on the stack (like local.set + local.get).',
+      'localidx',
+    ),
     d('global.get', [], ['t'], 'Pushes the value of a global variable.', 'globalidx'),
     d('global.set', ['t'], [], 'Pops a value and stores it in a mutable global variable.', 'globalidx'),
   ];
@@ -246,8 +277,20 @@ function tableInstructions(): WatInstruction[] {
   const d = section('table', 'reference-types');
   const bulk = section('table', 'bulk-memory');
   return [
-    d('table.get', ['i32'], ['ref'], 'Pops an index and pushes the reference stored at it in the table. Traps if out of bounds.', 'tableidx?'),
-    d('table.set', ['i32', 'ref'], [], 'Pops a reference and an index and stores the reference in the table. Traps if out of bounds.', 'tableidx?'),
+    d(
+      'table.get',
+      ['i32'],
+      ['ref'],
+      'Pops an index and pushes the reference stored at it in the table. Traps if out of bounds.',
+      'tableidx?',
+    ),
+    d(
+      'table.set',
+      ['i32', 'ref'],
+      [],
+      'Pops a reference and an index and stores the reference in the table. Traps if out of bounds.',
+      'tableidx?',
+    ),
     d('table.size', [], ['i32'], 'Pushes the current number of elements in the table.', 'tableidx?'),
     d(
       'table.grow',
@@ -277,7 +320,13 @@ function tableInstructions(): WatInstruction[] {
       'Pops [dest, src, n] and copies n elements from a passive element segment (starting at src) into the table at dest. Traps if out of bounds.',
       'tableidx? elemidx',
     ),
-    bulk('elem.drop', [], [], 'Drops a passive element segment, releasing it; later table.init from it traps (unless n = 0).', 'elemidx'),
+    bulk(
+      'elem.drop',
+      [],
+      [],
+      'Drops a passive element segment, releasing it; later table.init from it traps (unless n = 0).',
+      'elemidx',
+    ),
   ];
 }
 
@@ -296,16 +345,66 @@ function memoryInstructions(): WatInstruction[] {
     { name: 'i64.load', type: 'i64', bytes: 8, doc: 'Loads an 8-byte i64 from memory' },
     { name: 'f32.load', type: 'f32', bytes: 4, doc: 'Loads a 4-byte f32 from memory' },
     { name: 'f64.load', type: 'f64', bytes: 8, doc: 'Loads an 8-byte f64 from memory' },
-    { name: 'i32.load8_s', type: 'i32', bytes: 1, doc: 'Loads 1 byte from memory and sign-extends it to i32' },
-    { name: 'i32.load8_u', type: 'i32', bytes: 1, doc: 'Loads 1 byte from memory and zero-extends it to i32' },
-    { name: 'i32.load16_s', type: 'i32', bytes: 2, doc: 'Loads 2 bytes from memory and sign-extends them to i32' },
-    { name: 'i32.load16_u', type: 'i32', bytes: 2, doc: 'Loads 2 bytes from memory and zero-extends them to i32' },
-    { name: 'i64.load8_s', type: 'i64', bytes: 1, doc: 'Loads 1 byte from memory and sign-extends it to i64' },
-    { name: 'i64.load8_u', type: 'i64', bytes: 1, doc: 'Loads 1 byte from memory and zero-extends it to i64' },
-    { name: 'i64.load16_s', type: 'i64', bytes: 2, doc: 'Loads 2 bytes from memory and sign-extends them to i64' },
-    { name: 'i64.load16_u', type: 'i64', bytes: 2, doc: 'Loads 2 bytes from memory and zero-extends them to i64' },
-    { name: 'i64.load32_s', type: 'i64', bytes: 4, doc: 'Loads 4 bytes from memory and sign-extends them to i64' },
-    { name: 'i64.load32_u', type: 'i64', bytes: 4, doc: 'Loads 4 bytes from memory and zero-extends them to i64' },
+    {
+      name: 'i32.load8_s',
+      type: 'i32',
+      bytes: 1,
+      doc: 'Loads 1 byte from memory and sign-extends it to i32',
+    },
+    {
+      name: 'i32.load8_u',
+      type: 'i32',
+      bytes: 1,
+      doc: 'Loads 1 byte from memory and zero-extends it to i32',
+    },
+    {
+      name: 'i32.load16_s',
+      type: 'i32',
+      bytes: 2,
+      doc: 'Loads 2 bytes from memory and sign-extends them to i32',
+    },
+    {
+      name: 'i32.load16_u',
+      type: 'i32',
+      bytes: 2,
+      doc: 'Loads 2 bytes from memory and zero-extends them to i32',
+    },
+    {
+      name: 'i64.load8_s',
+      type: 'i64',
+      bytes: 1,
+      doc: 'Loads 1 byte from memory and sign-extends it to i64',
+    },
+    {
+      name: 'i64.load8_u',
+      type: 'i64',
+      bytes: 1,
+      doc: 'Loads 1 byte from memory and zero-extends it to i64',
+    },
+    {
+      name: 'i64.load16_s',
+      type: 'i64',
+      bytes: 2,
+      doc: 'Loads 2 bytes from memory and sign-extends them to i64',
+    },
+    {
+      name: 'i64.load16_u',
+      type: 'i64',
+      bytes: 2,
+      doc: 'Loads 2 bytes from memory and zero-extends them to i64',
+    },
+    {
+      name: 'i64.load32_s',
+      type: 'i64',
+      bytes: 4,
+      doc: 'Loads 4 bytes from memory and sign-extends them to i64',
+    },
+    {
+      name: 'i64.load32_u',
+      type: 'i64',
+      bytes: 4,
+      doc: 'Loads 4 bytes from memory and zero-extends them to i64',
+    },
   ];
   const stores: AccessSpec[] = [
     { name: 'i32.store', type: 'i32', bytes: 4, doc: 'Stores an i32 as 4 bytes' },
@@ -322,7 +421,9 @@ function memoryInstructions(): WatInstruction[] {
     ` (little-endian) at address + offset. Traps if out of bounds. Natural alignment: align=${bytes}.`;
   return [
     ...loads.map((l) => d(l.name, ['i32'], [l.type], `${l.doc}${tailDoc(l.bytes)}`, MEMARG)),
-    ...stores.map((s) => d(s.name, ['i32', s.type], [], `Pops [address, value]. ${s.doc}${tailDoc(s.bytes)}`, MEMARG)),
+    ...stores.map((s) =>
+      d(s.name, ['i32', s.type], [], `Pops [address, value]. ${s.doc}${tailDoc(s.bytes)}`, MEMARG),
+    ),
     d('memory.size', [], ['i32'], 'Pushes the current size of the memory in 64 KiB pages.', 'memidx?'),
     d(
       'memory.grow',
@@ -352,7 +453,13 @@ function memoryInstructions(): WatInstruction[] {
       'Pops [dest, src, n] and copies n bytes from a passive data segment (starting at src) into memory at dest. Traps if out of bounds.',
       'memidx? dataidx',
     ),
-    bulk('data.drop', [], [], 'Drops a passive data segment, releasing it; later memory.init from it traps (unless n = 0).', 'dataidx'),
+    bulk(
+      'data.drop',
+      [],
+      [],
+      'Drops a passive data segment, releasing it; later memory.init from it traps (unless n = 0).',
+      'dataidx',
+    ),
   ];
 }
 
@@ -362,7 +469,15 @@ function numericInstructions(): WatInstruction[] {
 
   for (const t of ['i32', 'i64'] as const) {
     const bits = t === 'i32' ? 32 : 64;
-    out.push(d(`${t}.const`, [], [t], `Pushes a constant ${t} (decimal or 0x hex, optionally signed, \`_\` separators allowed).`, 'value'));
+    out.push(
+      d(
+        `${t}.const`,
+        [],
+        [t],
+        `Pushes a constant ${t} (decimal or 0x hex, optionally signed, \`_\` separators allowed).`,
+        'value',
+      ),
+    );
     out.push(d(`${t}.eqz`, [t], ['i32'], `Pushes 1 if the ${t} operand is zero, otherwise 0.`));
     const cmp: [string, string][] = [
       ['eq', 'equal to'],
@@ -377,7 +492,9 @@ function numericInstructions(): WatInstruction[] {
       ['ge_u', 'greater than or equal to (unsigned)'],
     ];
     for (const [op, text] of cmp) {
-      out.push(d(`${t}.${op}`, [t, t], ['i32'], `Pushes 1 if the first ${t} is ${text} the second, otherwise 0.`));
+      out.push(
+        d(`${t}.${op}`, [t, t], ['i32'], `Pushes 1 if the first ${t} is ${text} the second, otherwise 0.`),
+      );
     }
     const unary: [string, string][] = [
       ['clz', `Counts the leading zero bits of a ${t} (${bits} for 0).`],
@@ -389,15 +506,24 @@ function numericInstructions(): WatInstruction[] {
       ['add', `Adds two ${t} values (wrapping modulo 2^${bits}).`],
       ['sub', `Subtracts the second ${t} from the first (wrapping modulo 2^${bits}).`],
       ['mul', `Multiplies two ${t} values (wrapping; keeps the low ${bits} bits).`],
-      ['div_s', `Signed division of two ${t} values, truncating toward zero. Traps on division by zero or overflow (MIN / -1).`],
+      [
+        'div_s',
+        `Signed division of two ${t} values, truncating toward zero. Traps on division by zero or overflow (MIN / -1).`,
+      ],
       ['div_u', `Unsigned division of two ${t} values. Traps on division by zero.`],
-      ['rem_s', `Signed remainder of two ${t} values (takes the sign of the dividend). Traps on division by zero.`],
+      [
+        'rem_s',
+        `Signed remainder of two ${t} values (takes the sign of the dividend). Traps on division by zero.`,
+      ],
       ['rem_u', `Unsigned remainder of two ${t} values. Traps on division by zero.`],
       ['and', `Bitwise AND of two ${t} values.`],
       ['or', `Bitwise OR of two ${t} values.`],
       ['xor', `Bitwise XOR of two ${t} values.`],
       ['shl', `Shifts the first ${t} left by the second modulo ${bits} bits.`],
-      ['shr_s', `Arithmetic (sign-propagating) right shift of the first ${t} by the second modulo ${bits} bits.`],
+      [
+        'shr_s',
+        `Arithmetic (sign-propagating) right shift of the first ${t} by the second modulo ${bits} bits.`,
+      ],
       ['shr_u', `Logical (zero-filling) right shift of the first ${t} by the second modulo ${bits} bits.`],
       ['rotl', `Rotates the first ${t} left by the second modulo ${bits} bits.`],
       ['rotr', `Rotates the first ${t} right by the second modulo ${bits} bits.`],
@@ -423,7 +549,8 @@ function numericInstructions(): WatInstruction[] {
       ['le', 'Pushes 1 if the first operand is less than or equal to the second (0 if either is NaN).'],
       ['ge', 'Pushes 1 if the first operand is greater than or equal to the second (0 if either is NaN).'],
     ];
-    for (const [op, doc] of cmp) out.push(d(`${t}.${op}`, [t, t], ['i32'], `Compares two ${t} values. ${doc}`));
+    for (const [op, doc] of cmp)
+      out.push(d(`${t}.${op}`, [t, t], ['i32'], `Compares two ${t} values. ${doc}`));
     const unary: [string, string][] = [
       ['abs', `Absolute value of a ${t} (clears the sign bit, also for NaN).`],
       ['neg', `Negates a ${t} (flips the sign bit, also for NaN).`],
@@ -446,7 +573,8 @@ function numericInstructions(): WatInstruction[] {
     for (const [op, doc] of binary) out.push(d(`${t}.${op}`, [t, t], [t], doc));
   }
 
-  const conv = (name: string, from: ValueType, to: ValueType, doc: string): WatInstruction => d(name, [from], [to], doc);
+  const conv = (name: string, from: ValueType, to: ValueType, doc: string): WatInstruction =>
+    d(name, [from], [to], doc);
   const truncDoc = (to: string, signed: boolean): string =>
     `Truncates a float toward zero to ${signed ? 'a signed' : 'an unsigned'} ${to}. Traps on NaN or if the result does not fit.`;
   const convertDoc = (from: string, to: string, signed: boolean): string =>
@@ -467,7 +595,12 @@ function numericInstructions(): WatInstruction[] {
     conv('f32.convert_i32_u', 'i32', 'f32', convertDoc('i32', 'f32', false)),
     conv('f32.convert_i64_s', 'i64', 'f32', convertDoc('i64', 'f32', true)),
     conv('f32.convert_i64_u', 'i64', 'f32', convertDoc('i64', 'f32', false)),
-    conv('f32.demote_f64', 'f64', 'f32', 'Converts an f64 to the nearest f32 (may lose precision or overflow to inf).'),
+    conv(
+      'f32.demote_f64',
+      'f64',
+      'f32',
+      'Converts an f64 to the nearest f32 (may lose precision or overflow to inf).',
+    ),
     conv('f64.convert_i32_s', 'i32', 'f64', 'Converts a signed i32 to f64 (exact).'),
     conv('f64.convert_i32_u', 'i32', 'f64', 'Converts an unsigned i32 to f64 (exact).'),
     conv('f64.convert_i64_s', 'i64', 'f64', convertDoc('i64', 'f64', true)),
@@ -551,10 +684,26 @@ function vectorInstructions(): WatInstruction[] {
     }
   }
   for (const bits of [8, 16, 32, 64] as const) {
-    out.push(d(`v128.load${bits}_splat`, ['i32'], [V], `Loads one ${bits}-bit value and replicates it into every lane. ${bounds}`, MEMARG));
+    out.push(
+      d(
+        `v128.load${bits}_splat`,
+        ['i32'],
+        [V],
+        `Loads one ${bits}-bit value and replicates it into every lane. ${bounds}`,
+        MEMARG,
+      ),
+    );
   }
   for (const bits of [32, 64] as const) {
-    out.push(d(`v128.load${bits}_zero`, ['i32'], [V], `Loads one ${bits}-bit value into lane 0 and zeroes the other lanes. ${bounds}`, MEMARG));
+    out.push(
+      d(
+        `v128.load${bits}_zero`,
+        ['i32'],
+        [V],
+        `Loads one ${bits}-bit value into lane 0 and zeroes the other lanes. ${bounds}`,
+        MEMARG,
+      ),
+    );
   }
   for (const bits of [8, 16, 32, 64] as const) {
     out.push(
@@ -565,13 +714,25 @@ function vectorInstructions(): WatInstruction[] {
         `Pops [address, vector], loads ${bits} bits into the given lane and pushes the updated vector. ${bounds}`,
         `${MEMARG} laneidx`,
       ),
-      d(`v128.store${bits}_lane`, ['i32', V], [], `Pops [address, vector] and stores the given ${bits}-bit lane to memory. ${bounds}`, `${MEMARG} laneidx`),
+      d(
+        `v128.store${bits}_lane`,
+        ['i32', V],
+        [],
+        `Pops [address, vector] and stores the given ${bits}-bit lane to memory. ${bounds}`,
+        `${MEMARG} laneidx`,
+      ),
     );
   }
 
   // Constants, shuffles, lanes.
   out.push(
-    d('v128.const', [], [V], 'Pushes a constant v128, written as a shape and one literal per lane, e.g. `v128.const i32x4 1 2 3 4`.', 'shape literal…'),
+    d(
+      'v128.const',
+      [],
+      [V],
+      'Pushes a constant v128, written as a shape and one literal per lane, e.g. `v128.const i32x4 1 2 3 4`.',
+      'shape literal…',
+    ),
     d(
       'i8x16.shuffle',
       [V, V],
@@ -579,10 +740,22 @@ function vectorInstructions(): WatInstruction[] {
       'Builds a vector from 16 byte-lane indices (0–15 pick from the first operand, 16–31 from the second).',
       'laneidx×16',
     ),
-    d('i8x16.swizzle', [V, V], [V], 'Selects bytes of the first vector using the byte indices in the second; out-of-range indices (≥16) give 0.'),
+    d(
+      'i8x16.swizzle',
+      [V, V],
+      [V],
+      'Selects bytes of the first vector using the byte indices in the second; out-of-range indices (≥16) give 0.',
+    ),
   );
   for (const s of SHAPES) {
-    out.push(d(`${s.name}.splat`, [s.lane], [V], `Creates a ${s.name} vector with every one of the ${s.lanes} lanes set to the ${s.lane} operand.`));
+    out.push(
+      d(
+        `${s.name}.splat`,
+        [s.lane],
+        [V],
+        `Creates a ${s.name} vector with every one of the ${s.lanes} lanes set to the ${s.lane} operand.`,
+      ),
+    );
   }
   for (const s of SHAPES) {
     const narrow = s.bits < 32;
@@ -599,7 +772,15 @@ function vectorInstructions(): WatInstruction[] {
         );
       }
     } else {
-      out.push(d(`${s.name}.extract_lane`, [V], [s.lane], `Extracts one lane of a ${s.name} vector as ${s.lane}.`, 'laneidx'));
+      out.push(
+        d(
+          `${s.name}.extract_lane`,
+          [V],
+          [s.lane],
+          `Extracts one lane of a ${s.name} vector as ${s.lane}.`,
+          'laneidx',
+        ),
+      );
     }
     out.push(
       d(
@@ -641,7 +822,14 @@ function vectorInstructions(): WatInstruction[] {
       ['le', '<='],
       ['ge', '>='],
     ] as const) {
-      out.push(d(`${s.name}.${op}`, [V, V], [V], `Lane-wise ${s.name} comparison a ${text} b (IEEE 754); ${maskDoc}`));
+      out.push(
+        d(
+          `${s.name}.${op}`,
+          [V, V],
+          [V],
+          `Lane-wise ${s.name} comparison a ${text} b (IEEE 754); ${maskDoc}`,
+        ),
+      );
     }
   }
 
@@ -652,7 +840,12 @@ function vectorInstructions(): WatInstruction[] {
     d('v128.andnot', [V, V], [V], 'Bitwise AND of the first v128 with the NOT of the second (a & ~b).'),
     d('v128.or', [V, V], [V], 'Bitwise OR of two v128 values.'),
     d('v128.xor', [V, V], [V], 'Bitwise XOR of two v128 values.'),
-    d('v128.bitselect', [V, V, V], [V], 'Pops [a, b, mask]; takes each bit from a where the mask bit is 1, else from b.'),
+    d(
+      'v128.bitselect',
+      [V, V, V],
+      [V],
+      'Pops [a, b, mask]; takes each bit from a where the mask bit is 1, else from b.',
+    ),
     d('v128.any_true', [V], ['i32'], 'Pushes 1 if any bit of the v128 is set, otherwise 0.'),
   );
 
@@ -667,27 +860,60 @@ function vectorInstructions(): WatInstruction[] {
       d(`${n}.all_true`, [V], ['i32'], `Pushes 1 if every ${n} lane is non-zero, otherwise 0.`),
       d(`${n}.bitmask`, [V], ['i32'], `Pushes an i32 whose bit i is the sign bit of ${n} lane i.`),
       d(`${n}.shl`, [V, 'i32'], [V], `Shifts every ${n} lane left by the i32 count modulo ${s.bits}.`),
-      d(`${n}.shr_s`, [V, 'i32'], [V], `Arithmetic right shift of every ${n} lane by the i32 count modulo ${s.bits}.`),
-      d(`${n}.shr_u`, [V, 'i32'], [V], `Logical right shift of every ${n} lane by the i32 count modulo ${s.bits}.`),
+      d(
+        `${n}.shr_s`,
+        [V, 'i32'],
+        [V],
+        `Arithmetic right shift of every ${n} lane by the i32 count modulo ${s.bits}.`,
+      ),
+      d(
+        `${n}.shr_u`,
+        [V, 'i32'],
+        [V],
+        `Logical right shift of every ${n} lane by the i32 count modulo ${s.bits}.`,
+      ),
       d(`${n}.add`, [V, V], [V], `Lane-wise wrapping addition of two ${n} vectors.`),
       d(`${n}.sub`, [V, V], [V], `Lane-wise wrapping subtraction of two ${n} vectors.`),
     );
-    if (n !== 'i8x16') out.push(d(`${n}.mul`, [V, V], [V], `Lane-wise wrapping multiplication of two ${n} vectors.`));
+    if (n !== 'i8x16')
+      out.push(d(`${n}.mul`, [V, V], [V], `Lane-wise wrapping multiplication of two ${n} vectors.`));
     if (n === 'i8x16' || n === 'i16x8') {
       for (const sign of ['s', 'u'] as const) {
         const kind = sign === 's' ? 'signed' : 'unsigned';
         out.push(
-          d(`${n}.add_sat_${sign}`, [V, V], [V], `Lane-wise ${kind} saturating addition of two ${n} vectors.`),
-          d(`${n}.sub_sat_${sign}`, [V, V], [V], `Lane-wise ${kind} saturating subtraction of two ${n} vectors.`),
+          d(
+            `${n}.add_sat_${sign}`,
+            [V, V],
+            [V],
+            `Lane-wise ${kind} saturating addition of two ${n} vectors.`,
+          ),
+          d(
+            `${n}.sub_sat_${sign}`,
+            [V, V],
+            [V],
+            `Lane-wise ${kind} saturating subtraction of two ${n} vectors.`,
+          ),
         );
       }
-      out.push(d(`${n}.avgr_u`, [V, V], [V], `Lane-wise unsigned rounding average of two ${n} vectors: (a + b + 1) / 2.`));
+      out.push(
+        d(
+          `${n}.avgr_u`,
+          [V, V],
+          [V],
+          `Lane-wise unsigned rounding average of two ${n} vectors: (a + b + 1) / 2.`,
+        ),
+      );
     }
     if (n !== 'i64x2') {
       for (const op of ['min', 'max'] as const) {
         for (const sign of ['s', 'u'] as const) {
           out.push(
-            d(`${n}.${op}_${sign}`, [V, V], [V], `Lane-wise ${sign === 's' ? 'signed' : 'unsigned'} ${op}imum of two ${n} vectors.`),
+            d(
+              `${n}.${op}_${sign}`,
+              [V, V],
+              [V],
+              `Lane-wise ${sign === 's' ? 'signed' : 'unsigned'} ${op}imum of two ${n} vectors.`,
+            ),
           );
         }
       }
@@ -695,8 +921,18 @@ function vectorInstructions(): WatInstruction[] {
   }
   out.push(
     d('i8x16.popcnt', [V], [V], 'Counts the 1 bits in each i8x16 lane.'),
-    d('i16x8.q15mulr_sat_s', [V, V], [V], 'Lane-wise saturating, rounding Q15 fixed-point multiplication of two i16x8 vectors.'),
-    d('i32x4.dot_i16x8_s', [V, V], [V], 'Multiplies signed i16x8 lanes and adds adjacent pairs of the 32-bit products into i32x4 lanes.'),
+    d(
+      'i16x8.q15mulr_sat_s',
+      [V, V],
+      [V],
+      'Lane-wise saturating, rounding Q15 fixed-point multiplication of two i16x8 vectors.',
+    ),
+    d(
+      'i32x4.dot_i16x8_s',
+      [V, V],
+      [V],
+      'Multiplies signed i16x8 lanes and adds adjacent pairs of the 32-bit products into i32x4 lanes.',
+    ),
   );
   for (const [narrowTo, from] of [
     ['i8x16', 'i16x8'],
@@ -718,7 +954,12 @@ function vectorInstructions(): WatInstruction[] {
       for (const sign of ['s', 'u'] as const) {
         const ext = sign === 's' ? 'sign' : 'zero';
         out.push(
-          d(`${dst}.extend_${half}_${src}_${sign}`, [V], [V], `${ext === 'sign' ? 'Sign' : 'Zero'}-extends the ${half} half of the ${src} lanes to ${dst}.`),
+          d(
+            `${dst}.extend_${half}_${src}_${sign}`,
+            [V],
+            [V],
+            `${ext === 'sign' ? 'Sign' : 'Zero'}-extends the ${half} half of the ${src} lanes to ${dst}.`,
+          ),
           d(
             `${dst}.extmul_${half}_${src}_${sign}`,
             [V, V],
@@ -768,20 +1009,41 @@ function vectorInstructions(): WatInstruction[] {
       ['pmin', 'pseudo-minimum: b < a ? b : a'],
       ['pmax', 'pseudo-maximum: a < b ? b : a'],
     ];
-    for (const [op, text] of binary) out.push(d(`${n}.${op}`, [V, V], [V], `Lane-wise IEEE 754 ${text} of two ${n} vectors.`));
+    for (const [op, text] of binary)
+      out.push(d(`${n}.${op}`, [V, V], [V], `Lane-wise IEEE 754 ${text} of two ${n} vectors.`));
   }
 
   // Conversions.
   out.push(
     d('i32x4.trunc_sat_f32x4_s', [V], [V], 'Saturating truncation of f32x4 lanes to signed i32x4 (NaN → 0).'),
-    d('i32x4.trunc_sat_f32x4_u', [V], [V], 'Saturating truncation of f32x4 lanes to unsigned i32x4 (NaN → 0).'),
+    d(
+      'i32x4.trunc_sat_f32x4_u',
+      [V],
+      [V],
+      'Saturating truncation of f32x4 lanes to unsigned i32x4 (NaN → 0).',
+    ),
     d('f32x4.convert_i32x4_s', [V], [V], 'Converts signed i32x4 lanes to f32x4.'),
     d('f32x4.convert_i32x4_u', [V], [V], 'Converts unsigned i32x4 lanes to f32x4.'),
-    d('i32x4.trunc_sat_f64x2_s_zero', [V], [V], 'Saturating truncation of the two f64x2 lanes to signed i32 in lanes 0–1; lanes 2–3 are zero.'),
-    d('i32x4.trunc_sat_f64x2_u_zero', [V], [V], 'Saturating truncation of the two f64x2 lanes to unsigned i32 in lanes 0–1; lanes 2–3 are zero.'),
+    d(
+      'i32x4.trunc_sat_f64x2_s_zero',
+      [V],
+      [V],
+      'Saturating truncation of the two f64x2 lanes to signed i32 in lanes 0–1; lanes 2–3 are zero.',
+    ),
+    d(
+      'i32x4.trunc_sat_f64x2_u_zero',
+      [V],
+      [V],
+      'Saturating truncation of the two f64x2 lanes to unsigned i32 in lanes 0–1; lanes 2–3 are zero.',
+    ),
     d('f64x2.convert_low_i32x4_s', [V], [V], 'Converts the low two signed i32x4 lanes to f64x2.'),
     d('f64x2.convert_low_i32x4_u', [V], [V], 'Converts the low two unsigned i32x4 lanes to f64x2.'),
-    d('f32x4.demote_f64x2_zero', [V], [V], 'Demotes the two f64x2 lanes to f32 in lanes 0–1; lanes 2–3 are zero.'),
+    d(
+      'f32x4.demote_f64x2_zero',
+      [V],
+      [V],
+      'Demotes the two f64x2 lanes to f32 in lanes 0–1; lanes 2–3 are zero.',
+    ),
     d('f64x2.promote_low_f32x4', [V], [V], 'Promotes the low two f32x4 lanes to f64x2.'),
   );
   return out;

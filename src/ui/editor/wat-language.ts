@@ -88,7 +88,7 @@ export const watMonarchLanguage: languages.IMonarchLanguage = {
           },
         },
       ],
-      [/\x40[0-9A-Za-z_.\-]*/, T.annotation],
+      [/\x40[0-9A-Za-z_.-]*/, T.annotation],
       [/[^\s()";$]+|;/, T.invalid],
     ],
     blockComment: [
@@ -189,7 +189,10 @@ export function scanRegions(text: string): WatRegion[] {
 }
 
 /** Replaces comment and string characters by spaces (newlines kept), so offsets and lines are preserved. */
-export function maskCommentsAndStrings(text: string, regions: readonly WatRegion[] = scanRegions(text)): string {
+export function maskCommentsAndStrings(
+  text: string,
+  regions: readonly WatRegion[] = scanRegions(text),
+): string {
   let out = '';
   let last = 0;
   for (const r of regions) {
@@ -211,17 +214,7 @@ export function contextAt(text: string, offset: number): WatContext {
 }
 
 export type DollarNameKind =
-  | 'func'
-  | 'param'
-  | 'local'
-  | 'global'
-  | 'type'
-  | 'table'
-  | 'memory'
-  | 'data'
-  | 'elem'
-  | 'tag'
-  | 'label';
+  'func' | 'param' | 'local' | 'global' | 'type' | 'table' | 'memory' | 'data' | 'elem' | 'tag' | 'label';
 
 export interface DollarName {
   readonly name: string;
@@ -248,7 +241,8 @@ export function collectDollarNames(text: string): DollarName[] {
     const name = m[2];
     const offset = (m.index ?? 0) + m[0].indexOf(name, kind.length + 1);
     const typed = kind === 'param' || kind === 'local' || kind === 'global';
-    const detail = typed && m[3] ? m[3].replace(/\s+/g, ' ').replace(/\( /, '(').replace(/ \)/, ')') : undefined;
+    const detail =
+      typed && m[3] ? m[3].replace(/\s+/g, ' ').replace(/\( /, '(').replace(/ \)/, ')') : undefined;
     found.push(detail === undefined ? { name, kind, offset } : { name, kind, detail, offset });
   }
   for (const m of masked.matchAll(LABEL_RE)) {
@@ -343,11 +337,7 @@ export interface WatCompletionResult {
 
 /** Markdown documentation of one instruction (used by completion and hover). */
 export function instructionMarkdown(ins: WatInstruction): string {
-  const lines = [
-    `\`${formatStackEffect(ins)}\` *(pops → pushes)*`,
-    '',
-    ins.doc,
-  ];
+  const lines = [`\`${formatStackEffect(ins)}\` *(pops → pushes)*`, '', ins.doc];
   if (ins.immediates) lines.push('', `Immediates: \`${ins.immediates}\``);
   if (ins.feature !== 'mvp') lines.push('', `Feature: ${ins.feature}`);
   return lines.join('\n');
@@ -360,10 +350,24 @@ function getStaticCompletions(): readonly WatCompletion[] {
   const items: WatCompletion[] = [];
   for (const k of KEYWORDS) {
     if (instructionByName(k)) continue; // block/loop/if/else/end: offered once, as instructions
-    items.push({ label: k, kind: 'keyword', detail: 'keyword', documentation: KEYWORD_DOCS[k], insertText: k, sortText: `1${k}` });
+    items.push({
+      label: k,
+      kind: 'keyword',
+      detail: 'keyword',
+      documentation: KEYWORD_DOCS[k],
+      insertText: k,
+      sortText: `1${k}`,
+    });
   }
   for (const t of TYPES) {
-    items.push({ label: t, kind: 'valtype', detail: 'value type', documentation: TYPE_DOCS[t], insertText: t, sortText: `2${t}` });
+    items.push({
+      label: t,
+      kind: 'valtype',
+      detail: 'value type',
+      documentation: TYPE_DOCS[t],
+      insertText: t,
+      sortText: `2${t}`,
+    });
   }
   for (const ins of INSTRUCTIONS) {
     items.push({
@@ -402,7 +406,12 @@ function describeName(d: DollarName): string {
  * line of `text` containing `offset`, the cursor's document offset).
  * Returns null inside comments and strings and after a number.
  */
-export function watCompletions(text: string, offset: number, line: string, column: number): WatCompletionResult | null {
+export function watCompletions(
+  text: string,
+  offset: number,
+  line: string,
+  column: number,
+): WatCompletionResult | null {
   if (contextAt(text, offset) !== 'code') return null;
   const w = wordAt(line, column);
   const inWord = w !== null && w.start < column;
@@ -423,7 +432,9 @@ export function watCompletions(text: string, offset: number, line: string, colum
         label: name,
         kind: first.kind,
         detail: defs.map(describeName).join(', '),
-        documentation: defs.map((d) => `${d.kind} \`${d.name}\`${d.detail ? `: \`${d.detail}\`` : ''}`).join('\n\n'),
+        documentation: defs
+          .map((d) => `${d.kind} \`${d.name}\`${d.detail ? `: \`${d.detail}\`` : ''}`)
+          .join('\n\n'),
         insertText: name,
         sortText: `${NAME_PRIORITY[first.kind]}${name}`,
       });
@@ -461,7 +472,9 @@ export function watHover(text: string, line: string, column: number): WatHoverRe
   if (w.word.startsWith('$') && w.word.length > 1) {
     const defs = collectDollarNames(text).filter((d) => d.name === w.word);
     if (defs.length === 0) return null;
-    const shown = defs.slice(0, 6).map((d) => `**${d.kind}** \`${d.name}\`${d.detail ? ` : \`${d.detail}\`` : ''}`);
+    const shown = defs
+      .slice(0, 6)
+      .map((d) => `**${d.kind}** \`${d.name}\`${d.detail ? ` : \`${d.detail}\`` : ''}`);
     if (defs.length > shown.length) shown.push(`… and ${defs.length - shown.length} more`);
     return { contents: shown, ...range };
   }
@@ -583,7 +596,12 @@ export function registerWat(monaco: MonacoApi): void {
     triggerCharacters: ['$', '.'],
     provideCompletionItems(model, position) {
       const text = model.getValue();
-      const result = watCompletions(text, model.getOffsetAt(position), model.getLineContent(position.lineNumber), position.column);
+      const result = watCompletions(
+        text,
+        model.getOffsetAt(position),
+        model.getLineContent(position.lineNumber),
+        position.column,
+      );
       if (!result) return { suggestions: [] };
       const ln = position.lineNumber;
       const range: languages.CompletionItemRanges = {
