@@ -49,6 +49,7 @@ export function validateName(name: unknown): string {
   if (typeof name !== 'string' || name.trim() === '') throw new DeployError('A function needs a name');
   if (name.length > MAX_NAME_LENGTH)
     throw new DeployError(`Function names are limited to ${MAX_NAME_LENGTH} characters (this one has ${name.length})`);
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(name)) throw new DeployError('Function names cannot contain control characters');
   return name;
 }
