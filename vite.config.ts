@@ -6,7 +6,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022' },
   test: {
-    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'samples/**/*.test.ts'],
     environment: 'node',
   },
 });
