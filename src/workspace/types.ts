@@ -12,7 +12,12 @@ export interface WorkspaceFunction {
   /** Export selected in the Run panel and the argument strings typed for it. */
   run?: { export?: string; args?: string[] };
   /** WASI inputs (argv after argv[0], env, stdin, files) kept with the function. */
-  wasi?: { argv?: string[]; env?: Record<string, string>; stdin?: string; files?: Record<string, Uint8Array> };
+  wasi?: {
+    argv?: string[];
+    env?: Record<string, string>;
+    stdin?: string;
+    files?: Record<string, Uint8Array>;
+  };
   /** Set on a function that came from a share link and has not been kept yet. */
   shared?: boolean;
 }

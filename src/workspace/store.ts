@@ -1,0 +1,405 @@
+// Persistence of the workspace and the invocation history in IndexedDB (via `idb`).
+//
+// Database `nanofaas`, schema version SCHEMA_VERSION, object stores:
+//   workspace  key 'current' → WorkspaceRecord { schema, savedAt, tabId, revision, workspace }
+//   history    autoIncrement key → Invocation (stored by structured clone: bigint and Uint8Array
+//              survive as they are), index `fn` on the function name
+//   meta       string key → anything small (e.g. 'workspace-backup', see loadWorkspace)
+//
+// Schema history (MIGRATIONS[i] upgrades version i to i + 1; never edit a released entry, append):
+//   1  workspace / history (autoIncrement) / meta; the Workspace itself stored under 'current'
+//   2  history index `fn`; 'current' wrapped in a WorkspaceRecord (revision 0 for migrated data)
+//
+// Every storage failure surfaces as a StorageError with `kind` 'quota' | 'unavailable' | 'other',
+// so the UI can offer "export to file" instead of losing work.
+import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { Invocation } from '../platform/types';
+import type { Workspace } from './types';
+import {
+  cloneInvocation,
+  cloneWorkspace,
+  isFiniteNumber,
+  isPlainObject,
+  readInvocations,
+  readWorkspace,
+} from './validate';
+
+export const DB_NAME = 'nanofaas';
+export const DEFAULT_HISTORY_LIMIT = 100_000;
+
+export const STORE_WORKSPACE = 'workspace';
+export const STORE_HISTORY = 'history';
+export const STORE_META = 'meta';
+export const WORKSPACE_KEY = 'current';
+export const BACKUP_META_KEY = 'workspace-backup';
+
+export interface WorkspaceRecord {
+  /** SCHEMA_VERSION of the code that wrote the record. */
+  schema: number;
+  savedAt: number;
+  tabId: string;
+  /** Increments on every save (any tab); 0 for data migrated from schema 1. */
+  revision: number;
+  workspace: Workspace;
+}
+
+/** Database handle as migrations see it: untyped, because each one sees a different schema. */
+export type MigrationDb = IDBPDatabase<unknown>;
+export type MigrationTx = IDBPTransaction<unknown, string[], 'versionchange'>;
+export type Migration = (db: MigrationDb, tx: MigrationTx) => void | Promise<void>;
+
+/** MIGRATIONS[i] upgrades a database at version i to version i + 1. Append only. */
+export const MIGRATIONS: readonly Migration[] = [
+  // 0 → 1: initial stores.
+  (db) => {
+    db.createObjectStore(STORE_WORKSPACE);
+    db.createObjectStore(STORE_HISTORY, { autoIncrement: true });
+    db.createObjectStore(STORE_META);
+  },
+  // 1 → 2: look up history by function; the workspace record gains revision bookkeeping.
+  async (_db, tx) => {
+    tx.objectStore(STORE_HISTORY).createIndex('fn', 'fn');
+    const ws = tx.objectStore(STORE_WORKSPACE);
+    const old: unknown = await ws.get(WORKSPACE_KEY);
+    if (old !== undefined) {
+      const record = { schema: 2, savedAt: 0, tabId: 'migrated', revision: 0, workspace: old };
+      await ws.put(record, WORKSPACE_KEY);
+    }
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+// ---- Errors -----------------------------------------------------------------------------------
+
+export type StorageErrorKind = 'quota' | 'unavailable' | 'other';
+
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  constructor(
+    readonly kind: StorageErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const KEEP_WORK = 'Use "Export to file" to keep a copy of your work.';
+
+function errorName(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'name' in e && typeof e.name === 'string' ? e.name : '';
+}
+
+/** Maps an IndexedDB/DOMException failure to a StorageError with a message for the student. */
+export function toStorageError(e: unknown, action: string): StorageError {
+  if (e instanceof StorageError) return e;
+  const name = errorName(e);
+  const detail =
+    e instanceof Error && e.message ? ` (${name || 'Error'}: ${e.message})` : name ? ` (${name})` : '';
+  switch (name) {
+    case 'QuotaExceededError':
+    case 'NS_ERROR_DOM_QUOTA_REACHED':
+      return new StorageError(
+        'quota',
+        `The browser's storage for this site is full, so nanofaas could not ${action}. ` +
+          `${KEEP_WORK} Clearing the invocation history frees space.`,
+        { cause: e },
+      );
+    case 'VersionError':
+      return new StorageError(
+        'unavailable',
+        `The saved data was written by a newer version of nanofaas, so this page cannot ${action}. ` +
+          `Reload the page to update it.`,
+        { cause: e },
+      );
+    case 'InvalidStateError':
+    case 'SecurityError':
+    case 'UnknownError':
+    case 'NotAllowedError':
+      return new StorageError(
+        'unavailable',
+        `The browser's storage is not available, so nanofaas could not ${action}${detail}. ` +
+          `This happens in some private windows, when site data is blocked, or after another tab ` +
+          `updated nanofaas. ${KEEP_WORK}`,
+        { cause: e },
+      );
+    case 'DataCloneError':
+      return new StorageError(
+        'other',
+        `nanofaas could not ${action}: some of the data cannot be stored${detail}. ${KEEP_WORK}`,
+        { cause: e },
+      );
+    default:
+      return new StorageError('other', `nanofaas could not ${action}${detail}. ${KEEP_WORK}`, { cause: e });
+  }
+}
+
+// ---- Opening ------------------------------------------------------------------------------------
+
+export interface OpenStoreOptions {
+  /** Database name (tests use their own). Default `nanofaas`. */
+  name?: string;
+  /** IDBFactory to use. Default the global `indexedDB`. */
+  indexedDB?: IDBFactory;
+  /** Another tab opened a newer schema; this connection has been closed. Ask to reload. */
+  onVersionChange?: () => void;
+  /** Opening waits because an older tab keeps the database open. */
+  onBlocked?: () => void;
+  /** Invocation records kept (newest). Default 100 000. */
+  historyLimit?: number;
+}
+
+export interface LoadedWorkspace {
+  /** Null when nothing was saved yet, or the record was unreadable (see problems). */
+  workspace: Workspace | null;
+  /** Sentences for the student; empty when everything loaded. */
+  problems: string[];
+  /** Revision of the loaded record (0 when none). */
+  revision: number;
+  savedAt: number | null;
+  tabId: string | null;
+}
+
+export interface LoadedHistory {
+  /** Oldest first. */
+  invocations: Invocation[];
+  problems: string[];
+}
+
+export interface WorkspaceStore {
+  readonly name: string;
+  readonly historyLimit: number;
+  loadWorkspace(): Promise<LoadedWorkspace>;
+  /** Saves and returns the new revision (previous revision + 1). */
+  saveWorkspace(ws: Workspace, options: { tabId: string }): Promise<number>;
+  /** Appends in one transaction and deletes the oldest records beyond historyLimit. */
+  appendHistory(invocations: readonly Invocation[]): Promise<void>;
+  /** Newest `limit` records (default historyLimit), oldest first; optionally of one function. */
+  loadHistory(limit?: number, options?: { fn?: string }): Promise<LoadedHistory>;
+  clearHistory(): Promise<void>;
+  /** Changes the bound and trims the stored history to it. */
+  setHistoryLimit(limit: number): Promise<void>;
+  getMeta(key: string): Promise<unknown>;
+  setMeta(key: string, value: unknown): Promise<void>;
+  close(): void;
+}
+
+function openDatabase(
+  factory: IDBFactory,
+  name: string,
+  options: OpenStoreOptions,
+): Promise<IDBPDatabase<unknown>> {
+  const request = factory.open(name, SCHEMA_VERSION);
+  const opened = wrap(request) as Promise<IDBPDatabase<unknown>>;
+  request.addEventListener('upgradeneeded', (event) => {
+    const db = wrap(request.result) as MigrationDb;
+    const tx = wrap(request.transaction!) as unknown as MigrationTx;
+    const from = event.oldVersion;
+    const to = event.newVersion ?? SCHEMA_VERSION;
+    void (async () => {
+      try {
+        for (let v = from; v < to; v++) await MIGRATIONS[v](db, tx);
+      } catch (e) {
+        console.error(`nanofaas: database migration failed`, e);
+        try {
+          tx.abort(); // opening then fails with AbortError; the old data stays as it was
+        } catch {
+          // already finished
+        }
+      }
+    })();
+  });
+  if (options.onBlocked) request.addEventListener('blocked', () => options.onBlocked?.());
+  return opened;
+}
+
+export async function openStore(options: OpenStoreOptions = {}): Promise<WorkspaceStore> {
+  const name = options.name ?? DB_NAME;
+  const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!factory) {
+    throw new StorageError(
+      'unavailable',
+      `This browser does not offer storage (IndexedDB) to this page, so your work is not saved. ${KEEP_WORK}`,
+    );
+  }
+  let db: IDBPDatabase<unknown>;
+  try {
+    db = await openDatabase(factory, name, options);
+  } catch (e) {
+    throw toStorageError(e, 'open its storage');
+  }
+  db.addEventListener('versionchange', () => {
+    db.close();
+    options.onVersionChange?.();
+  });
+  return new IdbWorkspaceStore(db, name, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+}
+
+// ---- The store ----------------------------------------------------------------------------------
+
+type Tx<M extends IDBTransactionMode> = IDBPTransaction<unknown, string[], M>;
+
+class IdbWorkspaceStore implements WorkspaceStore {
+  constructor(
+    private readonly db: IDBPDatabase<unknown>,
+    readonly name: string,
+    public historyLimit: number,
+  ) {}
+
+  /** Runs `body` in one transaction; resolves after it committed, or throws a StorageError. */
+  private async run<T, M extends IDBTransactionMode>(
+    action: string,
+    stores: string[],
+    mode: M,
+    body: (tx: Tx<M>) => Promise<T>,
+  ): Promise<T> {
+    let tx: Tx<M>;
+    try {
+      tx = this.db.transaction(stores, mode);
+    } catch (e) {
+      throw toStorageError(e, action);
+    }
+    const done = tx.done;
+    done.catch(() => {}); // observed below; avoid an unhandled rejection when body throws first
+    try {
+      const result = await body(tx);
+      await done;
+      return result;
+    } catch (e) {
+      let cause = e;
+      // A failed request aborts the transaction; the transaction's error is the informative one.
+      try {
+        const txError = (tx as unknown as { error: DOMException | null }).error;
+        if (txError && errorName(cause) !== 'QuotaExceededError') cause = txError;
+      } catch {
+        // ignore: not finished yet
+      }
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+      throw toStorageError(cause, action);
+    }
+  }
+
+  async loadWorkspace(): Promise<LoadedWorkspace> {
+    const raw: unknown = await this.run('load your workspace', [STORE_WORKSPACE], 'readonly', (tx) =>
+      tx.objectStore(STORE_WORKSPACE).get(WORKSPACE_KEY),
+    );
+    const empty: LoadedWorkspace = { workspace: null, problems: [], revision: 0, savedAt: null, tabId: null };
+    if (raw === undefined) return empty;
+    const problems: string[] = [];
+    let result: LoadedWorkspace;
+    if (!isPlainObject(raw) || !('workspace' in raw)) {
+      problems.push('The saved workspace could not be read, so an empty one was started.');
+      result = { ...empty, problems };
+    } else {
+      const workspace = readWorkspace(raw.workspace, problems);
+      if (!workspace) problems.push('An empty workspace was started instead.');
+      result = {
+        workspace,
+        problems,
+        revision: isFiniteNumber(raw.revision) ? raw.revision : 0,
+        savedAt: isFiniteNumber(raw.savedAt) ? raw.savedAt : null,
+        tabId: typeof raw.tabId === 'string' ? raw.tabId : null,
+      };
+    }
+    if (problems.length) {
+      // The next save replaces the record; keep what was there so nothing is lost for good.
+      try {
+        await this.setMeta(BACKUP_META_KEY, { savedAt: Date.now(), record: raw });
+      } catch {
+        // best effort
+      }
+    }
+    return result;
+  }
+
+  saveWorkspace(ws: Workspace, options: { tabId: string }): Promise<number> {
+    const workspace = cloneWorkspace(ws);
+    return this.run('save your workspace', [STORE_WORKSPACE], 'readwrite', async (tx) => {
+      const store = tx.objectStore(STORE_WORKSPACE);
+      const prev: unknown = await store.get(WORKSPACE_KEY);
+      const prevRevision = isPlainObject(prev) && isFiniteNumber(prev.revision) ? prev.revision : 0;
+      const record: WorkspaceRecord = {
+        schema: SCHEMA_VERSION,
+        savedAt: Date.now(),
+        tabId: options.tabId,
+        revision: prevRevision + 1,
+        workspace,
+      };
+      await store.put(record, WORKSPACE_KEY);
+      return record.revision;
+    });
+  }
+
+  private async trim(tx: Tx<'readwrite'>): Promise<void> {
+    const store = tx.objectStore(STORE_HISTORY);
+    const excess = (await store.count()) - this.historyLimit;
+    if (excess <= 0) return;
+    const keys = await store.getAllKeys(null, excess);
+    if (keys.length) await store.delete(IDBKeyRange.upperBound(keys[keys.length - 1]));
+  }
+
+  appendHistory(invocations: readonly Invocation[]): Promise<void> {
+    if (!invocations.length) return Promise.resolve();
+    const records = invocations.slice(-Math.max(0, this.historyLimit)).map(cloneInvocation);
+    return this.run('save the invocation history', [STORE_HISTORY], 'readwrite', async (tx) => {
+      const store = tx.objectStore(STORE_HISTORY);
+      await Promise.all(records.map((r) => store.add(r)));
+      await this.trim(tx);
+    });
+  }
+
+  async loadHistory(limit = this.historyLimit, options: { fn?: string } = {}): Promise<LoadedHistory> {
+    const n = Math.max(0, Math.floor(limit));
+    const raws: unknown[] = await this.run(
+      'load the invocation history',
+      [STORE_HISTORY],
+      'readonly',
+      async (tx) => {
+        if (n === 0) return [];
+        const store = tx.objectStore(STORE_HISTORY);
+        if (options.fn !== undefined) {
+          return (await store.index('fn').getAll(IDBKeyRange.only(options.fn))).slice(-n);
+        }
+        if ((await store.count()) <= n) return store.getAll();
+        // Key of the n-th newest record, then everything from there on in one request.
+        let cursor = await store.openKeyCursor(null, 'prev');
+        if (cursor && n > 1) cursor = await cursor.advance(n - 1);
+        return cursor ? store.getAll(IDBKeyRange.lowerBound(cursor.primaryKey)) : [];
+      },
+    );
+    const problems: string[] = [];
+    return { invocations: readInvocations(raws, problems), problems };
+  }
+
+  clearHistory(): Promise<void> {
+    return this.run('clear the invocation history', [STORE_HISTORY], 'readwrite', async (tx) => {
+      await tx.objectStore(STORE_HISTORY).clear();
+    });
+  }
+
+  setHistoryLimit(limit: number): Promise<void> {
+    this.historyLimit = Math.max(0, Math.floor(limit));
+    return this.run('trim the invocation history', [STORE_HISTORY], 'readwrite', (tx) => this.trim(tx));
+  }
+
+  getMeta(key: string): Promise<unknown> {
+    return this.run('read its settings', [STORE_META], 'readonly', (tx) =>
+      tx.objectStore(STORE_META).get(key),
+    );
+  }
+
+  setMeta(key: string, value: unknown): Promise<void> {
+    return this.run('save its settings', [STORE_META], 'readwrite', async (tx) => {
+      await tx.objectStore(STORE_META).put(value, key);
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
