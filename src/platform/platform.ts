@@ -70,6 +70,8 @@ interface Pending {
   resolve(inv: Invocation): void;
 }
 
+const utf8 = new TextDecoder();
+
 const ZERO_TIMINGS: Timings = { queue: 0, spawn: 0, compile: 0, instantiate: 0, exec: 0, total: 0 };
 
 export class Platform {
@@ -487,7 +489,6 @@ export class Platform {
     };
     // Waiting inside the worker behind a pipelined call is queueing too.
     timings.queue = Math.max(0, p.dispatchedAt - p.enqueuedAt - p.spawnMs) + (call.transferred ? 0 : transit);
-    const dec = new TextDecoder();
     const stopped = p.stopped;
     this.settle(p, stopped ? 'error' : msg.outcome, {
       error: stopped ? 'Stopped by the user' : msg.error,
@@ -499,8 +500,8 @@ export class Platform {
       memoryBytes: msg.memoryBytes,
       worker: np.id,
       exitCode: msg.exitCode,
-      stdout: msg.stdout ? dec.decode(msg.stdout) : undefined,
-      stderr: msg.stderr ? dec.decode(msg.stderr) : undefined,
+      stdout: msg.stdout ? utf8.decode(msg.stdout) : undefined,
+      stderr: msg.stderr ? utf8.decode(msg.stderr) : undefined,
       stdoutBytes: msg.stdout,
       stderrBytes: msg.stderr,
       files: msg.files,

@@ -1,6 +1,7 @@
 // The UI's state: the user's workspace (what they edit) beside what the platform reports
 // (what is deployed and what ran). Components render this and call its actions; they never
 // talk to workers themselves.
+import { SvelteMap } from 'svelte/reactivity';
 import type { Compiler, Diagnostic } from '../platform/compiler';
 import type { Platform, PlatformEvent } from '../platform/platform';
 import {
@@ -101,7 +102,7 @@ export class AppState {
   /** What the platform has deployed, by name. */
   deployed = $state<Record<string, FunctionInfo>>({});
   /** Source (or bytes length + hash) each function was last deployed from, to know when Run must redeploy. */
-  private deployedFrom = new Map<string, string>();
+  private deployedFrom = new SvelteMap<string, string>(); // reactive: the sidebar's "changed" marker reads it
   diagnostics = $state<Diagnostic[]>([]);
   /** Compile-as-you-type status of the open WAT. */
   compileState = $state<'idle' | 'compiling' | 'ok' | 'error'>('idle');
@@ -228,6 +229,21 @@ export class AppState {
     this.changed();
   }
 
+  /**
+   * Saves a config change and applies it to the deployed function at once (same version). If the
+   * deployed code was current, it stays current, so the next Run does not redeploy for it.
+   * Throws (after saving) when the platform refuses the change.
+   */
+  async applyConfig(patch: Partial<FunctionConfig>, name = this.open): Promise<void> {
+    const fn = this.functions.find((f) => f.name === name);
+    if (!fn) return;
+    const wasCurrent = !!this.deployed[fn.name] && !this.needsDeploy(fn);
+    this.setConfig(patch, fn.name);
+    if (!this.deployed[fn.name]) return;
+    await this.platform.reconfigure(fn.name, patch);
+    if (wasCurrent) this.deployedFrom.set(fn.name, fingerprint($state.snapshot(fn) as WorkspaceFunction));
+  }
+
   setRun(run: WorkspaceFunction['run'], name = this.open): void {
     const fn = this.functions.find((f) => f.name === name);
     if (!fn) return;
@@ -261,7 +277,8 @@ export class AppState {
   async editAsWat(name = this.open): Promise<void> {
     const fn = this.functions.find((f) => f.name === name);
     if (!fn || fn.source.kind !== 'wasm') return;
-    const text = await this.compiler.disassemble(fn.source.bytes, this.features);
+    // A snapshot: the $state proxy cannot cross postMessage.
+    const text = await this.compiler.disassemble(fn.source.bytes, $state.snapshot(this.features));
     fn.source = { kind: 'wat', text };
     this.changed();
   }
@@ -377,12 +394,11 @@ export class AppState {
   private onPlatform(ev: PlatformEvent): void {
     switch (ev.type) {
       case 'invocation': {
+        // Reactive state is touched once per frame, not per call: a load test settles thousands a second.
         const inv = ev.invocation;
         this.log.push(inv);
-        this.last[inv.fn] = inv;
-        this.counts[inv.fn] = (this.counts[inv.fn] ?? 0) + 1;
-        if (this.running[inv.id]) delete this.running[inv.id];
-        this.schedulePool();
+        this.settled.push(inv);
+        if (this.settled.length === 1) requestFrame(() => this.flushSettled());
         break;
       }
       case 'dispatched': {
@@ -420,6 +436,21 @@ export class AppState {
     }
   }
 
+  private settled: Invocation[] = [];
+
+  private flushSettled(): void {
+    const batch = this.settled;
+    this.settled = [];
+    const last: Record<string, Invocation> = {};
+    for (const inv of batch) {
+      last[inv.fn] = inv;
+      this.counts[inv.fn] = (this.counts[inv.fn] ?? 0) + 1;
+      if (this.running[inv.id]) delete this.running[inv.id];
+    }
+    Object.assign(this.last, last);
+    this.schedulePool();
+  }
+
   /** Marks a UI-started call as running so its streamed output and elapsed time show. */
   track(id: number, fn: string, exportName: string): void {
     this.running[id] = { id, fn, export: exportName, startedAt: performance.now(), stdout: '', stderr: '' };
@@ -433,6 +464,11 @@ export class AppState {
       this.pool = this.platform.pool();
     }, 100);
   }
+}
+
+function requestFrame(fn: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(fn);
+  else setTimeout(fn, 16);
 }
 
 export function message(err: unknown): string {
