@@ -1,8 +1,47 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { csp } from './build/csp';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [
+    svelte(),
+    // A strict Content-Security-Policy: a meta tag in the build, a header in `vite preview`.
+    csp(),
+    // Offline use: a generated service worker precaches the whole build (app shell, Monaco and its
+    // worker, the wabt chunk, the platform's workers, samples). Registered from src/main.ts through
+    // `virtual:pwa-register`, so no inline script is injected (the CSP forbids 'unsafe-inline').
+    VitePWA({
+      strategies: 'generateSW',
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
+      manifest: {
+        name: 'nanofaas',
+        short_name: 'nanofaas',
+        description:
+          'A WebAssembly playground and Function-as-a-Service simulator that runs entirely in your browser',
+        start_url: '.',
+        scope: '.',
+        display: 'standalone',
+        theme_color: '#3b5bdb',
+        background_color: '#16181d',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,ttf,woff,woff2,svg,png,webmanifest}'],
+        // Monaco's chunk is ~3.3 MB and wabt's ~0.8 MB; both are needed to edit and compile offline.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   worker: { format: 'es' },
   build: { target: 'es2022' },
   test: {

@@ -6,6 +6,11 @@ import { spawnCompiler, spawnNanoprocess } from './platform/spawn';
 import { createFaasApi, type FaasApi } from './faas';
 import { AppState } from './ui/state.svelte';
 import App from './ui/App.svelte';
+import { openInitialSample } from './ui/samples';
+import { downloadText } from './ui/share/download';
+import { registerServiceWorker } from './ui/share/pwa';
+import { ShareUi } from './ui/share/share-ui.svelte';
+import { Session } from './workspace/session';
 import './ui/theme.css';
 
 declare global {
@@ -19,4 +24,18 @@ const platform = new Platform({ spawnWorker: spawnNanoprocess, compiler });
 window.faas = createFaasApi(platform);
 
 const app = new AppState(platform, compiler);
-mount(App, { target: document.getElementById('app')!, props: { app } });
+// Persistence, share links, multi-tab and import/export; the browser's globals are passed in.
+const session = new Session(app, platform, {
+  location: window.location,
+  history: window.history,
+  window,
+  document,
+  download: downloadText,
+});
+const shareUi = new ShareUi(session);
+shareUi.watchConnection(window);
+mount(App, { target: document.getElementById('app')!, props: { app }, context: shareUi.context() });
+// The saved workspace is restored first, so ?sample= adds to it and the default sample only opens
+// in an empty workspace; a share link opens after both.
+void session.start({ openInitial: () => openInitialSample(app, window.location) });
+registerServiceWorker(shareUi);

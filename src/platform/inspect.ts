@@ -781,3 +781,51 @@ function resolveExports(exports: ExportInfo[], offsets: number[], spaces: IndexS
     }
   });
 }
+
+/** Where a defined table's limits are encoded (flags byte through maximum), for rewriting them. */
+export interface TableLimitsSite {
+  start: number;
+  end: number;
+  initial: number;
+  maximum: number | null;
+  is64: boolean;
+}
+
+/**
+ * What a module can allocate outside its linear memory, which the memory cap does not bound:
+ * its defined tables (with where their limits sit) and how many GC struct/array types it defines.
+ * Call it on bytes inspectModule has accepted.
+ */
+export function allocationSites(bytes: Uint8Array): {
+  tables: TableLimitsSite[];
+  /** The table section: offset of its id byte, and where its payload starts and ends. */
+  tableSection: { offset: number; start: number; end: number } | null;
+  gcTypes: number;
+} {
+  const types: TypeEntry[] = [];
+  const tables: TableLimitsSite[] = [];
+  let tableSection: { offset: number; start: number; end: number } | null = null;
+  const top = new Reader(bytes, HEADER_BYTES, bytes.length, 'module');
+  while (top.pos < bytes.length) {
+    const offset = top.pos;
+    const id = top.u8('a section header');
+    const size = top.u32('a section size');
+    const r = new Reader(bytes, top.pos, top.pos + size, `${sectionName(id)} section`);
+    top.pos += size;
+    if (id === 1) readTypeSection(r, types);
+    else if (id === 4) {
+      tableSection = { offset, start: r.pos, end: r.end };
+      const n = r.count('tables');
+      for (let i = 0; i < n; i++) {
+        const withInit = r.peek() === 0x40;
+        if (withInit) r.pos += 2; // 0x40 0x00
+        readValType(r, types);
+        const start = r.pos;
+        const { min, max, is64 } = readLimits(r, 'table', false);
+        tables.push({ start, end: r.pos, initial: min, maximum: max, is64 });
+        if (withInit) skipConstExpr(r, types);
+      }
+    }
+  }
+  return { tables, tableSection, gcTypes: types.filter((t) => t === null).length };
+}

@@ -1,4 +1,5 @@
 // Deployed functions: validated, memory-capped and compiled once, then posted to nanoprocesses.
+import { BoundsError, boundModule } from './bounds';
 import { inspectModule, WasmFormatError } from './inspect';
 import { capMemory, mibToPages } from './limits';
 import type { ModuleMeta } from './wire';
@@ -145,9 +146,16 @@ export async function prepareModule(bytes: Uint8Array, config: FunctionConfig, l
   }
   const capPages = mibToPages(config.memoryMiB);
   const capped = capMemory(bytes, capPages, info); // throws MemoryCapError with both sizes
+  let bounded: Uint8Array;
+  try {
+    bounded = boundModule(capped?.bytes ?? bytes, info); // one memory, a table budget, no GC heap
+  } catch (err) {
+    if (err instanceof BoundsError || err instanceof WasmFormatError) throw new DeployError(err.message);
+    throw err;
+  }
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile((capped?.bytes ?? bytes) as BufferSource);
+    module = await WebAssembly.compile(bounded as BufferSource);
   } catch (err) {
     throw new DeployError(`Invalid module: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -14,3 +14,11 @@ export function spawnCompiler(): Worker {
     name: 'wabt-compiler',
   });
 }
+
+/** The Benchmarks panel's baseline: runs modules directly, without the platform (src/workers/baseline.worker.ts). */
+export function spawnBaseline(): Worker {
+  return new Worker(new URL('../workers/baseline.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'benchmark-baseline',
+  });
+}

@@ -160,7 +160,10 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     });
     return;
   }
-  let live: Live | null = msg.reuse ? entry.live : null;
+  // A WASI command's instance is spent once _start returns (wasi-libc runs exit and destructors),
+  // so commands get a new instance every time, whatever the policy; reactors can be reused.
+  const reuse = msg.reuse && entry.meta.kind !== 'wasi-command';
+  let live: Live | null = reuse ? entry.live : null;
   const reused = live !== null;
   let instantiateMs = 0;
   let execMs = 0;
@@ -173,7 +176,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     const t0 = performance.now();
     if (!live) {
       live = instantiate(entry, msg.wasi, ctx);
-      if (msg.reuse) entry.live = live;
+      if (reuse) entry.live = live;
     } else {
       live.holder.current = ctx;
       ctx.memory = live.memory;
@@ -194,7 +197,11 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     // A trapped instance may hold broken state; never reuse it.
     if (entry.live === live) entry.live = null;
   }
-  if (live?.wasi) wasiDone = live.wasi.finish();
+  if (live?.wasi) {
+    wasiDone = live.wasi.finish();
+    // A reactor export that called proc_exit has left its libc shut down: start the next call clean.
+    if (wasiDone.exited && entry.live === live) entry.live = null;
+  }
   if (ctx.dropped > 0) ctx.logs.push(`[${ctx.dropped} more log lines dropped: the limit is ${MAX_LOG_LINES} lines / ${MAX_LOG_BYTES / 1024} KiB per invocation]`);
   const done: DoneMessage = {
     t: 'done',

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// Where does the main thread's time go during warm or pipelined invocations?
+// Builds the app unminified (bench/results/dist-profile), runs a workload in the page under
+// the V8 CPU profiler (CDP Profiler domain, 50 µs sampling) and prints the functions with the
+// most self time and the most total time, with file:line into the unminified bundle.
+//
+//   node bench/profile.mjs [warm|burst] [--n 4000] [--no-build] [--top 30] [--save FILE.cpuprofile]
+//
+// A saved .cpuprofile opens in Chrome DevTools (Performance → Load profile).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { launchOptions } from '../scripts/browser.mjs';
+import { configure, ensureSample, settlePool } from './lib/faas.mjs';
+import { serve } from './lib/server.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const OUT = 'bench/results/dist-profile';
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    n: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    top: { type: 'string', default: '30' },
+    save: { type: 'string' },
+  },
+});
+const workload = positionals[0] ?? 'warm';
+if (!['warm', 'burst'].includes(workload)) throw new Error('workload: warm or burst');
+const n = Number(opts.n ?? (workload === 'warm' ? 4000 : 20000));
+
+if (!opts['no-build']) {
+  const r = spawnSync(
+    'npx',
+    ['vite', 'build', '--config', 'bench/vite.config.mjs', '--minify', 'false', '--outDir', OUT],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const server = await serve(resolve(root, OUT), {
+  headers: { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+});
+const browser = await chromium.launch(launchOptions());
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${server.url}/?bench`);
+  await page.waitForFunction(() => typeof window.faas?.invoke === 'function');
+  await ensureSample(page, 'sum');
+  if (workload === 'burst') {
+    await configure(page, { maxWorkers: 2, prewarm: 2, maxQueue: 1_000_000 });
+    await settlePool(page, 2);
+  }
+  const run = (count) =>
+    page.evaluate(
+      async ([count, mode]) => {
+        const f = window.faas;
+        const t0 = performance.now();
+        if (mode === 'warm') for (let i = 0; i < count; i++) await f.invoke('sum', [i, 1]);
+        else await Promise.all(Array.from({ length: count }, (_, i) => f.invoke('sum', [i, 1])));
+        return performance.now() - t0;
+      },
+      [count, workload],
+    );
+  await run(Math.min(n, 2000));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+  await cdp.send('Profiler.start');
+  const ms = await run(n);
+  const { profile } = await cdp.send('Profiler.stop');
+  if (opts.save) writeFileSync(opts.save, JSON.stringify(profile));
+  console.log(
+    `${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, profiled)\n`,
+  );
+  report(profile, Number(opts.top));
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+function report(profile, top) {
+  const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
+  const parent = new Map();
+  for (const nd of profile.nodes) for (const c of nd.children ?? []) parent.set(c, nd.id);
+  const dt = profile.timeDeltas;
+  const selfUs = new Map();
+  for (let i = 0; i < profile.samples.length; i++)
+    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (dt[i] ?? 0));
+  const key = (nd) => {
+    const f = nd.callFrame;
+    const file = f.url ? f.url.replace(/^.*\/assets\//, '') : '';
+    return `${f.functionName || '(anonymous)'}${file ? `  ${file}:${f.lineNumber + 1}` : ''}`;
+  };
+  const self = new Map();
+  const total = new Map();
+  let all = 0;
+  for (const [id, us] of selfUs) {
+    all += us;
+    const nd = byId.get(id);
+    self.set(key(nd), (self.get(key(nd)) ?? 0) + us);
+    const seen = new Set();
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = key(byId.get(cur));
+      if (seen.has(k)) continue;
+      seen.add(k);
+      total.set(k, (total.get(k) ?? 0) + us);
+    }
+  }
+  const print = (title, m) => {
+    console.log(title);
+    for (const [k, us] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(
+        `  ${(us / 1000).toFixed(1).padStart(8)} ms ${((us / all) * 100).toFixed(1).padStart(5)}%  ${k}`,
+      );
+    console.log('');
+  };
+  print('self time', self);
+  print('total time (inclusive)', total);
+}

@@ -1,0 +1,119 @@
+// The Benchmarks panel (seed 002's method): choose programs and N, run, read the table and the
+// log-scale chart, export CSV.
+import { readFileSync } from 'node:fs';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { failOnPageErrors, openApp } from './support/faas';
+import { showPanel } from './support/panels';
+
+async function choose(panel: Locator, names: string[]) {
+  const boxes = panel.getByRole('group', { name: 'Programs' }).getByRole('checkbox');
+  await expect(boxes.first()).toBeVisible(); // the panel loads lazily
+  for (const box of await boxes.all()) {
+    const name = await box.getAttribute('value');
+    if (names.includes(name!)) await box.check();
+    else await box.uncheck();
+  }
+}
+
+/** Counts canvas pixels that are not transparent (uPlot draws on a canvas). */
+async function paintedPixels(page: Page, canvas: Locator): Promise<number> {
+  return canvas.evaluate((el: HTMLCanvasElement) => {
+    const data = el.getContext('2d')!.getImageData(0, 0, el.width, el.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+    return n;
+  });
+}
+
+// Tall enough for the panel to show the table and the chart together in the screenshots.
+test.use({ viewport: { width: 1280, height: 1500 } });
+
+test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has the rows', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const errors = failOnPageErrors(page);
+  await openApp(page);
+  const panel = await showPanel(page, 'Benchmarks');
+  await choose(panel, ['nop', 'nbody']);
+  await panel.getByLabel('Runs (N)').fill('3');
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(panel.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+
+  const table = panel.getByRole('table', { name: /Mean ± standard deviation/ });
+  await expect(table.getByRole('row')).toHaveCount(3); // header + nop + nbody
+  for (const program of ['nop', 'nbody']) {
+    const row = table.locator(`tr[data-program="${program}"]`);
+    for (const mode of ['cold', 'warm', 'direct'])
+      await expect(row.locator(`td[data-mode="${mode}"]`)).toHaveText(/^\d+\.\d+ ± \d+\.\d+$/);
+    await expect(row.locator('td[data-mode="overhead"]')).toHaveText(/^([+−]\d+(\.\d)? %|×\d+)$/);
+  }
+  // nbody has a JavaScript version; nop does not.
+  await expect(table.locator('tr[data-program="nbody"] td[data-mode="js"]')).toHaveText(
+    /^\d+\.\d+ ± \d+\.\d+$/,
+  );
+  await expect(table.locator('tr[data-program="nop"] td[data-mode="js"]')).toHaveText('—');
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+
+  const canvas = panel.locator('.uplot canvas');
+  await expect(canvas).toHaveCount(1);
+  expect(await paintedPixels(page, canvas)).toBeGreaterThan(1000);
+  await expect(panel.locator('.u-legend')).toContainText('Direct (no platform)');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^nanofaas-benchmarks-.*\.csv$/);
+  const csv = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\r\n');
+  expect(csv[0]).toBe(
+    'program,argv,mode,n,mean_ms,sd_ms,min_ms,median_ms,max_ms,exec_mean_ms,exec_sd_ms,overhead_pct,error',
+  );
+  expect(csv.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+    'nop,,cold,3',
+    'nop,,warm,3',
+    'nop,,direct,3',
+    'nbody,100000,cold,3',
+    'nbody,100000,warm,3',
+    'nbody,100000,direct,3',
+    'nbody,100000,js,3',
+  ]);
+  for (const line of csv.slice(1)) expect(Number(line.split(',')[4])).toBeGreaterThan(0);
+
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  const report = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+  expect(report.runs).toBe(3);
+  expect(report.programs.map((p: { name: string }) => p.name)).toEqual(['nop', 'nbody']);
+  expect(report.programs[1].modes.warm.samples).toHaveLength(3);
+
+  // The benchmark functions were undeployed again.
+  expect(await page.evaluate(() => window.faas.functions().map((f) => f.name))).toEqual([]);
+  expect(errors).toEqual([]);
+  await page.screenshot({ path: testInfo.outputPath('benchmarks.png') });
+  await canvas.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: testInfo.outputPath('benchmarks-chart.png') });
+});
+
+test('Stop ends a run early and keeps what finished', async ({ page }, testInfo) => {
+  await openApp(page);
+  const panel = await showPanel(page, 'Benchmarks');
+  await choose(panel, ['nop', 'cat-sync']);
+  await panel.getByLabel('Runs (N)').fill('1000');
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(panel.getByRole('status')).toContainText(/nop: .+ run \d+ of 1000 — \d{2,} of 6000 runs/, {
+    timeout: 30_000,
+  });
+  await panel.getByRole('button', { name: 'Stop' }).click();
+  await expect(panel.getByRole('status')).toContainText(/Stopped after/);
+  await expect(panel.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+  await expect(panel.locator('tr[data-program="nop"] td[data-mode="warm"]')).toHaveText(/±/);
+  await expect(panel.locator('tr[data-program="cat-sync"]')).toHaveCount(0);
+  expect(await page.evaluate(() => window.faas.functions().map((f) => f.name))).toEqual([]);
+  await page.screenshot({ path: testInfo.outputPath('benchmarks-stopped.png') });
+});

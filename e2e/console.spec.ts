@@ -1,0 +1,130 @@
+// The Console panel: one row per invocation, filters, details, Clear, and a windowed list that
+// stays smooth with 100 000 entries.
+import { expect, test } from '@playwright/test';
+import { deploy, failOnPageErrors } from './support/faas';
+import { sample } from './support/samples';
+import { openWithSample, outcome, panel, runFromPanel, screenshot, showPanel } from './support/panels';
+
+test('the console lists invocations and filters them by function and outcome', async ({ page }, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'sum');
+  await runFromPanel(page); // the sample's arguments 5 and 2
+  await expect(outcome(page)).toHaveText('ok');
+  await deploy(page, 'answer', sample('answer'));
+  await deploy(page, 'trap', sample('trap'));
+  await deploy(page, 'hello-log', sample('hello-log'));
+  await page.evaluate(async () => {
+    for (let i = 0; i < 3; i++) await window.faas.invoke('answer');
+    await window.faas.invoke('trap');
+    await window.faas.invoke('hello-log');
+  });
+  const cp = await showPanel(page, 'Console');
+  const rows = cp.getByTestId('console-row');
+  await expect(rows).toHaveCount(6);
+  await expect(cp.getByTestId('console-count')).toHaveText('6 entries');
+  // Newest last.
+  await expect(rows.last()).toContainText('hello-log');
+  await expect(rows.first()).toContainText('_start(5, 2)');
+
+  await cp.getByLabel('Function').selectOption('answer');
+  await expect(rows).toHaveCount(3);
+  await expect(cp.getByTestId('console-count')).toHaveText('3 of 6 entries');
+  await cp.getByLabel('Function').selectOption('');
+  await cp.getByLabel('Outcome').selectOption('trap');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('trap');
+  await expect(rows.first()).toContainText(/divi|zero/i);
+  await cp.getByLabel('Outcome').selectOption('');
+
+  // Details of a row, chosen with the keyboard: End selects the newest.
+  const list = cp.getByRole('listbox', { name: /Invocations/ });
+  await list.focus();
+  await page.keyboard.press('End');
+  const details = cp.getByRole('complementary', { name: 'Invocation details' });
+  await expect(details).toContainText('Hello from a nanoprocess!');
+  await page.keyboard.press('ArrowUp');
+  await expect(details).toContainText('trap');
+  await expect(list.getByRole('option', { selected: true })).toContainText('trap');
+  await screenshot(page, testInfo, 'console-details');
+
+  await cp.getByRole('button', { name: 'Clear' }).click();
+  await expect(rows).toHaveCount(0);
+  await expect(cp.getByText('No invocations yet')).toBeVisible();
+  expect(await page.evaluate(() => window.faas.invocations().length)).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test('100 000 entries stay windowed and smooth, and the end shows the newest', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  await openWithSample(page, 'answer');
+  await deploy(page, 'answer', sample('answer'));
+  const cp = await showPanel(page, 'Console');
+  const total = 100_000;
+  const t0 = Date.now();
+  const lastId = await page.evaluate(async (n) => {
+    let last = 0;
+    for (let done = 0; done < n; done += 2000) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(2000, n - done) }, () => window.faas.invoke('answer')),
+      );
+      last = batch[batch.length - 1].id;
+    }
+    return last;
+  }, total);
+  testInfo.annotations.push({ type: 'created', description: `${total} invocations in ${Date.now() - t0} ms` });
+  await expect(cp.getByTestId('console-count')).toHaveText('100,000 entries', { timeout: 20_000 });
+  const rows = cp.getByTestId('console-row');
+  // Only the rows in view are in the DOM.
+  expect(await rows.count()).toBeLessThan(200);
+  // It followed the newest entries as they came.
+  await expect(cp.locator(`#console-row-${lastId}`)).toBeVisible();
+
+  // Scrolling through the whole list keeps frames coming (no long tasks), and the DOM small.
+  const list = cp.getByRole('listbox', { name: /Invocations/ });
+  const stats = await list.evaluate(async (el) => {
+    const longTasks: number[] = [];
+    const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration)));
+    obs.observe({ type: 'longtask' });
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const t0 = performance.now();
+    const steps: number[] = [];
+    let prev = t0;
+    for (let i = 0; i <= 40; i++) {
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * (i / 40);
+      await frame();
+      const now = performance.now();
+      steps.push(Math.round(now - prev));
+      prev = now;
+    }
+    obs.disconnect();
+    const sorted = [...steps].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    return { median, steps, longTasks, rows: el.querySelectorAll('[role="option"]').length };
+  });
+  expect(stats.rows).toBeLessThan(200);
+  // A frame per scroll step (generous bound: CI machines are shared and slow).
+  expect(stats.median).toBeLessThan(50);
+  await list.focus();
+  await page.keyboard.press('Home');
+  await expect(list.getByRole('option', { selected: true })).toHaveAttribute('aria-posinset', '1');
+  await page.keyboard.press('End');
+  await expect(list.getByRole('option', { selected: true })).toHaveAttribute('aria-posinset', String(total));
+  await expect(cp.locator(`#console-row-${lastId}`)).toBeVisible();
+  await screenshot(page, testInfo, 'console-100k');
+  testInfo.annotations.push({ type: 'scroll', description: JSON.stringify(stats) });
+});
+
+test('the console does not jump when the user scrolled up', async ({ page }) => {
+  await openWithSample(page, 'answer');
+  await deploy(page, 'answer', sample('answer'));
+  await page.evaluate(() => Promise.all(Array.from({ length: 300 }, () => window.faas.invoke('answer'))));
+  const cp = await showPanel(page, 'Console');
+  await expect(cp.getByTestId('console-count')).toHaveText('300 entries');
+  const list = cp.getByRole('listbox', { name: /Invocations/ });
+  await list.evaluate((el) => (el.scrollTop = 0));
+  await page.evaluate(() => Promise.all(Array.from({ length: 50 }, () => window.faas.invoke('answer'))));
+  await expect(cp.getByTestId('console-count')).toHaveText('350 entries');
+  expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
+  await cp.getByRole('button', { name: /Jump to newest/ }).click();
+  await expect(list.getByRole('option').last()).toHaveAttribute('aria-posinset', '350');
+});

@@ -1,0 +1,130 @@
+// Load testing through the UI: an open-loop run, queueing in a closed loop, and an A/B comparison.
+import { expect, test } from '@playwright/test';
+import { deploy, failOnPageErrors } from './support/faas';
+import { metric, paintedPixels, pixelsOfColor, runLoadTest, tallPanels } from './support/load';
+import { openWithSample, panel, screenshot, showPanel } from './support/panels';
+import { sample } from './support/samples';
+
+test.describe.configure({ timeout: 120_000 });
+
+test('a 5 s open-loop test on sum at 200 req/s achieves the offered rate and draws its charts', async ({ page }, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'sum');
+  await tallPanels(page);
+  const summary = await runLoadTest(page, { fn: 'sum', args: '5, 2', rate: 200, duration: 5, count: null, seed: 1 });
+
+  // Constant arrivals every 5 ms from t = 0 for 5 s: exactly 1000 calls.
+  expect(await metric(summary, 'settled')).toBe(1000);
+  expect(await metric(summary, 'ok')).toBe(1000);
+  expect(await metric(summary, 'offered')).toBe(200);
+  const achieved = await metric(summary, 'achieved');
+  expect(achieved).toBeGreaterThan(200 * 0.95);
+  expect(achieved).toBeLessThan(200 * 1.05);
+  expect(await metric(summary, 'cost')).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.faas.invocations('sum').length)).toBeGreaterThanOrEqual(1000);
+
+  const p = panel(page, 'Load test');
+  for (const id of ['chart-throughput', 'chart-queue', 'chart-workers', 'chart-run-latency']) {
+    await expect(p.getByTestId(id).locator('canvas')).toHaveCount(1);
+    expect(await paintedPixels(p.getByTestId(id)), id).toBeGreaterThan(500);
+  }
+  // The latency chart drew warm circles (the only cold start is the first call).
+  const latency = p.getByTestId('chart-run-latency');
+  expect(Number(await latency.locator('[data-drawn]').getAttribute('data-drawn'))).toBeGreaterThan(50);
+  expect(await pixelsOfColor(latency, '--warm')).toBeGreaterThan(100);
+  await screenshot(page, testInfo, 'load-open-loop');
+  expect(errors).toEqual([]);
+});
+
+test('a closed loop above max workers queues, and the queue time shows in the breakdown', async ({ page }, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'sum');
+  await deploy(page, 'sleep', sample('sleep'));
+  await page.evaluate(() => window.faas.config({ maxWorkers: 2, prewarm: 2 }));
+  await tallPanels(page);
+  const summary = await runLoadTest(page, {
+    fn: 'sleep',
+    args: '200',
+    mode: 'Closed loop',
+    concurrency: 4,
+    duration: 2,
+    count: null,
+  });
+  // Four clients, two workers, 200 ms per call: two calls always wait about 200 ms.
+  expect(await metric(summary, 'queue-peak')).toBeGreaterThan(0);
+  expect(await metric(summary, 'workers-used')).toBe(2);
+  const settled = await metric(summary, 'settled');
+  expect(settled).toBeGreaterThanOrEqual(10);
+  expect(settled).toBeLessThanOrEqual(14);
+  // The mean breakdown in the summary has a large queue part.
+  const queueText = await summary.getByRole('figure', { name: 'Mean timing breakdown of the run' }).locator('.item', { hasText: 'queue' }).locator('dd').innerText();
+  expect(parseFloat(queueText)).toBeGreaterThan(50);
+  expect(await paintedPixels(panel(page, 'Load test').getByTestId('chart-queue'))).toBeGreaterThan(500);
+  await screenshot(page, testInfo, 'load-closed-loop-queueing');
+
+  // The Metrics breakdown shows it too: hover a bar and read the queue part.
+  const metrics = await showPanel(page, 'Metrics');
+  await metrics.getByLabel('Filter by function').selectOption('sleep');
+  const breakdown = metrics.getByTestId('chart-breakdown');
+  await expect(breakdown.locator('canvas')).toHaveCount(1);
+  const box = (await breakdown.locator('.u-over').boundingBox())!;
+  let queueMs = 0;
+  for (const fx of [0.95, 0.85, 0.75, 0.65, 0.55]) {
+    await page.mouse.move(box.x + box.width * fx, box.y + box.height / 2);
+    const legend = breakdown.getByRole('list', { name: 'Legend' }).locator('li', { hasText: 'queue' }).locator('b');
+    if ((await legend.count()) === 0) continue;
+    queueMs = Math.max(queueMs, parseFloat(await legend.innerText()));
+  }
+  expect(queueMs).toBeGreaterThan(50);
+  await screenshot(page, testInfo, 'metrics-after-queueing');
+  expect(errors).toEqual([]);
+});
+
+test('Compare runs the same workload under prewarm 0 and 2 and tabulates the difference', async ({ page }, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'sum');
+  const before = await page.evaluate(() => window.faas.config());
+  await tallPanels(page);
+  const p = await showPanel(page, 'Compare');
+  await p.getByRole('button', { name: 'prewarm 0 vs 2' }).click();
+  await p.getByLabel('Duration').fill('1');
+  await p.getByRole('button', { name: 'Run comparison' }).click();
+  const table = p.getByTestId('compare-table');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table.getByRole('columnheader', { name: /^A — prewarm 0/ })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: /^B — prewarm 2/ })).toBeVisible();
+  for (const m of ['total p50', 'total p95', 'total p99', 'cold starts', 'throughput', 'cost of the run']) {
+    const row = table.locator(`tr[data-metric="${m}"]`);
+    await expect(row.locator('td')).toHaveCount(4);
+  }
+  const calls = await page.evaluate(() => window.faas.invocations('sum').length);
+  expect(calls).toBe(40); // 20/s for 1 s, twice
+  // Without prewarmed workers the first call had to wait for a spawn: A's p99 is the slower.
+  const p99 = table.locator('tr[data-metric="total p99"]');
+  const a = Number(await p99.locator('[data-side="a"]').getAttribute('data-value'));
+  const b = Number(await p99.locator('[data-side="b"]').getAttribute('data-value'));
+  expect(a).toBeGreaterThan(b);
+  expect(await paintedPixels(p.getByTestId('chart-compare-latency'))).toBeGreaterThan(500);
+  // The user's settings are back.
+  expect(await page.evaluate(() => window.faas.config())).toEqual(before);
+  await screenshot(page, testInfo, 'compare');
+  expect(errors).toEqual([]);
+});
+
+test('Stop ends a load test early and every issued call settles', async ({ page }) => {
+  await openWithSample(page, 'sum');
+  const p = await showPanel(page, 'Load test');
+  await p.getByLabel('Rate').fill('100');
+  await p.getByLabel('Duration').fill('30');
+  await p.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(p.getByTestId('load-progress')).toBeVisible();
+  await page.waitForTimeout(1000);
+  await p.getByRole('button', { name: 'Stop load test' }).click();
+  const summary = p.getByTestId('load-summary');
+  await expect(summary).toBeVisible({ timeout: 10_000 });
+  await expect(summary).toContainText('Stopped before the end of the plan');
+  const settled = await metric(summary, 'settled');
+  expect(settled).toBeGreaterThan(50);
+  expect(settled).toBeLessThan(400);
+  expect(await page.evaluate(() => window.faas.pool().inFlight)).toBe(0);
+});

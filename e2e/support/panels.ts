@@ -1,0 +1,66 @@
+// Page-object helpers for the Run, Console, Binary and Settings panels.
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+
+/** Opens the app with one sample loaded and open (the ?sample= link), and waits until it is ready. */
+export async function openWithSample(page: Page, name: string): Promise<void> {
+  await page.goto(`/?sample=${encodeURIComponent(name)}`);
+  await page.waitForFunction(() => typeof window.faas?.invoke === 'function');
+  await expect(runForm(page, name)).toBeVisible();
+}
+
+/** Adds another sample through the header's Samples menu; it becomes the open function. */
+export async function addSample(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Samples' }).click();
+  // The item's name is the sample's name, possibly followed by its description.
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.getByRole('menuitem', { name: new RegExp(`^${escaped}(\\s|$)`) }).click();
+  await showPanel(page, 'Run');
+  await expect(runForm(page, name)).toBeVisible();
+}
+
+/** Selects a panel tab and returns its tabpanel. */
+export async function showPanel(page: Page, title: string): Promise<Locator> {
+  await page.getByRole('tab', { name: title, exact: true }).click();
+  const panel = page.getByRole('tabpanel', { name: title, exact: true });
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+export function panel(page: Page, title: string): Locator {
+  return page.getByRole('tabpanel', { name: title, exact: true });
+}
+
+export function runForm(page: Page, fn: string): Locator {
+  return panel(page, 'Run').getByRole('form', { name: `Run ${fn}` });
+}
+
+/** Presses the Run panel's own Run button. */
+export async function runFromPanel(page: Page): Promise<void> {
+  await panel(page, 'Run').getByRole('button', { name: 'Run', exact: true }).click();
+}
+
+/** The outcome badge of the Run panel's last result. */
+export function outcome(page: Page): Locator {
+  return panel(page, 'Run').getByTestId('outcome');
+}
+
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
+}
+
+/** Counts animation frames in the page from now on; read with frames(). */
+export async function startFrameCounter(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number };
+    w.__frames = 0;
+    const tick = () => {
+      w.__frames++;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+export function frames(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __frames: number }).__frames);
+}

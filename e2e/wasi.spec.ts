@@ -1,0 +1,262 @@
+// WASI preview 1 programs through the whole platform, in real Chromium: the C samples in
+// samples/wasi (compiled .wasm) deploy, run with their index.json inputs and print exactly the
+// checked-in expected output; exit codes, timeouts, the memory cap, streaming and reuse.
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { deploy, failOnPageErrors, openApp } from './support/faas';
+import { showPanel } from './support/panels';
+import { sample } from './support/samples';
+import { callOf, deployWasm, invokeWasi, wasiBytes, wasiIndex, wasiSample, wasiText } from './support/wasi';
+
+async function shot(page: Page, testInfo: TestInfo, name: string) {
+  await showPanel(page, 'Console');
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
+}
+
+test.beforeEach(async ({ page }) => {
+  await openApp(page);
+});
+
+test('every sample program prints its expected output, exit code and files', async ({ page }, testInfo) => {
+  const errors = failOnPageErrors(page);
+  const runnable = wasiIndex.filter((s) => s.expected);
+  expect(runnable.map((s) => s.name)).toEqual(
+    expect.arrayContaining([
+      'nop',
+      'cat-sync',
+      'nbody',
+      'fannkuch-redux',
+      'mandelbrot',
+      'binary-trees',
+      'exit3',
+      'env-echo',
+      'write-file',
+    ]),
+  );
+  for (const s of runnable) {
+    const info = await deployWasm(page, s.name, s.file);
+    expect(info.kind, s.name).toBe('wasi-command');
+    const r = await invokeWasi(page, s.name, callOf(s));
+    expect(r.outcome, `${s.name}: ${r.error}`).toBe('ok');
+    expect(r.stdout, s.name).toBe(wasiText(s.expected!));
+    expect(r.exitCode, s.name).toBe(s.exitCode ?? 0);
+    if (s.expectedStderr) expect(r.stderr, s.name).toBe(wasiText(s.expectedStderr));
+    else expect(r.stderr, s.name).toBe('');
+    // Exactly the files the program wrote come back: never the unchanged inputs.
+    expect(Object.keys(r.files).sort(), s.name).toEqual(Object.keys(s.expectedFiles ?? {}).sort());
+    for (const [path, want] of Object.entries(s.expectedFiles ?? {}))
+      expect(r.files[path], `${s.name} ${path}`).toEqual(wasiBytes(want));
+  }
+  expect(errors).toEqual([]);
+  await shot(page, testInfo, 'wasi-samples');
+});
+
+test('cat-sync reads the file it is given, by relative or absolute path, and nothing else', async ({
+  page,
+}, testInfo) => {
+  await deployWasm(page, 'cat-sync', 'cat-sync.wasm');
+  const files = { 'notes.txt': 'given in files ✓\n', 'deep/er/a.txt': 'nested\n' };
+  for (const [path, want] of [
+    ['notes.txt', 'given in files ✓\n'],
+    ['/notes.txt', 'given in files ✓\n'],
+    ['deep/er/a.txt', 'nested\n'],
+  ]) {
+    const r = await invokeWasi(page, 'cat-sync', { argv: [path], files });
+    expect(r.outcome).toBe('ok');
+    expect(r.exitCode, path).toBe(0);
+    expect(r.stdout, path).toBe(want);
+    expect(r.files, path).toEqual({});
+  }
+  // Outside the given files there is nothing: no host filesystem, no way up.
+  for (const path of ['missing.txt', '../../etc/passwd', '/etc/hostname']) {
+    const r = await invokeWasi(page, 'cat-sync', { argv: [path], files });
+    expect(r.outcome, path).toBe('ok');
+    expect(r.exitCode, path).toBe(1);
+    expect(r.stderr, path).toMatch(/cat-sync: cannot open/);
+  }
+  await shot(page, testInfo, 'wasi-cat-sync');
+});
+
+test('mandelbrot returns its PBM and env-echo sees argv, env, stdin, the clock and randomness', async ({
+  page,
+}, testInfo) => {
+  const m = wasiSample('mandelbrot');
+  await deployWasm(page, 'mandelbrot', m.file);
+  const r = await invokeWasi(page, 'mandelbrot', callOf(m));
+  expect(r.stdout).toBe(wasiText(m.expected!));
+  expect(r.files['mandelbrot.pbm']).toEqual(wasiBytes('expected/mandelbrot.pbm'));
+  expect(String.fromCharCode(...r.files['mandelbrot.pbm'].slice(0, 11))).toBe('P4\n200 200\n');
+
+  const e = wasiSample('env-echo');
+  await deployWasm(page, 'env-echo', e.file);
+  const out = await invokeWasi(page, 'env-echo', callOf(e));
+  expect(out.stdout).toBe(wasiText(e.expected!));
+  expect(out.stdout).toContain('argv[3]=ünïcödé');
+  expect(out.stdout).toContain('time() > 0: yes');
+  expect(out.stdout).toContain('getentropy: 8 bytes\n');
+  await shot(page, testInfo, 'wasi-files-env');
+});
+
+test('exit(3) is exit code 3 with outcome ok; a trap is still a trap', async ({ page }, testInfo) => {
+  await deployWasm(page, 'exit3', 'exit3.wasm');
+  const r = await invokeWasi(page, 'exit3');
+  expect(r.outcome).toBe('ok');
+  expect(r.exitCode).toBe(3);
+  expect(r.error).toBeUndefined();
+  expect(r.stdout).toBe('exiting with 3\n');
+  expect(r.stderr).toBe('exit3: this line goes to stderr\n');
+  await deploy(
+    page,
+    'wasi-trap',
+    `(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+       (memory (export "memory") 1)
+       (func (export "_start") unreachable))`,
+  );
+  const t = await invokeWasi(page, 'wasi-trap');
+  expect(t.outcome).toBe('trap');
+  expect(t.exitCode).toBeUndefined();
+  await shot(page, testInfo, 'wasi-exit3');
+});
+
+test('spin ends as a timeout and the platform keeps answering', async ({ page }, testInfo) => {
+  await deployWasm(page, 'spin', 'spin.wasm', { timeoutMs: 500 });
+  await deploy(page, 'sum', sample('sum'));
+  const t0 = Date.now();
+  const r = await invokeWasi(page, 'spin');
+  const took = Date.now() - t0;
+  expect(r.outcome).toBe('timeout');
+  expect(r.error).toMatch(/Timed out after 500 ms/);
+  expect(took).toBeGreaterThanOrEqual(480);
+  expect(took).toBeLessThan(3000);
+  const sum = await page.evaluate(() => window.faas.invoke('sum', [40, 2]));
+  expect(sum.result).toBe(42);
+  await shot(page, testInfo, 'wasi-spin');
+});
+
+test('malloc-hog under a 4 MiB cap ends with its own error exit, and sum still works', async ({
+  page,
+}, testInfo) => {
+  const s = wasiSample('malloc-hog');
+  await deployWasm(page, 'malloc-hog', s.file, { memoryMiB: 4 });
+  await deploy(page, 'sum', sample('sum'));
+  const r = await invokeWasi(page, 'malloc-hog');
+  if (r.outcome === 'ok') {
+    expect(r.exitCode).toBe(s.exitCode);
+    expect(r.stdout).toMatch(new RegExp(s.stdoutPattern!));
+    const mib = Number(/allocated (\d+) MiB/.exec(r.stdout)![1]);
+    expect(mib).toBeGreaterThanOrEqual(1);
+    expect(mib).toBeLessThan(4);
+  } else {
+    expect(r.outcome).toBe('memory-limit');
+  }
+  expect(r.memoryBytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+  const sum = await page.evaluate(() => window.faas.invoke('sum', [2, 3]));
+  expect(sum.outcome).toBe('ok');
+  expect(sum.result).toBe(5);
+  await shot(page, testInfo, 'wasi-malloc-hog');
+});
+
+// Records every stdout/stderr chunk the page receives from a nanoprocess, with its arrival time,
+// by wrapping the invoke port's message handler (window.faas has no output subscription).
+async function recordStreams(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __streamed: { id: number; fd: number; text: string; at: number }[] };
+    w.__streamed = [];
+    const desc = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage')!;
+    Object.defineProperty(MessagePort.prototype, 'onmessage', {
+      configurable: true,
+      get() {
+        return desc.get!.call(this);
+      },
+      set(fn: ((ev: MessageEvent) => void) | null) {
+        const wrapped =
+          fn &&
+          ((ev: MessageEvent) => {
+            const d = ev.data as { t?: string; id: number; fd: number; chunk: Uint8Array };
+            if (d && d.t === 'out')
+              w.__streamed.push({
+                id: d.id,
+                fd: d.fd,
+                text: new TextDecoder().decode(d.chunk),
+                at: performance.now(),
+              });
+            return fn.call(this, ev);
+          });
+        desc.set!.call(this, wrapped);
+      },
+    });
+  });
+}
+
+test('stdout streams while the program runs, before the call ends', async ({ page }, testInfo) => {
+  await recordStreams(page);
+  await openApp(page);
+  // Prints a line with fd_write, then spins until the timeout ends it.
+  const printsThenSpins = `(module
+    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 16) "started, now spinning\\n")
+    (func (export "_start")
+      (i32.store (i32.const 0) (i32.const 16))
+      (i32.store (i32.const 4) (i32.const 22))
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (drop (call $fd_write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (loop $spin (br $spin))))`;
+  await deploy(page, 'prints-then-spins', printsThenSpins, { timeoutMs: 1500 });
+  const r = await page.evaluate(async () => {
+    const w = window as unknown as { __streamed: { id: number; fd: number; text: string; at: number }[] };
+    const t0 = performance.now();
+    const inv = await window.faas.invoke('prints-then-spins');
+    const endedAt = performance.now();
+    return {
+      outcome: inv.outcome,
+      streamed: w.__streamed.map((s) => ({ ...s, at: s.at - t0 })),
+      endedAt: endedAt - t0,
+    };
+  });
+  expect(r.outcome).toBe('timeout');
+  expect(r.streamed.map((s) => [s.fd, s.text])).toEqual([
+    [1, 'started, now spinning\n'],
+    [2, 'started, now spinning\n'],
+  ]);
+  // It arrived while the program was still spinning: long before the 1.5 s timeout ended it.
+  for (const s of r.streamed) expect(s.at).toBeLessThan(r.endedAt - 1000);
+  await shot(page, testInfo, 'wasi-streaming');
+});
+
+test('reactors are initialised once and reused; commands get a new instance every call', async ({
+  page,
+}, testInfo) => {
+  // A reactor: _initialize sets the counter to 100; bump adds one and prints nothing.
+  const reactor = `(module
+    (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (global $n (mut i32) (i32.const 0))
+    (func (export "_initialize") (global.set $n (i32.const 100)))
+    (func (export "bump") (result i32)
+      (global.set $n (i32.add (global.get $n) (i32.const 1)))
+      (global.get $n)))`;
+  await deploy(page, 'reactor', reactor, { instance: 'reuse' });
+  const info = await page.evaluate(() => window.faas.functions().find((f) => f.name === 'reactor')!);
+  expect(info.kind).toBe('wasi-reactor');
+  const calls = [];
+  for (let i = 0; i < 3; i++) calls.push(await invokeWasi(page, 'reactor', { export: 'bump' }));
+  expect(calls.map((c) => c.outcome)).toEqual(['ok', 'ok', 'ok']);
+  const results = await page.evaluate(() =>
+    window.faas.invocations('reactor').map((i) => [i.result, i.instance]),
+  );
+  expect(results).toEqual([
+    [101, 'new'],
+    [102, 'reused'],
+    [103, 'reused'],
+  ]);
+
+  await deployWasm(page, 'nop', 'nop.wasm', { instance: 'reuse' });
+  const nops = [];
+  for (let i = 0; i < 3; i++) nops.push(await invokeWasi(page, 'nop'));
+  expect(nops.map((n) => [n.outcome, n.exitCode, n.instance])).toEqual([
+    ['ok', 0, 'new'],
+    ['ok', 0, 'new'],
+    ['ok', 0, 'new'],
+  ]);
+  await shot(page, testInfo, 'wasi-reuse');
+});

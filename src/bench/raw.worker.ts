@@ -1,0 +1,81 @@
+// The benchmark baseline: a plain dedicated worker that calls an already-instantiated `sum`.
+// No Comlink, no platform, no per-call bookkeeping: one postMessage in, one out. It is what
+// `npm run bench` measures the platform against (see src/bench/harness.ts and bench/run.mjs).
+//
+// Messages in:  { t: 'init', bytes }          compile + instantiate once, answer { t: 'ready' }
+//               { t: 'port', port }           also serve calls arriving on a MessagePort
+//               { id, a, b, fresh? }          call sum(a, b) (on a new instance when `fresh`)
+//               { t: 'inv', id, args, … }     the same, but shaped like the platform's invoke message
+// Messages out: { id, result }, or a platform-shaped `done` message for `inv`
+
+type Sum = (a: number, b: number) => number;
+
+interface Call {
+  t?: undefined;
+  id: number;
+  a: number;
+  b: number;
+  fresh?: boolean;
+}
+
+/** Shaped like ToWorker 'inv' in src/platform/wire.ts, to measure what the message shape costs. */
+interface ShapedCall {
+  t: 'inv';
+  id: number;
+  mod: number;
+  export: string;
+  args: number[];
+  reuse: boolean;
+  sentAt: number;
+  wasi: null;
+}
+
+type In = { t: 'init'; bytes: Uint8Array<ArrayBuffer> } | { t: 'port'; port: MessagePort } | ShapedCall | Call;
+
+let module: WebAssembly.Module | null = null;
+let sum: Sum | null = null;
+
+function exportOf(instance: WebAssembly.Instance): Sum {
+  const exports = instance.exports;
+  const fn = exports._start ?? exports.sum ?? Object.values(exports).find((v) => typeof v === 'function');
+  if (typeof fn !== 'function') throw new Error('the baseline module exports no function');
+  return fn as Sum;
+}
+
+function handle(msg: In, reply: (m: unknown) => void): void {
+  if (msg.t === undefined) {
+    const fn = msg.fresh ? exportOf(new WebAssembly.Instance(module!, {})) : sum!;
+    reply({ id: msg.id, result: fn(msg.a, msg.b) });
+  } else if (msg.t === 'inv') {
+    const recvAt = performance.timeOrigin + performance.now();
+    const t0 = performance.now();
+    const fn = msg.reuse ? sum! : exportOf(new WebAssembly.Instance(module!, {}));
+    const t1 = performance.now();
+    const result = fn(msg.args[0], msg.args[1]);
+    const execMs = performance.now() - t1;
+    // Same fields as DoneMessage in src/platform/wire.ts.
+    reply({
+      t: 'done',
+      id: msg.id,
+      outcome: 'ok',
+      result,
+      error: undefined,
+      logs: [],
+      instance: msg.reuse ? 'reused' : 'new',
+      recvAt,
+      loadMs: 0,
+      instantiateMs: t1 - t0,
+      execMs,
+      memoryBytes: 0,
+    });
+  } else if (msg.t === 'init') {
+    module = new WebAssembly.Module(msg.bytes);
+    sum = exportOf(new WebAssembly.Instance(module, {}));
+    reply({ t: 'ready' });
+  } else {
+    const port = msg.port;
+    port.onmessage = (ev: MessageEvent<In>) => handle(ev.data, (m) => port.postMessage(m));
+  }
+}
+
+self.onmessage = (ev: MessageEvent<In>) => handle(ev.data, (m) => self.postMessage(m));

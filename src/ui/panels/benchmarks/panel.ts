@@ -1,0 +1,8 @@
+import type { PanelDef } from '../registry';
+
+export default {
+  id: 'benchmarks',
+  title: 'Benchmarks',
+  order: 6,
+  load: () => import('./BenchmarksPanel.svelte'),
+} satisfies PanelDef;

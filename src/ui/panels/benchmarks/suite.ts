@@ -1,0 +1,87 @@
+// The seed 002 suite as the Benchmarks panel runs it: the benchmark programs of samples/wasi,
+// their bytes and input files, at two workload sizes. The .wasm files are fetched on demand.
+import index from '../../../../samples/wasi/index.json';
+import type { BenchProgram } from '../../../platform/benchmarks';
+
+interface WasiSample {
+  name: string;
+  kind: 'benchmark' | 'test';
+  file: string;
+  description: string;
+  argv: string[];
+  benchArgv?: string[];
+  files?: Record<string, string>;
+  expected: string | null;
+  benchExpected?: string;
+}
+
+export type Workload = 'quick' | 'full';
+
+/**
+ * Quick sizes: about 5–60 ms a run each, so 50 runs of all four ways of the whole suite take
+ * well under a minute on a 2-core machine. Full sizes are index.json's benchArgv (the sizes
+ * samples/wasi/bench.mjs times, 0.2–0.8 s a run).
+ */
+const QUICK_ARGV: Record<string, string[]> = {
+  nop: [],
+  'cat-sync': ['input.txt'],
+  nbody: ['100000'],
+  'fannkuch-redux': ['9'],
+  mandelbrot: ['400', 'mandelbrot.pbm'],
+  'binary-trees': ['12'],
+};
+
+export const SUITE: readonly WasiSample[] = (index as WasiSample[]).filter((s) => s.kind === 'benchmark');
+
+const wasmUrls = import.meta.glob<string>('/samples/wasi/*.wasm', {
+  query: '?url&no-inline',
+  import: 'default',
+  eager: true,
+});
+const expectedTexts = import.meta.glob<string>('/samples/wasi/expected/*.stdout', {
+  query: '?raw',
+  import: 'default',
+});
+
+export function argvFor(sample: WasiSample, workload: Workload): string[] {
+  return workload === 'full' ? (sample.benchArgv ?? sample.argv) : (QUICK_ARGV[sample.name] ?? sample.argv);
+}
+
+const sameArgs = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Loads the chosen programs' bytes and the stdout expected at that size, when one is checked in. */
+export async function loadPrograms(
+  names: readonly string[],
+  workload: Workload,
+  /** Programs the baseline has a JavaScript version of. */
+  withJs: readonly string[],
+  fetchFn: typeof fetch = fetch,
+): Promise<BenchProgram[]> {
+  const enc = new TextEncoder();
+  return Promise.all(
+    SUITE.filter((s) => names.includes(s.name)).map(async (s) => {
+      const url = wasmUrls[`/samples/wasi/${s.file}`];
+      if (!url) throw new Error(`${s.name}: ${s.file} is not bundled`);
+      const res = await fetchFn(url);
+      if (!res.ok) throw new Error(`${s.name}: could not load ${s.file} (${res.status})`);
+      const argv = argvFor(s, workload);
+      const expectedFile = sameArgs(argv, s.argv)
+        ? s.expected
+        : s.benchArgv && sameArgs(argv, s.benchArgv)
+          ? s.benchExpected
+          : null;
+      const loadExpected = expectedFile ? expectedTexts[`/samples/wasi/${expectedFile}`] : undefined;
+      const files: Record<string, Uint8Array> = {};
+      for (const [path, text] of Object.entries(s.files ?? {})) files[path] = enc.encode(text);
+      const program: BenchProgram = {
+        name: s.name,
+        bytes: new Uint8Array(await res.arrayBuffer()),
+        argv,
+        files,
+        hasJs: withJs.includes(s.name),
+      };
+      if (loadExpected) program.expectedStdout = await loadExpected();
+      return program;
+    }),
+  );
+}

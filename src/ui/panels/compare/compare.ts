@@ -1,0 +1,202 @@
+// A/B comparison of platform configurations: the same seeded workload run twice, one config
+// after the other, each from an empty pool, and the user's settings put back at the end.
+import type { LoadGenerator, LoadResult, LoadSpec } from '../../../platform/load';
+import type { Platform } from '../../../platform/platform';
+import type { FunctionConfig, InstancePolicy, PlatformConfig } from '../../../platform/types';
+import type { WorkloadDraft } from '../load/draft';
+
+/** The settings a side of the comparison may change. */
+export interface CompareConfig {
+  maxWorkers: number;
+  prewarm: number;
+  keepAliveMs: number;
+  instance: InstancePolicy;
+  memoryMiB: number;
+}
+
+export interface Preset {
+  id: string;
+  label: string;
+  a: Partial<CompareConfig>;
+  b: Partial<CompareConfig>;
+  /** Workload fields that make the difference visible. */
+  workload: Partial<WorkloadDraft>;
+  /** Why it is interesting, in a sentence. */
+  about: string;
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'keep-alive',
+    label: 'keep-alive 1 s vs 60 s',
+    a: { keepAliveMs: 1000 },
+    b: { keepAliveMs: 60_000 },
+    workload: { mode: 'open', arrival: 'poisson', rate: 1, burstsOn: false, duration: 15, count: null },
+    about: 'Sparse Poisson traffic: with a 1 s keep-alive, every gap over a second costs a cold start.',
+  },
+  {
+    id: 'prewarm',
+    label: 'prewarm 0 vs 2',
+    a: { prewarm: 0 },
+    b: { prewarm: 2 },
+    workload: { mode: 'open', arrival: 'constant', rate: 20, burstsOn: false, duration: 3, count: null },
+    about: 'Without prewarmed workers the first calls wait for a nanoprocess to spawn.',
+  },
+  {
+    id: 'instance',
+    label: 'fresh vs reuse',
+    a: { instance: 'fresh' },
+    b: { instance: 'reuse' },
+    workload: { mode: 'open', arrival: 'constant', rate: 200, burstsOn: false, duration: 3, count: null },
+    about: 'A fresh instance per call pays instantiation every time; reuse pays it once per worker.',
+  },
+  {
+    id: 'workers',
+    label: 'max workers 1 vs 4',
+    a: { maxWorkers: 1 },
+    b: { maxWorkers: 4 },
+    workload: { mode: 'closed', concurrency: 8, duration: 3, count: null },
+    about: 'Eight clients calling back to back: one worker queues them, four share the work.',
+  },
+];
+
+export function currentCompareConfig(platform: PlatformConfig, fn: FunctionConfig | undefined): CompareConfig {
+  return {
+    maxWorkers: platform.maxWorkers,
+    prewarm: platform.prewarm,
+    keepAliveMs: platform.keepAliveMs,
+    instance: fn?.instance ?? 'fresh',
+    memoryMiB: fn?.memoryMiB ?? 64,
+  };
+}
+
+/** "keep-alive 1 s, prewarm 2": how a side differs from the other. */
+export function describeDifference(mine: CompareConfig, other: CompareConfig): string {
+  const parts: string[] = [];
+  if (mine.maxWorkers !== other.maxWorkers) parts.push(`max workers ${mine.maxWorkers}`);
+  if (mine.prewarm !== other.prewarm) parts.push(`prewarm ${mine.prewarm}`);
+  if (mine.keepAliveMs !== other.keepAliveMs) parts.push(`keep-alive ${mine.keepAliveMs / 1000} s`);
+  if (mine.instance !== other.instance) parts.push(mine.instance);
+  if (mine.memoryMiB !== other.memoryMiB) parts.push(`${mine.memoryMiB} MiB`);
+  return parts.join(', ') || 'same settings';
+}
+
+export interface DiffRow {
+  metric: string;
+  a: number;
+  b: number;
+  /** How to show values. */
+  unit: 'ms' | 'count' | 'rate' | 'usd';
+  /** Whether a smaller value is the better one (colours the delta). */
+  lowerIsBetter: boolean;
+}
+
+export function diffRows(a: LoadResult, b: LoadResult): DiffRow[] {
+  return [
+    { metric: 'total p50', a: a.total.p50, b: b.total.p50, unit: 'ms', lowerIsBetter: true },
+    { metric: 'total p95', a: a.total.p95, b: b.total.p95, unit: 'ms', lowerIsBetter: true },
+    { metric: 'total p99', a: a.total.p99, b: b.total.p99, unit: 'ms', lowerIsBetter: true },
+    { metric: 'exec p50', a: a.exec.p50, b: b.exec.p50, unit: 'ms', lowerIsBetter: true },
+    { metric: 'queue time p99', a: a.queueMs.p99, b: b.queueMs.p99, unit: 'ms', lowerIsBetter: true },
+    { metric: 'cold starts', a: a.cold, b: b.cold, unit: 'count', lowerIsBetter: true },
+    { metric: 'throughput', a: a.achievedPerSec, b: b.achievedPerSec, unit: 'rate', lowerIsBetter: false },
+    { metric: 'queue peak', a: a.queuePeak, b: b.queuePeak, unit: 'count', lowerIsBetter: true },
+    { metric: 'workers used', a: a.workersUsed, b: b.workersUsed, unit: 'count', lowerIsBetter: true },
+    { metric: 'failed calls', a: a.settled - a.outcomes.ok, b: b.settled - b.outcomes.ok, unit: 'count', lowerIsBetter: true },
+    { metric: 'cost of the run', a: a.cost.total, b: b.cost.total, unit: 'usd', lowerIsBetter: true },
+    { metric: 'cost per million', a: a.cost.costPerMillion, b: b.cost.costPerMillion, unit: 'usd', lowerIsBetter: true },
+  ];
+}
+
+export interface SideResult {
+  config: CompareConfig;
+  result: LoadResult;
+  gen: LoadGenerator;
+}
+
+export interface CompareDeps {
+  platform: Platform;
+  /** Runs the spec to the end (deploying if needed); null when it could not run. */
+  run(spec: LoadSpec, label: string): Promise<{ result: LoadResult; gen: LoadGenerator } | null>;
+  /** Makes sure the function is deployed as the workspace has it. */
+  ensureDeployed(fn: string): Promise<boolean>;
+  status(text: string): void;
+  /** Checked between steps; true to give up. */
+  cancelled(): boolean;
+  sleep?(ms: number): Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function waitFor(test: () => boolean, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean> {
+  const end = performance.now() + timeoutMs;
+  while (!test()) {
+    if (performance.now() > end) return false;
+    await sleep(25);
+  }
+  return true;
+}
+
+/**
+ * Runs `spec` under A then B. Before each run the pool is emptied (keep-alive 0 and prewarm 0
+ * until every idle worker is reaped), then the side's config is applied and prewarmed workers are
+ * given time to come up, so neither run inherits warm workers or modules from the other.
+ * The platform and function settings found at the start are restored whatever happens.
+ */
+export async function runComparison(
+  deps: CompareDeps,
+  spec: LoadSpec,
+  a: CompareConfig,
+  b: CompareConfig,
+): Promise<{ a: SideResult; b: SideResult } | null> {
+  const { platform } = deps;
+  const sleep = deps.sleep ?? defaultSleep;
+  if (!(await deps.ensureDeployed(spec.fn))) return null;
+  const originalPlatform = platform.currentConfig();
+  const info = platform.functions().find((f) => f.name === spec.fn);
+  if (!info) return null;
+  const originalFn = { instance: info.config.instance, memoryMiB: info.config.memoryMiB };
+  let fnChanged = false;
+  const out: SideResult[] = [];
+  try {
+    for (const [side, cfg] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
+      if (deps.cancelled()) return null;
+      deps.status(`${side}: emptying the pool…`);
+      platform.config({ keepAliveMs: 0, prewarm: 0 });
+      await waitFor(() => platform.pool().workers.length === 0, 5000, sleep);
+      deps.status(`${side}: applying its settings…`);
+      const fnNow = platform.functions().find((f) => f.name === spec.fn)?.config;
+      if (fnNow && (fnNow.instance !== cfg.instance || fnNow.memoryMiB !== cfg.memoryMiB)) {
+        await platform.reconfigure(spec.fn, { instance: cfg.instance, memoryMiB: cfg.memoryMiB });
+        fnChanged = true;
+      }
+      platform.config({ ...originalPlatform, maxWorkers: cfg.maxWorkers, prewarm: cfg.prewarm, keepAliveMs: cfg.keepAliveMs });
+      const want = Math.min(cfg.prewarm, cfg.maxWorkers);
+      await waitFor(
+        () => {
+          const p = platform.pool();
+          return p.workers.length >= want && p.workers.every((w) => w.state === 'idle');
+        },
+        10_000,
+        sleep,
+      );
+      if (deps.cancelled()) return null;
+      deps.status(`${side}: running…`);
+      const ran = await deps.run(spec, `${side}: ${describeDifference(cfg, side === 'A' ? b : a)}`);
+      if (!ran) return null;
+      out.push({ config: cfg, ...ran });
+    }
+    return { a: out[0], b: out[1] };
+  } finally {
+    deps.status('Restoring your settings…');
+    try {
+      platform.config(originalPlatform);
+      if (fnChanged && platform.functions().some((f) => f.name === spec.fn)) await platform.reconfigure(spec.fn, originalFn);
+    } finally {
+      deps.status('');
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import type { PanelDef } from '../registry';
+
+export default {
+  id: 'load',
+  title: 'Load test',
+  order: 5,
+  load: () => import('./LoadPanel.svelte'),
+} satisfies PanelDef;

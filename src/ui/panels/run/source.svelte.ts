@@ -1,0 +1,63 @@
+// Keeps the open function's module structure (exports, signatures, parameter names) up to date
+// while the user types, so Run and Settings can offer its exports before anything is deployed.
+import { untrack } from 'svelte';
+import type { AppState } from '../../state.svelte';
+import { inspectSource, readModule, type SourceModule, type SourceResult } from './source-module';
+
+/** Waits this long after the last keystroke before compiling for inspection. */
+const DEBOUNCE_MS = 300;
+
+export class SourceInspector {
+  /** The last module the source compiled to, and the function it belongs to. */
+  current = $state<{ name: string; module: SourceModule } | null>(null);
+  /** Why the current source does not compile, if it does not. */
+  error = $state<string | null>(null);
+  private ticket = 0;
+
+  constructor(private readonly getApp: () => AppState) {}
+
+  private get app(): AppState {
+    return this.getApp();
+  }
+
+  /** Starts following app.current; call once during component initialisation. */
+  watch(): void {
+    $effect(() => {
+      const f = this.app.current;
+      if (!f) return;
+      const name = f.name;
+      const src = f.source;
+      const mine = ++this.ticket;
+      if (src.kind === 'wasm') {
+        this.apply(name, readModule(src.bytes));
+        return;
+      }
+      const text = src.text;
+      const features = $state.snapshot(this.app.features);
+      const same = untrack(() => this.current?.name === name);
+      const timer = setTimeout(
+        async () => {
+          const r = await inspectSource(this.app.compiler, { kind: 'wat', text }, features);
+          if (mine === this.ticket) this.apply(name, r);
+        },
+        same ? DEBOUNCE_MS : 0,
+      );
+      return () => clearTimeout(timer);
+    });
+  }
+
+  /** The module for `name`, if the last inspection was of that function. */
+  moduleOf(name: string | undefined): SourceModule | undefined {
+    return name !== undefined && this.current?.name === name ? this.current.module : undefined;
+  }
+
+  private apply(name: string, r: SourceResult): void {
+    if (r.ok) {
+      this.current = { name, module: r.module };
+      this.error = null;
+    } else {
+      this.error = r.error;
+      if (this.current?.name !== name) this.current = null;
+    }
+  }
+}
