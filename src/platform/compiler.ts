@@ -19,6 +19,9 @@ export class WatError extends Error {
   }
 }
 
+/** wabt answers in milliseconds; anything this slow is a crashed or wedged worker. */
+const COMPILE_TIMEOUT_MS = 30_000;
+
 export type CompileResult = { ok: true; bytes: Uint8Array } | { ok: false; diagnostics: Diagnostic[] };
 
 export class Compiler {
@@ -28,16 +31,61 @@ export class Compiler {
 
   constructor(private readonly spawn: () => Worker) {}
 
+  /** Rejects every call in progress when the worker dies, so nothing waits forever. */
+  private crashed: ((err: Error) => void)[] = [];
+
   private api(): Remote<CompilerApi> {
     if (!this.remote) {
-      this.worker = this.spawn();
-      this.remote = wrap<CompilerApi>(this.worker);
+      const worker = this.spawn();
+      worker.onerror = (ev) => {
+        ev.preventDefault?.();
+        this.reset(new Error(`The WAT compiler stopped unexpectedly (${ev.message || 'worker error'}); try again`));
+      };
+      this.worker = worker;
+      this.remote = wrap<CompilerApi>(worker);
     }
     return this.remote;
   }
 
+  /** Runs a worker call with a deadline; a stuck or dead compiler is replaced on the next call. */
+  private call<T>(run: (api: Remote<CompilerApi>) => Promise<T>, timeoutMs = COMPILE_TIMEOUT_MS): Promise<T> {
+    const api = this.api();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.reset(new Error(`The WAT compiler did not answer within ${timeoutMs / 1000} s; try again`)),
+        timeoutMs,
+      );
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      this.crashed.push(fail);
+      run(api).then(
+        (v) => {
+          clearTimeout(timer);
+          this.crashed = this.crashed.filter((f) => f !== fail);
+          resolve(v);
+        },
+        (err) => {
+          this.crashed = this.crashed.filter((f) => f !== fail);
+          fail(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  private reset(err: Error): void {
+    this.remote?.[releaseProxy]();
+    this.worker?.terminate();
+    this.remote = null;
+    this.worker = null;
+    const waiting = this.crashed;
+    this.crashed = [];
+    for (const fail of waiting) fail(err);
+  }
+
   compile(source: string, features: Record<string, boolean> = {}): Promise<CompileResult> {
-    return this.api().compile(source, features);
+    return this.call((api) => api.compile(source, features));
   }
 
   /**
@@ -59,17 +107,14 @@ export class Compiler {
 
   disassemble(bytes: Uint8Array, features: Record<string, boolean> = {}): Promise<string> {
     const copy = bytes.slice();
-    return this.api().disassemble(transfer(copy, [copy.buffer]), features);
+    return this.call((api) => api.disassemble(transfer(copy, [copy.buffer]), features));
   }
 
   warm(): Promise<void> {
-    return this.api().warm();
+    return this.call((api) => api.warm());
   }
 
   dispose(): void {
-    this.remote?.[releaseProxy]();
-    this.worker?.terminate();
-    this.remote = null;
-    this.worker = null;
+    this.reset(new Error('The compiler was closed'));
   }
 }

@@ -4,7 +4,7 @@ import { functionNameFor, readUpload, UploadError, type UploadFile } from './upl
 
 const WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
-function file(name: string, content: Uint8Array | string): File {
+function file(name: string, content: Uint8Array<ArrayBuffer> | string): File {
   return new File([content], name);
 }
 
@@ -45,7 +45,9 @@ describe('readUpload', () => {
   });
 
   it('refuses a .wasm that is not WebAssembly', async () => {
-    await expect(readUpload(file('notes.wasm', '(module)'))).rejects.toThrow(/not a WebAssembly binary.*rename it to \.wat/);
+    await expect(readUpload(file('notes.wasm', '(module)'))).rejects.toThrow(
+      /not a WebAssembly binary.*rename it to \.wat/,
+    );
   });
 
   it('refuses binary junk named .wat', async () => {
