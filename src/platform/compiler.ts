@@ -85,7 +85,7 @@ export class Compiler {
   }
 
   compile(source: string, features: Record<string, boolean> = {}): Promise<CompileResult> {
-    return this.call((api) => api.compile(source, features));
+    return this.call<CompileResult>((api) => api.compile(source, features));
   }
 
   /**
