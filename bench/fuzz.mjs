@@ -10,10 +10,11 @@
 //     or MemoryCapError, an invoke that throws something other than ArgumentError, or an
 //     invocation that ends in a JavaScript TypeError/ReferenceError
 //
-//   node bench/fuzz.mjs [--count 10000] [--seed 1] [--chunk 200] [--slots 4] [--deadline 15000]
+//   node bench/fuzz.mjs [--count 10000] [--seed 1] [--from 0] [--chunk 200] [--slots 4] [--deadline 15000]
 //                       [--timeout 100] [--memory 16] [--no-build] [--url URL] [--strict]
 //                       [--out bench/results/fuzz.json] [--headed]
 //
+//   --from N     start at case N (reproduce case 4711 of seed 7: --seed 7 --from 4711 --count 1)
 //   --no-build   serve the last fuzz build (bench/results/fuzz-dist) as it is
 //   --url URL    fuzz an app already served at URL instead (e.g. http://localhost:4173)
 //   --timeout    the fuzzed functions' timeoutMs;  --memory  their memoryMiB
@@ -46,6 +47,7 @@ const { values: opts } = parseArgs({
   options: {
     count: { type: 'string', default: '10000' },
     seed: { type: 'string', default: '1' },
+    from: { type: 'string', default: '0' },
     chunk: { type: 'string', default: '200' },
     slots: { type: 'string', default: '4' },
     deadline: { type: 'string', default: '15000' },
@@ -64,6 +66,7 @@ const num = (k) => {
   return v;
 };
 const count = num('count');
+const first = num('from');
 const seed = num('seed');
 const chunk = Math.max(1, num('chunk'));
 const slots = Math.max(1, num('slots'));
@@ -164,10 +167,10 @@ async function main() {
   const results = [];
   const failures = [];
   const t0 = Date.now();
-  for (let from = 0; from < count && !crashed; from += chunk) {
+  for (let from = first; from < first + count && !crashed; from += chunk) {
     const cases = generateCases({
       seed,
-      count: Math.min(chunk, count - from),
+      count: Math.min(chunk, first + count - from),
       from,
       seedBinaries,
       seedWats: wats,

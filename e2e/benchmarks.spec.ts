@@ -76,10 +76,10 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
     'nop,,cold,3',
     'nop,,warm,3',
     'nop,,direct,3',
-    'nbody,100000,cold,3',
-    'nbody,100000,warm,3',
-    'nbody,100000,direct,3',
-    'nbody,100000,js,3',
+    'nbody,200000,cold,3',
+    'nbody,200000,warm,3',
+    'nbody,200000,direct,3',
+    'nbody,200000,js,3',
   ]);
   for (const line of csv.slice(1)) expect(Number(line.split(',')[4])).toBeGreaterThan(0);
 

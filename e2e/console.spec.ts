@@ -3,7 +3,17 @@
 import { expect, test } from '@playwright/test';
 import { deploy, failOnPageErrors } from './support/faas';
 import { sample } from './support/samples';
-import { openWithSample, outcome, panel, runFromPanel, screenshot, showPanel } from './support/panels';
+import {
+  expectFits,
+  growPanels,
+  narrowDark,
+  openWithSample,
+  outcome,
+  panel,
+  runFromPanel,
+  screenshot,
+  showPanel,
+} from './support/panels';
 
 test('the console lists invocations and filters them by function and outcome', async ({ page }, testInfo) => {
   const errors = failOnPageErrors(page);
@@ -71,7 +81,10 @@ test('100 000 entries stay windowed and smooth, and the end shows the newest', a
     }
     return last;
   }, total);
-  testInfo.annotations.push({ type: 'created', description: `${total} invocations in ${Date.now() - t0} ms` });
+  testInfo.annotations.push({
+    type: 'created',
+    description: `${total} invocations in ${Date.now() - t0} ms`,
+  });
   await expect(cp.getByTestId('console-count')).toHaveText('100,000 entries', { timeout: 20_000 });
   const rows = cp.getByTestId('console-row');
   // Only the rows in view are in the DOM.
@@ -127,4 +140,23 @@ test('the console does not jump when the user scrolled up', async ({ page }) => 
   expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
   await cp.getByRole('button', { name: /Jump to newest/ }).click();
   await expect(list.getByRole('option').last()).toHaveAttribute('aria-posinset', '350');
+});
+
+test('the Console fits 1024 px in dark mode, details open', async ({ page }, testInfo) => {
+  await narrowDark(page);
+  await openWithSample(page, 'answer');
+  await deploy(page, 'trap', sample('trap'));
+  await deploy(page, 'hello-log', sample('hello-log'));
+  await page.evaluate(async () => {
+    for (let i = 0; i < 5; i++) {
+      await window.faas.invoke('hello-log');
+      await window.faas.invoke('trap', [], { export: i % 2 ? 'oob' : 'unreachable' });
+    }
+  });
+  const cp = await showPanel(page, 'Console');
+  await cp.getByTestId('console-row').nth(3).click();
+  await expect(cp.getByRole('complementary', { name: 'Invocation details' })).toBeVisible();
+  await expectFits(page, 'Console');
+  await growPanels(page);
+  await screenshot(page, testInfo, 'console-1024-dark');
 });

@@ -498,3 +498,24 @@ test('WASI: invalid UTF-8 on stdout and stderr becomes replacement characters; t
   expect(inv.stderr).toBe('\uFFFD\uFFFD ok\n');
   expect(inv.stdoutBytes).toEqual([0xff, 0xfe, 0x20, 0x6f, 0x6b, 0x0a]);
 });
+
+test('a module importing WASI without _start or _initialize runs as a WASI reactor (found by fuzzing)', async ({
+  page,
+}) => {
+  // It used to deploy as a plain function and fail every call with "Import #0 … module is not an object".
+  const info = await deploy(
+    page,
+    'wasi-lib',
+    `(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "hi from a library\\n")
+      (func (export "hello") (result i32)
+        (i32.store (i32.const 0) (i32.const 16))
+        (i32.store (i32.const 4) (i32.const 18))
+        (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))`,
+  );
+  expect(info.kind).toBe('wasi-reactor');
+  const inv = await page.evaluate(() => window.faas.invoke('wasi-lib', [], { export: 'hello' }));
+  expect([inv.outcome, inv.result, inv.stdout]).toEqual(['ok', 0, 'hi from a library\n']);
+});

@@ -19,7 +19,10 @@ test('every sample deploys and returns the right value', async ({ page }) => {
   ];
   for (const [name, args, want] of cases) {
     await deploy(page, name, sample(name));
-    const inv = await page.evaluate(([n, a]) => window.faas.invoke(n as string, a as number[]), [name, args] as const);
+    const inv = await page.evaluate(([n, a]) => window.faas.invoke(n as string, a as number[]), [
+      name,
+      args,
+    ] as const);
     expect(inv.outcome, `${name}: ${inv.error}`).toBe('ok');
     expect(inv.result, name).toEqual(want);
   }
@@ -64,7 +67,11 @@ test('a timeout ends stuck as timeout within the limit while sum keeps answering
 test('the memory cap rejects at deploy and refuses growth', async ({ page }) => {
   const big = '(module (memory 2048))'; // 128 MiB
   const err = await page.evaluate(
-    (w) => window.faas.deploy('big', w, { memoryMiB: 64 }).then(() => 'deployed', (e: Error) => e.message),
+    (w) =>
+      window.faas.deploy('big', w, { memoryMiB: 64 }).then(
+        () => 'deployed',
+        (e: Error) => e.message,
+      ),
     big,
   );
   expect(err).toMatch(/128 MiB/);
@@ -90,7 +97,8 @@ test('fresh vs reuse: the counter shows which instance ran', async ({ page }) =>
   await deploy(page, 'fresh', sample('counter'), { instance: 'fresh' });
   await deploy(page, 'reuse', sample('counter'), { instance: 'reuse' });
   const r = await page.evaluate(async () => {
-    const fresh = [], reuse = [];
+    const fresh = [],
+      reuse = [];
     for (let i = 0; i < 3; i++) fresh.push(await window.faas.invoke('fresh'));
     for (let i = 0; i < 3; i++) reuse.push(await window.faas.invoke('reuse'));
     return {
@@ -98,14 +106,25 @@ test('fresh vs reuse: the counter shows which instance ran', async ({ page }) =>
       reuse: reuse.map((i) => [i.result, i.instance, i.start]),
     };
   });
-  expect(r.fresh).toEqual([[1, 'new'], [1, 'new'], [1, 'new']]);
-  expect(r.reuse).toEqual([[1, 'new', 'cold'], [2, 'reused', 'warm'], [3, 'reused', 'warm']]);
+  expect(r.fresh).toEqual([
+    [1, 'new'],
+    [1, 'new'],
+    [1, 'new'],
+  ]);
+  expect(r.reuse).toEqual([
+    [1, 'new', 'cold'],
+    [2, 'reused', 'warm'],
+    [3, 'reused', 'warm'],
+  ]);
 });
 
 test('cold then warm, with the breakdown recorded', async ({ page }) => {
   await page.evaluate(() => window.faas.config({ prewarm: 0, maxWorkers: 2 }));
   await deploy(page, 'answer', sample('answer'));
-  const [a, b] = await page.evaluate(async () => [await window.faas.invoke('answer'), await window.faas.invoke('answer')]);
+  const [a, b] = await page.evaluate(async () => [
+    await window.faas.invoke('answer'),
+    await window.faas.invoke('answer'),
+  ]);
   expect(a.start).toBe('cold');
   expect(b.start).toBe('warm');
   expect(a.timings.total).toBeGreaterThan(0);
@@ -162,7 +181,11 @@ test('bad input gets a clear error and the platform keeps serving', async ({ pag
   await deploy(page, 'sum', sample('sum'));
   const r = await page.evaluate(async () => {
     const f = window.faas;
-    const msg = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.message);
+    const msg = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
     return {
       wat: await msg(f.deploy('bad', '(module (func (result i32) i32.ad))')),
       notWasm: await msg(f.deploy('bad', new TextEncoder().encode('hello, not wasm'))),
@@ -188,9 +211,15 @@ test('bad input gets a clear error and the platform keeps serving', async ({ pag
 
 test('failures end as trap or timeout with a message', async ({ page }) => {
   await deploy(page, 'trap', sample('trap'));
-  await deploy(page, 'deep', `(module (func $f (export "_start") (param i32) (result i32)
-    (i32.add (i32.const 1) (call $f (i32.add (local.get 0) (i32.const 1))))))`);
-  await deploy(page, 'loopstart', `(module (func $s loop br 0 end) (start $s) (func (export "_start")))`, { timeoutMs: 200 });
+  await deploy(
+    page,
+    'deep',
+    `(module (func $f (export "_start") (param i32) (result i32)
+    (i32.add (i32.const 1) (call $f (i32.add (local.get 0) (i32.const 1))))))`,
+  );
+  await deploy(page, 'loopstart', `(module (func $s loop br 0 end) (start $s) (func (export "_start")))`, {
+    timeoutMs: 200,
+  });
   const r = await page.evaluate(async () => {
     const f = window.faas;
     const div = await f.invoke('trap', [1, 0], { export: 'divide' });

@@ -64,3 +64,22 @@ export async function startFrameCounter(page: Page): Promise<void> {
 export function frames(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __frames: number }).__frames);
 }
+
+/** Gives the panel area more of the window (the splitter's keyboard control), for screenshots. */
+export async function growPanels(page: Page, steps = 4): Promise<void> {
+  const splitter = page.getByRole('separator', { name: 'Resize panels' });
+  await splitter.focus();
+  for (let i = 0; i < steps; i++) await splitter.press('ArrowUp');
+}
+
+/** Switches to a 1024 px wide window in dark mode (the narrowest layout the app supports). */
+export async function narrowDark(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+}
+
+/** Asserts the panel's content fits its width (no sideways scrolling of the whole panel). */
+export async function expectFits(page: Page, title: string): Promise<void> {
+  const overflow = await panel(page, title).evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow, `${title} panel overflows sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+}

@@ -78,7 +78,7 @@ export async function waitForSaved(
 
 export function banner(
   page: Page,
-  name: 'Opened from a share link' | 'Newer changes in another tab',
+  name: 'Opened from a share link' | 'Newer changes in another tab' | 'Update available',
 ): Locator {
   return page.getByRole('region', { name });
 }

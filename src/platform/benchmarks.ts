@@ -16,9 +16,10 @@
 //
 // cold and warm are the platform's own record of the call (Invocation.timings.total: enqueued to
 // settled, as a caller sees it). The platform's overhead is warm against direct, as a percentage.
-// warm, direct and js are interleaved run by run (warm, direct, js, warm, …) so that a change in
-// the machine's load affects them alike, after two untimed rounds so that no timed run pays for
-// JIT tier-up that later ones do not. The cold runs follow as a block: each compiles a new
+// warm, direct and js are interleaved run by run, in an order that rotates each round (warm,
+// direct, js; direct, js, warm; …), so that a change in the machine's load, and the work one run
+// leaves behind for the next, affect them alike; two untimed rounds come first so that no timed
+// run pays for JIT tier-up that later ones do not. The cold runs follow as a block: each compiles a new
 // version that V8 goes on optimising in background threads after the run, which would slow
 // whichever run came next.
 // Framework-free: the platform, the baseline worker and the clock are passed in.
@@ -162,7 +163,8 @@ export function nextMacrotask(): Promise<void> {
 }
 
 export const BENCH_METHOD =
-  'Per program: two untimed rounds, then N rounds of warm, direct and js interleaved, then N cold runs. ' +
+  'Per program: two untimed rounds, then N rounds of warm, direct and js interleaved (order rotating each ' +
+  'round), then N cold runs. ' +
   'cold: first invocation of a fresh deploy on a prewarmed pool (module posted to the worker + new instance + run; ' +
   'compile at deploy excluded). warm: the same function again (module in the worker; commands still get a new ' +
   'instance). direct: the same bytes instantiated and run in a plain worker with a minimal WASI, timed in that ' +
@@ -322,7 +324,12 @@ export async function runBenchmarks(
         done++;
       };
       const paired = modes.filter((m) => m !== 'cold');
-      for (let i = 0; i < runs; i++) for (const mode of paired) await timed(mode, i);
+      // The order rotates each round (warm, direct, js; direct, js, warm; …) so that each mode
+      // follows each other equally often: a run leaves work behind (garbage, JIT jobs) that lands
+      // on the next one, and JavaScript leaves more than Wasm.
+      for (let i = 0; i < runs; i++) {
+        for (let k = 0; k < paired.length; k++) await timed(paired[(i + k) % paired.length], i);
+      }
       // Cold runs come last, as a block: each compiles a new version, and V8 keeps optimising it
       // on background threads after the run, which would slow whichever run came next.
       if (modes.includes('cold')) for (let i = 0; i < runs; i++) await timed('cold', i);

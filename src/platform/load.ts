@@ -82,15 +82,18 @@ export interface LoadOptions {
 }
 
 /**
- * Timers for the browser main thread. setTimeout called from a timer callback is clamped to
- * 4 ms after a few nested calls, which would make every open-loop arrival up to 4 ms late; a
- * MessageChannel hop resets the nesting, so waits of 1 ms stay 1 ms and shorter ones run on the
- * next task. Falls back to plain setTimeout where MessageChannel does not exist.
+ * Timers for the browser main thread. A setTimeout scheduled from inside a setTimeout callback
+ * more than five levels deep is clamped to 4 ms (HTML's timer nesting rule), which would make
+ * open-loop arrivals up to 4 ms late. These timers count the nesting of their own chain and,
+ * before it reaches the clamp, hop through a MessageChannel (a message task resets the nesting),
+ * so a 1 ms wait stays 1 ms at one extra task every few ticks. Falls back to plain setTimeout
+ * where MessageChannel does not exist.
  */
 export function browserTimers(): LoadTimers {
+  const now = () => performance.now();
   if (typeof MessageChannel === 'undefined') {
     return {
-      now: () => performance.now(),
+      now,
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     };
@@ -98,6 +101,8 @@ export function browserTimers(): LoadTimers {
   const channel = new MessageChannel();
   const hops = new Map<number, () => void>();
   let nextHop = 1;
+  /** Timer nesting level of the callback running now (0 in a message task or outside). */
+  let depth = 0;
   channel.port1.onmessage = (ev: MessageEvent<number>) => {
     const run = hops.get(ev.data);
     hops.delete(ev.data);
@@ -108,14 +113,28 @@ export function browserTimers(): LoadTimers {
     timeout: ReturnType<typeof setTimeout> | null;
     cancelled: boolean;
   }
+  const runAt = (level: number, fn: () => void) => () => {
+    const outer = depth;
+    depth = level;
+    try {
+      fn();
+    } finally {
+      depth = outer;
+    }
+  };
   return {
-    now: () => performance.now(),
+    now,
     setTimer(fn, ms) {
-      const h: Handle = { hop: nextHop++, timeout: null, cancelled: false };
+      const h: Handle = { hop: 0, timeout: null, cancelled: false };
+      if (ms >= 4 || depth < 4) {
+        h.timeout = setTimeout(runAt(depth + 1, fn), ms);
+        return h;
+      }
+      h.hop = nextHop++;
       hops.set(h.hop, () => {
         if (h.cancelled) return;
-        if (ms >= 1) h.timeout = setTimeout(fn, ms);
-        else fn();
+        if (ms >= 1) h.timeout = setTimeout(runAt(1, fn), ms);
+        else runAt(0, fn)();
       });
       channel.port2.postMessage(h.hop);
       return h;
@@ -123,7 +142,7 @@ export function browserTimers(): LoadTimers {
     clearTimer(handle) {
       const h = handle as Handle;
       h.cancelled = true;
-      hops.delete(h.hop);
+      if (h.hop) hops.delete(h.hop);
       if (h.timeout !== null) clearTimeout(h.timeout);
     },
   };
@@ -425,7 +444,11 @@ export class LoadGenerator {
       this.endIssuing();
       return;
     }
-    const wait = Math.max(0, schedule[this.next] - (this.timers.now() - this.t0));
+    // Behind schedule (the budget ran out): yield and carry on at once. Otherwise at least 1 ms
+    // between ticks: an arrival a fraction of a ms away goes out with the next tick (≤ 1 ms late)
+    // instead of the loop spinning on zero-length waits.
+    const ahead = schedule[this.next] - (this.timers.now() - this.t0);
+    const wait = ahead <= 0 ? 0 : Math.max(1, ahead);
     this.tickTimer = this.timers.setTimer(() => this.tick(), wait);
   }
 

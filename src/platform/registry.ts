@@ -144,6 +144,11 @@ export async function prepareModule(bytes: Uint8Array, config: FunctionConfig, l
     // A module exporting _start without WASI imports is a plain function with a conventional name.
     info = { ...info, kind: 'plain' };
   }
+  if (info.kind === 'plain' && info.imports.some((i) => i.module === WASI_MODULE)) {
+    // Imports WASI but exports neither _start nor _initialize (a library built for WASI): it cannot
+    // instantiate without the WASI imports, so it runs as a reactor that has no initialiser.
+    info = { ...info, kind: 'wasi-reactor' };
+  }
   const capPages = mibToPages(config.memoryMiB);
   const capped = capMemory(bytes, capPages, info); // throws MemoryCapError with both sizes
   let bounded: Uint8Array;

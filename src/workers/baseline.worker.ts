@@ -31,7 +31,10 @@ function minimalWasi(argv: string[], files: Record<string, Uint8Array>, out: Uin
   const dot = new PreopenDirectory('.', new Map());
   dot.dir = slash.dir;
   const collect = new ConsoleStdout((b) => out.push(b));
-  return new WASI(argv, [], [new OpenFile(new File([])), collect, new ConsoleStdout(() => {}), slash, dot]);
+  // debug: false explicitly — the shim logs every call to the console when the option is left out.
+  return new WASI(argv, [], [new OpenFile(new File([])), collect, new ConsoleStdout(() => {}), slash, dot], {
+    debug: false,
+  });
 }
 
 const api = {

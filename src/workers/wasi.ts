@@ -217,6 +217,7 @@ class WasiProgram implements WasiRun {
 
   constructor(input: WasiInput | null, onOutput: (fd: 1 | 2, chunk: Uint8Array) => void) {
     this.streamer = new Streamer(onOutput);
+    // debug: false explicitly — the shim logs every call to the console when the option is left out.
     this.wasi = new WASI([], [], [], { debug: false });
     this.reset(input);
     this.imports = this.buildImports();

@@ -556,3 +556,29 @@ describe('withUniqueIds', () => {
     expect(out.map((i) => i.id)).toEqual([3, 2, 4]);
   });
 });
+
+describe('robustness', () => {
+  it('a sample that fails to open is reported and saving still works', async () => {
+    const b = newBrowser();
+    const app = new FakeApp();
+    const session = new Session(app, new FakePlatform(), {
+      location: { hash: '', pathname: '/', search: '', reload: vi.fn() },
+      history: { state: null, replaceState: vi.fn() },
+      window: new EventTarget(),
+      document: Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState }),
+      download: vi.fn(),
+      indexedDB: b.indexedDB,
+      timers: b.clock.timers,
+    });
+    await session.start({
+      openInitial: async () => {
+        throw new Error('network down');
+      },
+    });
+    expect(app.notices[0].message).toContain('network down');
+    app.addFunction(wat('mine'));
+    await idle(b, 300);
+    expect((await b.stored()).ws?.functions.map((f) => f.name)).toEqual(['mine']);
+    session.dispose();
+  });
+});

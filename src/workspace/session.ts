@@ -278,7 +278,7 @@ export class Session {
     const link = isShareFragment(location.hash) ? this.readLink(location.hash) : null;
     const wantsSample = new URLSearchParams(location.search).has('sample');
     // A link shows what it carries: the default sample only opens without one (or when asked for).
-    if (!link || wantsSample) await this.openInitial?.();
+    if (!link || wantsSample) await this.runOpenInitial();
     const openedLink = link !== null && this.applyShare(link);
 
     this.cleanups.push(this.app.onWorkspaceChange(() => this.onWorkspaceChange()));
@@ -299,6 +299,15 @@ export class Session {
       else void this.checkForNewerSave();
     });
     return { restored, openedLink };
+  }
+
+  /** Opens the initial sample; a failure (e.g. offline before anything was cached) is only reported. */
+  private async runOpenInitial(): Promise<void> {
+    try {
+      await this.openInitial?.();
+    } catch (e) {
+      this.app.notify('warning', `The sample could not be opened: ${messageOf(e)}`);
+    }
   }
 
   private listen(target: Events, type: string, fn: (ev: Event) => void): void {
@@ -608,7 +617,7 @@ export class Session {
     }
     const back = this.lastSavedOpen;
     if (back !== null && this.app.functions.some((f) => f.name === back)) this.app.select(back);
-    if (this.app.functions.length === 0) await this.openInitial?.();
+    if (this.app.functions.length === 0) await this.runOpenInitial();
     this.refreshShared();
   }
 

@@ -15,7 +15,13 @@ export interface RowWindow {
   top: (i: number) => number;
 }
 
-export function rowWindow(count: number, rowPx: number, scrollTop: number, viewportPx: number, overscan = 6): RowWindow {
+export function rowWindow(
+  count: number,
+  rowPx: number,
+  scrollTop: number,
+  viewportPx: number,
+  overscan = 6,
+): RowWindow {
   const natural = count * rowPx;
   const visible = Math.ceil(viewportPx / rowPx) + 1;
   if (natural <= MAX_SCROLL_PX) {

@@ -18,17 +18,18 @@ interface WasiSample {
 export type Workload = 'quick' | 'full';
 
 /**
- * Quick sizes: about 5–60 ms a run each, so 50 runs of all four ways of the whole suite take
- * well under a minute on a 2-core machine. Full sizes are index.json's benchArgv (the sizes
- * samples/wasi/bench.mjs times, 0.2–0.8 s a run).
+ * Quick sizes: each compute program runs for about 20–50 ms on an idle 2-core machine — long
+ * enough that the platform's fixed cost per call (~0.3 ms: messages, instantiation, capture)
+ * is ~1 % of a run, short enough that 50 runs of all four ways of the whole suite take well
+ * under a minute. Full sizes are index.json's benchArgv (0.2–0.8 s a run; minutes at N = 50).
  */
 const QUICK_ARGV: Record<string, string[]> = {
   nop: [],
   'cat-sync': ['input.txt'],
-  nbody: ['100000'],
+  nbody: ['200000'],
   'fannkuch-redux': ['9'],
-  mandelbrot: ['400', 'mandelbrot.pbm'],
-  'binary-trees': ['12'],
+  mandelbrot: ['500', 'mandelbrot.pbm'],
+  'binary-trees': ['13'],
 };
 
 export const SUITE: readonly WasiSample[] = (index as WasiSample[]).filter((s) => s.kind === 'benchmark');

@@ -13,7 +13,9 @@ describe('checkArg', () => {
   });
 
   it('says what is wrong and what to type instead', () => {
-    expect(checkArg('abc', 'i32')).toBe('I32 needs an integer, got "abc". Try a whole number, e.g. 42, -7 or 0x2a.');
+    expect(checkArg('abc', 'i32')).toBe(
+      'I32 needs an integer, got "abc". Try a whole number, e.g. 42, -7 or 0x2a.',
+    );
     expect(checkArg('1.5', 'i32')).toMatch(/whole number/);
     expect(checkArg('', 'f64')).toBe('Enter a number, e.g. 3.14159, -0, 1e-9, inf or nan.');
     expect(checkArg('99999999999', 'i32')).toMatch(/does not fit in i32/);

@@ -8,7 +8,10 @@ describe('checkNumber', () => {
   });
 
   it('explains what is allowed', () => {
-    expect(checkNumber('0', FUNCTION_RULES.timeoutMs)).toEqual({ ok: false, error: 'Must be from 1 to 600,000 ms.' });
+    expect(checkNumber('0', FUNCTION_RULES.timeoutMs)).toEqual({
+      ok: false,
+      error: 'Must be from 1 to 600,000 ms.',
+    });
     expect(checkNumber('1.5', FUNCTION_RULES.timeoutMs)).toEqual({
       ok: false,
       error: 'Use a whole number from 1 to 600,000 ms.',
