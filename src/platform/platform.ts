@@ -322,8 +322,17 @@ export class Platform {
     }
     const files: Record<string, Uint8Array> = {};
     for (const [path, content] of Object.entries(o.files ?? {})) {
+      const parts = path.replace(/^\.?\//, '').split('/');
+      if (!path || parts.some((part) => part === '' || part === '.' || part === '..'))
+        throw new ArgumentError(`file path "${path}" must be a relative path like "input.txt" or "dir/data.bin", without "." or ".." parts`);
+      if (typeof content !== 'string' && !(content instanceof Uint8Array))
+        throw new ArgumentError(`file "${path}" must be a string or a Uint8Array`);
       files[path] = typeof content === 'string' ? enc.encode(content) : new Uint8Array(content);
     }
+    const paths = Object.keys(files).map((p) => p.replace(/^\.?\//, ''));
+    for (const p of paths)
+      if (paths.some((q) => q.startsWith(p + '/')))
+        throw new ArgumentError(`"${p}" cannot be both a file and a directory`);
     const stdin = o.stdin === undefined ? null : typeof o.stdin === 'string' ? enc.encode(o.stdin) : new Uint8Array(o.stdin);
     return { argv: [rec.info.name, ...argv], env: { ...env }, stdin, files };
   }
@@ -478,7 +487,9 @@ export class Platform {
     const workMs = msg.instantiateMs + msg.execMs + 0.01;
     rec.estimateMs = Number.isFinite(rec.estimateMs) ? rec.estimateMs * 0.8 + workMs * 0.2 : workMs;
     const transit = Math.max(0, msg.recvAt - call.sentAt);
-    const cold = p.spawned || call.transferred || (call.reuse && msg.instance === 'new');
+    // A WASI command gets a new instance every time (its libc has exited), so only reusable kinds count that as cold.
+    const reusable = call.reuse && rec.info.kind !== 'wasi-command';
+    const cold = p.spawned || call.transferred || (reusable && msg.instance === 'new');
     const timings: Timings = {
       queue: 0,
       spawn: p.spawnMs,
