@@ -3,6 +3,7 @@
 // a user or a function wrote is shown as text, never as HTML.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { encodeShare } from '../src/workspace/share';
 import { deploy, failOnPageErrors, openApp } from './support/faas';
 import { sample } from './support/samples';
 
@@ -315,6 +316,45 @@ test.describe('user and function text is rendered as text', () => {
     await expect(sidebar).toContainText('broken');
     await page.getByRole('button', { name: 'Deploy', exact: true }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'Unknown import module' })).toContainText(XSS);
+    await expectNoInjection(page);
+  });
+
+  test('a share link whose function name, source, inputs and file names are hostile', async ({ page }) => {
+    const wat = `;; ${XSS}
+(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1) (data (i32.const 16) "${XSS}\\n")
+  (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const ${XSS.length + 1}))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`;
+    const fragment = encodeShare({
+      functions: [
+        {
+          name: XSS,
+          source: { kind: 'wat', text: wat },
+          config: { timeoutMs: 5000, memoryMiB: 64, instance: 'fresh' },
+          wasi: {
+            argv: [XSS],
+            env: { X: XSS },
+            stdin: XSS,
+            files: { [`${XSS}.txt`]: new TextEncoder().encode(XSS) },
+          },
+        },
+      ],
+      open: XSS,
+    });
+    await page.goto(`/${fragment}`);
+    await page.waitForFunction(() => typeof window.faas?.invoke === 'function');
+    const sidebar = page.getByRole('navigation', { name: 'Functions' });
+    await expect(sidebar).toContainText(XSS);
+    await page.getByRole('button', { name: 'Run', exact: true }).first().click();
+    await expect.poll(() => page.evaluate(() => window.faas.invocations().length)).toBe(1);
+    const inv = await page.evaluate(() => window.faas.invocations()[0]);
+    expect([inv.outcome, inv.stdout]).toEqual(['ok', `${XSS}\n`]);
+    for (const tab of ['Run', 'Console', 'Binary', 'Settings']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.waitForTimeout(200);
+    }
+    await page.getByRole('tab', { name: 'Run' }).click();
+    await expect(page.getByRole('tabpanel')).toContainText(XSS);
     await expectNoInjection(page);
   });
 });

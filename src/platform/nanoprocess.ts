@@ -127,7 +127,7 @@ export class Nanoprocess {
   }
 
   /** Ends the process: terminate() is the only way to stop a running Wasm call. */
-  end(reason: 'timeout' | 'stopped' | 'crashed' | 'reaped', detail = reason): void {
+  end(reason: 'timeout' | 'stopped' | 'crashed' | 'reaped', detail: string = reason): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.endedReason = detail;

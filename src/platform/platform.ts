@@ -85,7 +85,7 @@ export class Platform {
   /** Invocations sent to a worker and not yet settled, by id. */
   private readonly running = new Map<number, { p: Pending; np: Nanoprocess }>();
   private readonly records: RingBuffer<Invocation>;
-  private readonly stats = new Map<string, StatsAccumulator>();
+  private readonly statsByFn = new Map<string, StatsAccumulator>();
   private readonly listeners = new Set<(ev: PlatformEvent) => void>();
   private readonly retired = new Set<number>();
   private nextId = 1;
@@ -194,7 +194,7 @@ export class Platform {
       this.retire(current.mod);
     }
     this.fns.set(name, record);
-    if (!this.stats.has(name)) this.stats.set(name, new StatsAccumulator({ limit: this.cfg.historyLimit }));
+    if (!this.statsByFn.has(name)) this.statsByFn.set(name, new StatsAccumulator({ limit: this.cfg.historyLimit }));
     this.emit({ type: 'functions' });
     return this.describe(record);
   }
@@ -601,8 +601,8 @@ export class Platform {
       inv.files = extra.files ?? {};
     }
     this.records.push(inv);
-    let acc = this.stats.get(inv.fn);
-    if (!acc) this.stats.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
+    let acc = this.statsByFn.get(inv.fn);
+    if (!acc) this.statsByFn.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
     acc.add(inv, p.record.info.config.memoryMiB);
     p.resolve(inv);
     if (this.listeners.size) this.emit({ type: 'invocation', invocation: inv });
@@ -703,7 +703,7 @@ export class Platform {
   }
 
   stats(name: string): FunctionStats {
-    const acc = this.stats.get(name);
+    const acc = this.statsByFn.get(name);
     if (!acc) {
       this.get(name);
       return new StatsAccumulator({ limit: 1 }).snapshot(name);
@@ -719,7 +719,7 @@ export class Platform {
   /** Forgets invocation records and stats (the functions stay deployed). */
   clearHistory(): void {
     this.records.clear();
-    for (const s of this.stats.values()) s.reset();
+    for (const s of this.statsByFn.values()) s.reset();
     this.emit({ type: 'history-cleared' });
   }
 
@@ -728,8 +728,8 @@ export class Platform {
     for (const inv of invocations) {
       this.records.push(inv);
       if (inv.id >= this.nextId) this.nextId = inv.id + 1;
-      let acc = this.stats.get(inv.fn);
-      if (!acc) this.stats.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
+      let acc = this.statsByFn.get(inv.fn);
+      if (!acc) this.statsByFn.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
       acc.add(inv, this.fns.get(inv.fn)?.info.config.memoryMiB ?? 64);
     }
     this.emit({ type: 'history-cleared' });

@@ -2,14 +2,15 @@
 import { expose, transfer } from 'comlink';
 import type { Diagnostic } from '../platform/compiler';
 
-type Wabt = Awaited<ReturnType<typeof import('wabt')['default']>>;
+type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 type Features = Record<string, boolean>;
 
 let wabtPromise: Promise<Wabt> | null = null;
 
 /** Loads wabt on first use so the worker answers its first message at once. */
 function loadWabt(): Promise<Wabt> {
-  wabtPromise ??= import('wabt').then((m) => m.default());
+  // wabt is CommonJS (`export =`): the bundler hands it over as the default export.
+  wabtPromise ??= import('wabt').then((m) => (m as unknown as { default: () => Promise<Wabt> }).default());
   return wabtPromise;
 }
 
