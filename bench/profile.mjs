@@ -5,8 +5,13 @@
 // most self time and the most total time, with file:line into the unminified bundle.
 //
 //   node bench/profile.mjs [warm|burst] [--n 4000] [--no-build] [--top 30] [--save FILE.cpuprofile]
+//   node bench/profile.mjs burst --trace [--save FILE.json]
 //
 // A saved .cpuprofile opens in Chrome DevTools (Performance → Load profile).
+// --trace records a Chrome trace instead (devtools.timeline and friends) and prints the self time
+// of each trace event on the page's main thread: it shows the native work the CPU profile lumps
+// into "(program)" (style, layout, paint, IndexedDB, message dispatch …). The saved JSON opens in
+// DevTools or https://ui.perfetto.dev.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +32,7 @@ const { values: opts, positionals } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     top: { type: 'string', default: '30' },
     save: { type: 'string' },
+    trace: { type: 'boolean', default: false },
   },
 });
 const workload = positionals[0] ?? 'warm';
@@ -67,6 +73,16 @@ try {
       [count, workload],
     );
   await run(Math.min(n, 2000));
+  if (opts.trace) {
+    const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'toplevel', 'IndexedDB'];
+    await browser.startTracing(page, { categories });
+    const ms = await run(n);
+    const buf = await browser.stopTracing();
+    if (opts.save) writeFileSync(opts.save, buf);
+    console.log(`${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, traced)\n`);
+    traceReport(JSON.parse(buf.toString()), Number(opts.top), ms);
+    process.exitCode = 0;
+  } else {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
@@ -78,6 +94,7 @@ try {
     `${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, profiled)\n`,
   );
   report(profile, Number(opts.top));
+  }
 } finally {
   await browser.close();
   await server.close();
@@ -121,4 +138,37 @@ function report(profile, top) {
   };
   print('self time', self);
   print('total time (inclusive)', total);
+}
+
+/** Self time per trace event name on the renderer main thread (nested complete events subtracted). */
+function traceReport(trace, top, wallMs) {
+  const events = trace.traceEvents ?? trace;
+  const names = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
+  // The renderer main thread that ran the most JS.
+  const js = new Map();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (names.get(key) === 'CrRendererMain' && e.ph === 'X') js.set(key, (js.get(key) ?? 0) + (e.dur ?? 0));
+  }
+  const main = [...js].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const spans = events
+    .filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const self = new Map();
+  const stack = [];
+  let busy = 0;
+  for (const e of spans) {
+    while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) parent.self -= e.dur;
+    else busy += e.dur;
+    const rec = { name: e.name, end: e.ts + e.dur, self: e.dur };
+    stack.push(rec);
+    e._rec = rec;
+  }
+  for (const e of spans) self.set(e.name, (self.get(e.name) ?? 0) + e._rec.self);
+  console.log(`renderer main thread: busy ${(busy / 1000).toFixed(0)} ms of ${wallMs.toFixed(0)} ms; self time by trace event:`);
+  for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
 }

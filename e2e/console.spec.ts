@@ -10,6 +10,7 @@ import {
   openWithSample,
   outcome,
   panel,
+  runForm,
   runFromPanel,
   screenshot,
   showPanel,
@@ -71,16 +72,13 @@ test('100 000 entries stay windowed and smooth, and the end shows the newest', a
   const cp = await showPanel(page, 'Console');
   const total = 100_000;
   const t0 = Date.now();
-  const lastId = await page.evaluate(async (n) => {
-    let last = 0;
+  await page.evaluate(async (n) => {
     for (let done = 0; done < n; done += 2000) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(2000, n - done) }, () => window.faas.invoke('answer')),
-      );
-      last = batch[batch.length - 1].id;
+      await Promise.all(Array.from({ length: Math.min(2000, n - done) }, () => window.faas.invoke('answer')));
     }
-    return last;
   }, total);
+  // Newest last means last settled, which is not always the last one started.
+  const lastId = await page.evaluate(() => window.faas.invocations().at(-1)!.id);
   testInfo.annotations.push({
     type: 'created',
     description: `${total} invocations in ${Date.now() - t0} ms`,
@@ -140,6 +138,26 @@ test('the console does not jump when the user scrolled up', async ({ page }) => 
   expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
   await cp.getByRole('button', { name: /Jump to newest/ }).click();
   await expect(list.getByRole('option').last()).toHaveAttribute('aria-posinset', '350');
+});
+
+test('a running call shows as a live row until it ends', async ({ page }) => {
+  await openWithSample(page, 'sleep');
+  // A long timeout, so a slow machine cannot end the call before the checks.
+  const settings = await showPanel(page, 'Settings');
+  await settings.getByLabel('Timeout (ms)').fill('60000');
+  await settings.getByLabel('Timeout (ms)').press('Enter');
+  await showPanel(page, 'Run');
+  await runForm(page, 'sleep').getByLabel('ms (i32)').fill('30000');
+  await runFromPanel(page);
+  const cp = await showPanel(page, 'Console');
+  const live = cp.getByTestId('console-live');
+  await expect(live).toContainText('sleep');
+  await expect(live).toContainText(/\d\.\d s/);
+  await showPanel(page, 'Run');
+  await panel(page, 'Run').getByRole('button', { name: 'Stop' }).click();
+  await showPanel(page, 'Console');
+  await expect(live).toHaveCount(0);
+  await expect(cp.getByTestId('console-row')).toContainText('Stopped by the user');
 });
 
 test('the Console fits 1024 px in dark mode, details open', async ({ page }, testInfo) => {

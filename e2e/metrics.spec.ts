@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { parseCsv } from '../src/platform/metrics/csv';
 import { deploy, failOnPageErrors } from './support/faas';
-import { metricsPanel, paintedPixels, pixelsOfColor, tallPanels } from './support/load';
+import { paintedPixels, pixelsOfColor, tallPanels } from './support/load';
 import { openWithSample, screenshot, showPanel } from './support/panels';
 import { sample } from './support/samples';
 

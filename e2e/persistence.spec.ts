@@ -162,3 +162,22 @@ test('a damaged saved workspace is reported, not wiped', async ({ page }, testIn
   expect(backup).toEqual({ functions: 'oops' });
   await screenshot(page, testInfo, 'persistence-damaged');
 });
+
+test('a change or a run right before a reload is not lost (saved as the page goes)', async ({ page }) => {
+  await openPlayground(page);
+  for (let i = 0; i < 3; i++) {
+    const text = `(module (func (export "_start") (param i32 i32) (result i32) i32.const ${100 + i}))`;
+    await replaceEditorText(page, text);
+    await page.reload(); // well within the 300 ms autosave delay
+    await waitForEditor(page);
+    await expect.poll(() => editorText(page)).toBe(text);
+  }
+  for (let i = 1; i <= 2; i++) {
+    await showPanel(page, 'Run');
+    await runFromPanel(page);
+    await waitForInvocation(page, 'sum', i);
+    await page.reload(); // well within the 500 ms history batch
+    await waitForEditor(page);
+    expect(await page.evaluate(() => window.faas.invocations().length)).toBe(i);
+  }
+});

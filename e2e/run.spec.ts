@@ -98,7 +98,7 @@ test('Stop ends a long sleep within a second', async ({ page }, testInfo) => {
   await runFromPanel(page);
   const run = panel(page, 'Run');
   await expect(run.getByTestId('running')).toBeVisible();
-  await page.waitForTimeout(400);
+  await page.waitForTimeout(300);
   // When the click reached the page, measured there (the test runner's own clock adds its latency).
   const stop = run.getByRole('button', { name: 'Stop' });
   await stop.evaluate((el) =>

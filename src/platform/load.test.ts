@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalTimes } from './metrics/arrivals';
 import { invocationCost } from './metrics/billing';
-import { browserTimers, LoadGenerator, validateLoadSpec, type LoadPlatform, type LoadSpec, type LoadTimers } from './load';
+import {
+  browserTimers,
+  LoadGenerator,
+  validateLoadSpec,
+  type LoadPlatform,
+  type LoadSpec,
+  type LoadTimers,
+} from './load';
 import {
   DEFAULT_FUNCTION_CONFIG,
   type ArgValue,
@@ -86,7 +93,9 @@ class FakePlatform implements LoadPlatform {
   inFlight = 0;
   maxInFlight = 0;
   /** Per call: latency and outcome. */
-  behaviour: (i: number) => { latencyMs: number; outcome?: Outcome; cold?: boolean } = () => ({ latencyMs: 5 });
+  behaviour: (i: number) => { latencyMs: number; outcome?: Outcome; cold?: boolean } = () => ({
+    latencyMs: 5,
+  });
   /** Virtual ms each start() costs the main thread. */
   startCostMs = 0;
   throwOn: number | null = null;
@@ -123,7 +132,10 @@ class FakePlatform implements LoadPlatform {
     const done = new Promise<Invocation>((r) => (resolve = r));
     const call: Call = { id, args, at, resolve, settled: false };
     this.calls.push(call);
-    this.clock.setTimer(() => this.settle(call, b.outcome ?? 'ok', b.cold ?? i === 0, b.latencyMs), b.latencyMs);
+    this.clock.setTimer(
+      () => this.settle(call, b.outcome ?? 'ok', b.cold ?? i === 0, b.latencyMs),
+      b.latencyMs,
+    );
     return { id, done };
   }
 
@@ -196,7 +208,9 @@ describe('validateLoadSpec', () => {
     expect(validateLoadSpec({ ...base, ratePerSec: 0, bursts: { size: 5, everySec: 1 } })).toBeNull();
     expect(validateLoadSpec({ ...base, mode: 'closed', concurrency: 0 })).toMatch(/Concurrency/);
     expect(validateLoadSpec({ ...base, count: 1.5 })).toMatch(/Count/);
-    expect(() => new LoadGenerator(new FakePlatform(new FakeClock()), { ...base, args: [] })).toThrow(/argument list/);
+    expect(() => new LoadGenerator(new FakePlatform(new FakeClock()), { ...base, args: [] })).toThrow(
+      /argument list/,
+    );
   });
 });
 
@@ -219,7 +233,14 @@ describe('LoadGenerator, open loop', () => {
     expect(result.warm).toBe(99);
     expect(result.total.p50).toBe(5);
     expect(result.exec.p99).toBe(4);
-    expect(result.meanTimings).toEqual({ queue: 0.5, spawn: 0, compile: 0, instantiate: 0.5, exec: 4, total: 5 });
+    expect(result.meanTimings).toEqual({
+      queue: 0.5,
+      spawn: 0,
+      compile: 0,
+      instantiate: 0.5,
+      exec: 4,
+      total: 5,
+    });
     expect(result.stoppedEarly).toBe(false);
     expect(result.workersUsed).toBe(2);
     expect(result.memoryMiB).toBe(128);
@@ -251,13 +272,25 @@ describe('LoadGenerator, open loop', () => {
   });
 
   it('cycles through a list of argument lists', async () => {
-    const { clock, platform, gen } = setup({ args: [[1, 1], [2, 2], [3, 3]], count: 7, durationSec: undefined });
+    const { clock, platform, gen } = setup({
+      args: [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+      count: 7,
+      durationSec: undefined,
+    });
     await clock.until(gen.start());
     expect(platform.calls.map((c) => c.args[0])).toEqual([1, 2, 3, 1, 2, 3, 1]);
   });
 
   it('adds bursts on top of the rate', async () => {
-    const { clock, platform, gen } = setup({ ratePerSec: 10, bursts: { size: 20, everySec: 0.5 }, durationSec: 1.2 });
+    const { clock, platform, gen } = setup({
+      ratePerSec: 10,
+      bursts: { size: 20, everySec: 0.5 },
+      durationSec: 1.2,
+    });
     const r = await clock.until(gen.start());
     expect(platform.calls).toHaveLength(12 + 40);
     expect(r.offeredPerSec).toBe(10 + 40);
@@ -291,9 +324,12 @@ describe('LoadGenerator, open loop', () => {
   });
 
   it('caps the work of one tick and yields', async () => {
-    const { clock, platform, gen } = setup({ ratePerSec: 0, bursts: { size: 100, everySec: 1 }, durationSec: 1.5 }, {
-      tickBudgetMs: 8,
-    });
+    const { clock, platform, gen } = setup(
+      { ratePerSec: 0, bursts: { size: 100, everySec: 1 }, durationSec: 1.5 },
+      {
+        tickBudgetMs: 8,
+      },
+    );
     platform.startCostMs = 1; // each start() takes 1 ms of main-thread time
     const ticks: number[] = [];
     const set = clock.setTimer;
@@ -413,7 +449,12 @@ describe('LoadGenerator, closed loop', () => {
   });
 
   it('stops at the count, with the clients sharing it', async () => {
-    const { clock, platform, gen } = setup({ mode: 'closed', concurrency: 4, count: 10, durationSec: undefined });
+    const { clock, platform, gen } = setup({
+      mode: 'closed',
+      concurrency: 4,
+      count: 10,
+      durationSec: undefined,
+    });
     platform.behaviour = (i) => ({ latencyMs: 3 + (i % 3) });
     const r = await clock.until(gen.start());
     expect(platform.calls).toHaveLength(10);

@@ -257,12 +257,14 @@ export function validateLoadSpec(spec: LoadSpec): string | null {
   if (durationSec === undefined && count === undefined) return 'Give a duration, a count or both';
   if (durationSec !== undefined && !(durationSec > 0 && Number.isFinite(durationSec)))
     return 'Duration must be a positive number of seconds';
-  if (count !== undefined && !(Number.isInteger(count) && count > 0)) return 'Count must be a positive whole number';
+  if (count !== undefined && !(Number.isInteger(count) && count > 0))
+    return 'Count must be a positive whole number';
   if (!Number.isInteger(spec.seed)) return 'Seed must be a whole number';
   if (spec.mode === 'open') {
     if (!(spec.ratePerSec >= 0 && Number.isFinite(spec.ratePerSec))) return 'Rate must be a number ≥ 0';
     const b = spec.bursts;
-    if (b && !(Number.isInteger(b.size) && b.size >= 0 && b.everySec > 0)) return 'Bursts need a size ≥ 0 and a period > 0 s';
+    if (b && !(Number.isInteger(b.size) && b.size >= 0 && b.everySec > 0))
+      return 'Bursts need a size ≥ 0 and a period > 0 s';
     if (spec.ratePerSec === 0 && !(b && b.size > 0)) return 'Rate must be above 0 (or add bursts)';
   } else if (!(Number.isInteger(spec.concurrency) && spec.concurrency >= 1 && spec.concurrency <= 10_000)) {
     return 'Concurrency must be a whole number from 1 to 10000';
@@ -274,7 +276,13 @@ export function validateLoadSpec(spec: LoadSpec): string | null {
 export function loadSchedule(spec: LoadSpec): Float64Array {
   const bursts = spec.bursts && spec.bursts.size > 0 ? spec.bursts : undefined;
   return arrivalTimes(
-    { kind: spec.arrival, ratePerSec: spec.ratePerSec, bursts, durationSec: spec.durationSec, count: spec.count },
+    {
+      kind: spec.arrival,
+      ratePerSec: spec.ratePerSec,
+      bursts,
+      durationSec: spec.durationSec,
+      count: spec.count,
+    },
     spec.seed,
   );
 }
@@ -376,7 +384,7 @@ export class LoadGenerator {
     return this.outstanding.size;
   }
 
-  /** True once no more calls will be issued (the plan ran out, or stop()). */
+  /** True while calls are still being issued (false once the plan ran out or stop() was called). */
   get issuing(): boolean {
     return this.phase === 'running' && !this.issuingDone;
   }
@@ -389,14 +397,17 @@ export class LoadGenerator {
     this.memoryMiB = info?.config.memoryMiB ?? 64;
     this.phase = 'running';
     this.t0 = this.timers.now();
-    this.takeSample(0);
-    this.scheduleSample();
     if (this.schedule) this.tick();
     else {
       if (this.spec.durationSec !== undefined)
         this.endTimer = this.timers.setTimer(() => this.endIssuing(), this.spec.durationSec * 1000);
       for (let c = 0; c < this.spec.concurrency && this.canIssueClosed(); c++) this.issueClosed(0);
       if (this.issuedCount === 0) this.endIssuing();
+    }
+    // The first sample shows what the first tick (or the clients) put in flight.
+    if (!this.result) {
+      this.takeSample(this.timers.now() - this.t0);
+      this.scheduleSample();
     }
     return this.done;
   }
@@ -457,7 +468,8 @@ export class LoadGenerator {
   private canIssueClosed(): boolean {
     if (this.issuingDone) return false;
     if (this.spec.count !== undefined && this.issuedCount >= this.spec.count) return false;
-    if (this.spec.durationSec !== undefined && this.timers.now() - this.t0 >= this.spec.durationSec * 1000) return false;
+    if (this.spec.durationSec !== undefined && this.timers.now() - this.t0 >= this.spec.durationSec * 1000)
+      return false;
     return true;
   }
 
@@ -631,7 +643,8 @@ export class LoadGenerator {
     const spec = this.spec;
     const offered =
       spec.mode === 'open'
-        ? spec.ratePerSec + (spec.bursts && spec.bursts.size > 0 ? spec.bursts.size / spec.bursts.everySec : 0)
+        ? spec.ratePerSec +
+          (spec.bursts && spec.bursts.size > 0 ? spec.bursts.size / spec.bursts.everySec : 0)
         : null;
     const memoryMiB = this.memoryMiB;
     const cost = aggregateCost(

@@ -197,3 +197,35 @@ describe('createHistoryRecorder', () => {
     expect(rec.pending).toBe(0);
   });
 });
+
+describe('handing over to an exit save', () => {
+  it('takeUnsaved reports and clears unsaved changes, but not while paused', async () => {
+    const t = manualTimers();
+    let saves = 0;
+    const saver = createAutosaver({ save: async () => void saves++, timers: t.timers });
+    expect(saver.takeUnsaved()).toBe(false);
+    saver.schedule();
+    expect(saver.takeUnsaved()).toBe(true);
+    await t.advance(2000);
+    expect(saves).toBe(0); // the caller wrote it
+    saver.pause();
+    saver.schedule();
+    expect(saver.takeUnsaved()).toBe(false);
+    expect(saver.dirty).toBe(true);
+  });
+
+  it('drain hands over the pending records and cancels the batch', async () => {
+    const t = manualTimers();
+    const batches: number[][] = [];
+    const rec = createHistoryRecorder<number>({
+      timers: t.timers,
+      append: async (b) => void batches.push(b),
+      clear: async () => {},
+    });
+    rec.add(1);
+    rec.add(2);
+    expect(rec.drain()).toEqual([1, 2]);
+    await t.advance(1000);
+    expect(batches).toEqual([]);
+  });
+});

@@ -44,6 +44,12 @@ export interface Autosaver {
   pause(): void;
   /** Start writing again; saves soon if anything changed meanwhile. */
   resume(): void;
+  /**
+   * For a caller that writes the state itself (the page is going away): whether there is anything
+   * to write (never while paused); the saver then counts it as saved. Call `schedule()` if that
+   * write fails.
+   */
+  takeUnsaved(): boolean;
   dispose(): void;
 }
 
@@ -131,6 +137,13 @@ export function createAutosaver(options: AutosaverOptions): Autosaver {
         schedule();
       }
     },
+    takeUnsaved() {
+      if (disposed || paused || !dirty) return false;
+      cancelTimer();
+      dirty = false;
+      firstChangeAt = null;
+      return true;
+    },
     dispose() {
       disposed = true;
       cancelTimer();
@@ -157,6 +170,8 @@ export interface HistoryRecorder<T> {
   /** Append what is pending now, and wait for it. Never rejects. */
   flush(): Promise<void>;
   readonly pending: number;
+  /** Takes the pending records for a caller that writes them itself (the page is going away). */
+  drain(): T[];
   dispose(): void;
 }
 
@@ -219,6 +234,13 @@ export function createHistoryRecorder<T>(options: HistoryRecorderOptions<T>): Hi
     flush,
     get pending() {
       return pending.length;
+    },
+    drain() {
+      if (timer !== null) timers.clearTimeout(timer);
+      timer = null;
+      const taken = pending;
+      pending = [];
+      return taken;
     },
     dispose() {
       disposed = true;

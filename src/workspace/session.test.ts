@@ -286,6 +286,30 @@ describe('restore and autosave', () => {
     expect((await b.stored()).ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 1))' });
   });
 
+  it('saves the ordinary way when the tab is only hidden', async () => {
+    const b = newBrowser();
+    const t = await b.tab();
+    t.app.edit('sum', '(module (memory 2))');
+    t.doc.visibilityState = 'hidden';
+    t.doc.dispatchEvent(new Event('visibilitychange'));
+    await idle(b);
+    expect((await b.stored()).ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 2))' });
+  });
+
+  it('back from the back/forward cache, it saves the ordinary way again', async () => {
+    const b = newBrowser();
+    const t = await b.tab();
+    t.app.edit('sum', '(module (memory 3))');
+    t.platform.invoke('sum');
+    t.win.dispatchEvent(new Event('pagehide'));
+    await idle(b);
+    t.win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    await idle(b, 500);
+    const s = await b.stored();
+    expect(s.ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 3))' });
+    expect(s.history).toHaveLength(1); // once, not also from the exit record
+  });
+
   it('a ?sample= added to a restored workspace is saved', async () => {
     const b = newBrowser();
     const t = await b.tab();

@@ -290,9 +290,9 @@ export class Session {
     this.listen(this.env.window, 'hashchange', () => {
       if (isShareFragment(this.env.location.hash)) this.openLink(this.env.location.hash);
     });
-    this.listen(this.env.window, 'pagehide', () => void this.flush());
+    this.listen(this.env.window, 'pagehide', () => void this.saveOnExit());
     this.listen(this.env.window, 'pageshow', (ev) => {
-      if ((ev as PageTransitionEvent).persisted) void this.checkForNewerSave();
+      if ((ev as PageTransitionEvent).persisted) void this.resumeAfterExit();
     });
     this.listen(this.env.document, 'visibilitychange', () => {
       if (this.env.document.visibilityState === 'hidden') void this.flush();
@@ -446,6 +446,56 @@ export class Session {
       }
     }
     return { functions, open, features, platform };
+  }
+
+  /** What the last saveOnExit wrote, in case the page comes back (back/forward cache). */
+  private lastExit: { workspace: boolean; history: Invocation[] } | null = null;
+
+  /**
+   * The page is going away (pagehide): what is unsaved goes into one exit record that needs no
+   * callback to be written (see WorkspaceStore.saveOnExit) and is moved into place on the next
+   * start, so a reload or a closed tab right after a change loses nothing. Nothing is written while
+   * another tab's newer save is pending.
+   */
+  async saveOnExit(): Promise<void> {
+    const store = this.store;
+    if (!store || this.disposed) return;
+    const history = this.recorder.drain();
+    const workspace = this.autosaver.takeUnsaved() ? this.persistable() : undefined;
+    if (!workspace && !history.length) return;
+    this.lastExit = { workspace: !!workspace, history };
+    try {
+      await store.saveOnExit({
+        workspace,
+        tabId: this.tabId,
+        revision: (this.tabs?.knownRevision ?? 0) + 1,
+        history,
+      });
+    } catch (e) {
+      this.resumeUnsaved();
+      this.reportStorageError(e, 'save your work');
+    }
+  }
+
+  /** Back from the back/forward cache: save the ordinary way again instead of at the next start. */
+  private async resumeAfterExit(): Promise<void> {
+    if (this.lastExit) {
+      try {
+        await this.store?.discardExitSave(this.tabId);
+      } catch {
+        // then the next start also applies it; the ordinary save below is newer or equal
+      }
+      this.resumeUnsaved();
+    }
+    await this.checkForNewerSave();
+  }
+
+  private resumeUnsaved(): void {
+    const exit = this.lastExit;
+    this.lastExit = null;
+    if (!exit) return;
+    if (exit.workspace) this.autosaver.schedule();
+    for (const r of exit.history) this.recorder.add(r);
   }
 
   private async saveWorkspace(): Promise<void> {

@@ -4,7 +4,8 @@
 //   workspace  key 'current' → WorkspaceRecord { schema, savedAt, tabId, revision, workspace }
 //   history    autoIncrement key → Invocation (stored by structured clone: bigint and Uint8Array
 //              survive as they are), index `fn` on the function name
-//   meta       string key → anything small (e.g. 'workspace-backup', see loadWorkspace)
+//   meta       string key → anything small (e.g. 'workspace-backup', see loadWorkspace; 'exit-save:…',
+//              see saveOnExit)
 //
 // Schema history (MIGRATIONS[i] upgrades version i to i + 1; never edit a released entry, append):
 //   1  workspace / history (autoIncrement) / meta; the Workspace itself stored under 'current'
@@ -32,6 +33,8 @@ export const STORE_HISTORY = 'history';
 export const STORE_META = 'meta';
 export const WORKSPACE_KEY = 'current';
 export const BACKUP_META_KEY = 'workspace-backup';
+/** Key prefix (+ tab id) of the records saveOnExit writes to `meta`. */
+export const EXIT_META_PREFIX = 'exit-save:';
 
 export interface WorkspaceRecord {
   /** SCHEMA_VERSION of the code that wrote the record. */
@@ -41,6 +44,25 @@ export interface WorkspaceRecord {
   /** Increments on every save (any tab); 0 for data migrated from schema 1. */
   revision: number;
   workspace: Workspace;
+}
+
+/** What saveOnExit leaves in `meta` for the next start. */
+interface ExitRecord {
+  tabId: string;
+  revision: number;
+  savedAt: number;
+  workspace?: Workspace;
+  history: Invocation[];
+}
+
+function isExitRecord(v: unknown): v is ExitRecord {
+  return (
+    isPlainObject(v) &&
+    typeof v.tabId === 'string' &&
+    isFiniteNumber(v.revision) &&
+    isFiniteNumber(v.savedAt) &&
+    Array.isArray(v.history)
+  );
 }
 
 /** Database handle as migrations see it: untyped, because each one sees a different schema. */
@@ -178,6 +200,22 @@ export interface WorkspaceStore {
   /** Newest `limit` records (default historyLimit), oldest first; optionally of one function. */
   loadHistory(limit?: number, options?: { fn?: string }): Promise<LoadedHistory>;
   clearHistory(): Promise<void>;
+  /**
+   * For a page that is going away (pagehide): writes what is unsaved as an exit record in `meta`,
+   * in one request committed at once. Browsers drop a transaction that still waits for a callback
+   * when the page goes (saveWorkspace reads the revision before it writes), drop one that was not
+   * committed, and may make this one wait behind such a dying one if it shared its stores; so it
+   * goes to `meta`, and the next openStore() moves it into place. `revision` is the caller's last
+   * known revision + 1.
+   */
+  saveOnExit(data: {
+    workspace?: Workspace;
+    tabId: string;
+    revision: number;
+    history?: readonly Invocation[];
+  }): Promise<void>;
+  /** Forgets this tab's exit record (the page came back from the back/forward cache). */
+  discardExitSave(tabId: string): Promise<void>;
   /** Changes the bound and trims the stored history to it. */
   setHistoryLimit(limit: number): Promise<void>;
   getMeta(key: string): Promise<unknown>;
@@ -233,7 +271,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Workspa
     db.close();
     options.onVersionChange?.();
   });
-  return new IdbWorkspaceStore(db, name, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+  const store = new IdbWorkspaceStore(db, name, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+  await store.recoverExitSaves();
+  return store;
 }
 
 // ---- The store ----------------------------------------------------------------------------------
@@ -374,6 +414,83 @@ class IdbWorkspaceStore implements WorkspaceStore {
     );
     const problems: string[] = [];
     return { invocations: readInvocations(raws, problems), problems };
+  }
+
+  saveOnExit(data: {
+    workspace?: Workspace;
+    tabId: string;
+    revision: number;
+    history?: readonly Invocation[];
+  }): Promise<void> {
+    const history = (data.history ?? []).slice(-Math.max(0, this.historyLimit)).map(cloneInvocation);
+    if (!data.workspace && !history.length) return Promise.resolve();
+    const record: ExitRecord = {
+      tabId: data.tabId,
+      revision: data.revision,
+      savedAt: Date.now(),
+      history,
+      ...(data.workspace ? { workspace: cloneWorkspace(data.workspace) } : {}),
+    };
+    return this.run('save your work', [STORE_META], 'readwrite', async (tx) => {
+      const done = tx.objectStore(STORE_META).put(record, EXIT_META_PREFIX + data.tabId);
+      (tx as unknown as { commit?: () => void }).commit?.(); // before any await
+      await done;
+    });
+  }
+
+  discardExitSave(tabId: string): Promise<void> {
+    return this.run('save its settings', [STORE_META], 'readwrite', async (tx) => {
+      await tx.objectStore(STORE_META).delete(EXIT_META_PREFIX + tabId);
+    });
+  }
+
+  /**
+   * Moves exit records (see saveOnExit) into place: a record's workspace replaces the stored one
+   * unless someone saved after it (a higher revision, or the same revision from another tab); its
+   * invocations are appended. Best effort: on failure the records stay for the next start.
+   */
+  async recoverExitSaves(): Promise<void> {
+    try {
+      await this.run(
+        'recover your last changes',
+        [STORE_WORKSPACE, STORE_HISTORY, STORE_META],
+        'readwrite',
+        async (tx) => {
+          const meta = tx.objectStore(STORE_META);
+          const range = IDBKeyRange.bound(EXIT_META_PREFIX, EXIT_META_PREFIX + '\uffff');
+          const keys = await meta.getAllKeys(range);
+          if (!keys.length) return;
+          const exits = (await meta.getAll(range)).filter(isExitRecord).sort((a, b) => a.savedAt - b.savedAt);
+          const workspaces = tx.objectStore(STORE_WORKSPACE);
+          const history = tx.objectStore(STORE_HISTORY);
+          let current: unknown = await workspaces.get(WORKSPACE_KEY);
+          for (const exit of exits) {
+            const revision =
+              isPlainObject(current) && isFiniteNumber(current.revision) ? current.revision : 0;
+            const tabId = isPlainObject(current) ? current.tabId : undefined;
+            const newest =
+              current === undefined ||
+              exit.revision > revision ||
+              (exit.tabId === tabId && exit.revision >= revision);
+            if (exit.workspace !== undefined && newest) {
+              current = {
+                schema: SCHEMA_VERSION,
+                savedAt: exit.savedAt,
+                tabId: exit.tabId,
+                revision: Math.max(exit.revision, revision + 1),
+                workspace: exit.workspace,
+              } satisfies WorkspaceRecord;
+              await workspaces.put(current, WORKSPACE_KEY);
+            }
+            for (const inv of exit.history) await history.add(inv);
+          }
+          for (const key of keys) await meta.delete(key);
+          await this.trim(tx);
+        },
+      );
+    } catch (e) {
+      console.warn('nanofaas: could not recover the changes saved as the page closed', e);
+    }
   }
 
   clearHistory(): Promise<void> {

@@ -37,7 +37,10 @@ export function chartPng(u: uPlot, title: string, legend: LegendEntry[], p: Pale
   }
   ctx.drawImage(src, 0, header);
   return new Promise((resolve, reject) =>
-    out.toBlob((b) => (b ? resolve(b) : reject(new Error('The browser could not encode the PNG'))), 'image/png'),
+    out.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('The browser could not encode the PNG'))),
+      'image/png',
+    ),
   );
 }
 

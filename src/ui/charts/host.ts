@@ -145,7 +145,8 @@ export function panZoomPlugin(bounds: () => [number, number] | null): uPlot.Plug
               if (min === undefined || max === undefined) return;
               const x0 = e.clientX;
               const perPx = (max - min) / u.over.clientWidth;
-              const move = (ev: MouseEvent) => clamp(u, min - (ev.clientX - x0) * perPx, max - (ev.clientX - x0) * perPx);
+              const move = (ev: MouseEvent) =>
+                clamp(u, min - (ev.clientX - x0) * perPx, max - (ev.clientX - x0) * perPx);
               const up = () => {
                 window.removeEventListener('mousemove', move);
                 window.removeEventListener('mouseup', up);
@@ -162,7 +163,12 @@ export function panZoomPlugin(bounds: () => [number, number] | null): uPlot.Plug
 }
 
 /** Keyboard pan/zoom for a chart's focusable wrapper; returns true when the key was used. */
-export function panZoomKey(u: uPlot | null, e: KeyboardEvent, bounds: [number, number] | null, reset: () => void): boolean {
+export function panZoomKey(
+  u: uPlot | null,
+  e: KeyboardEvent,
+  bounds: [number, number] | null,
+  reset: () => void,
+): boolean {
   if (!u || !bounds) return false;
   const { min, max } = u.scales.x;
   if (min === undefined || max === undefined) return false;

@@ -134,7 +134,12 @@ export function populationHistogram(
 }
 
 /** Per-second rate over a sliding window, from cumulative counts sampled at times `t` (ms). */
-export function ratePerSec(t: ArrayLike<number>, cumulative: ArrayLike<number>, n: number, windowMs = 1000): Float64Array {
+export function ratePerSec(
+  t: ArrayLike<number>,
+  cumulative: ArrayLike<number>,
+  n: number,
+  windowMs = 1000,
+): Float64Array {
   const out = new Float64Array(n);
   let j = 0;
   for (let i = 0; i < n; i++) {

@@ -60,7 +60,10 @@ export const PRESETS: readonly Preset[] = [
   },
 ];
 
-export function currentCompareConfig(platform: PlatformConfig, fn: FunctionConfig | undefined): CompareConfig {
+export function currentCompareConfig(
+  platform: PlatformConfig,
+  fn: FunctionConfig | undefined,
+): CompareConfig {
   return {
     maxWorkers: platform.maxWorkers,
     prewarm: platform.prewarm,
@@ -102,9 +105,21 @@ export function diffRows(a: LoadResult, b: LoadResult): DiffRow[] {
     { metric: 'throughput', a: a.achievedPerSec, b: b.achievedPerSec, unit: 'rate', lowerIsBetter: false },
     { metric: 'queue peak', a: a.queuePeak, b: b.queuePeak, unit: 'count', lowerIsBetter: true },
     { metric: 'workers used', a: a.workersUsed, b: b.workersUsed, unit: 'count', lowerIsBetter: true },
-    { metric: 'failed calls', a: a.settled - a.outcomes.ok, b: b.settled - b.outcomes.ok, unit: 'count', lowerIsBetter: true },
+    {
+      metric: 'failed calls',
+      a: a.settled - a.outcomes.ok,
+      b: b.settled - b.outcomes.ok,
+      unit: 'count',
+      lowerIsBetter: true,
+    },
     { metric: 'cost of the run', a: a.cost.total, b: b.cost.total, unit: 'usd', lowerIsBetter: true },
-    { metric: 'cost per million', a: a.cost.costPerMillion, b: b.cost.costPerMillion, unit: 'usd', lowerIsBetter: true },
+    {
+      metric: 'cost per million',
+      a: a.cost.costPerMillion,
+      b: b.cost.costPerMillion,
+      unit: 'usd',
+      lowerIsBetter: true,
+    },
   ];
 }
 
@@ -128,7 +143,11 @@ export interface CompareDeps {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function waitFor(test: () => boolean, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean> {
+async function waitFor(
+  test: () => boolean,
+  timeoutMs: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<boolean> {
   const end = performance.now() + timeoutMs;
   while (!test()) {
     if (performance.now() > end) return false;
@@ -173,7 +192,12 @@ export async function runComparison(
         await platform.reconfigure(spec.fn, { instance: cfg.instance, memoryMiB: cfg.memoryMiB });
         fnChanged = true;
       }
-      platform.config({ ...originalPlatform, maxWorkers: cfg.maxWorkers, prewarm: cfg.prewarm, keepAliveMs: cfg.keepAliveMs });
+      platform.config({
+        ...originalPlatform,
+        maxWorkers: cfg.maxWorkers,
+        prewarm: cfg.prewarm,
+        keepAliveMs: cfg.keepAliveMs,
+      });
       const want = Math.min(cfg.prewarm, cfg.maxWorkers);
       await waitFor(
         () => {
@@ -194,7 +218,8 @@ export async function runComparison(
     deps.status('Restoring your settings…');
     try {
       platform.config(originalPlatform);
-      if (fnChanged && platform.functions().some((f) => f.name === spec.fn)) await platform.reconfigure(spec.fn, originalFn);
+      if (fnChanged && platform.functions().some((f) => f.name === spec.fn))
+        await platform.reconfigure(spec.fn, originalFn);
     } finally {
       deps.status('');
     }

@@ -74,7 +74,8 @@ export function draftToSpec(d: WorkloadDraft, info: FunctionInfo | undefined): D
     seed: Number(d.seed),
   };
   if (d.export) spec.export = d.export;
-  if (d.mode === 'open' && d.burstsOn) spec.bursts = { size: Number(d.burstSize), everySec: Number(d.burstEvery) };
+  if (d.mode === 'open' && d.burstsOn)
+    spec.bursts = { size: Number(d.burstSize), everySec: Number(d.burstEvery) };
   // An emptied number input binds as null or undefined: no limit.
   if (d.duration != null && String(d.duration) !== '') spec.durationSec = Number(d.duration);
   if (d.count != null && String(d.count) !== '') spec.count = Number(d.count);
@@ -83,18 +84,23 @@ export function draftToSpec(d: WorkloadDraft, info: FunctionInfo | undefined): D
   if (spec.mode === 'open' && spec.durationSec !== undefined) {
     const expected = spec.ratePerSec * spec.durationSec;
     const limit = Math.min(spec.count ?? Infinity, expected);
-    if (limit > 1_000_000) return { ok: false, error: 'That is over a million calls; shorten the run or lower the rate' };
+    if (limit > 1_000_000)
+      return { ok: false, error: 'That is over a million calls; shorten the run or lower the rate' };
   }
   if (info) {
     const name = spec.export ?? info.entry;
     const exp = info.module.exports.find((e) => e.kind === 'function' && e.name === name);
-    if (!name || !exp?.signature) return { ok: false, error: `"${info.name}" has no exported function "${name || '(none)'}"` };
+    if (!name || !exp?.signature)
+      return { ok: false, error: `"${info.name}" has no exported function "${name || '(none)'}"` };
     for (let i = 0; i < args.length; i++) {
       try {
         convertArgs(name, exp.signature, args[i]);
       } catch (err) {
         const msg = err instanceof ArgumentError ? err.message : String(err);
-        return { ok: false, error: args.length > 1 ? `Arguments, line ${i + 1}: ${msg}` : `Arguments: ${msg}` };
+        return {
+          ok: false,
+          error: args.length > 1 ? `Arguments, line ${i + 1}: ${msg}` : `Arguments: ${msg}`,
+        };
       }
     }
   }
@@ -103,7 +109,10 @@ export function draftToSpec(d: WorkloadDraft, info: FunctionInfo | undefined): D
 
 /** A one-line description of a spec: "open loop, constant 200/s for 5 s, seed 1". */
 export function describeSpec(s: LoadSpec): string {
-  const stop = [s.durationSec !== undefined ? `for ${s.durationSec} s` : '', s.count !== undefined ? `up to ${s.count} calls` : '']
+  const stop = [
+    s.durationSec !== undefined ? `for ${s.durationSec} s` : '',
+    s.count !== undefined ? `up to ${s.count} calls` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const how =

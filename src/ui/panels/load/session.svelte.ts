@@ -30,8 +30,17 @@ export interface LiveView {
   scatter: ScatterData;
 }
 
-const EMPTY_SCATTER: ScatterData = { x: new Float64Array(0), y: new Float64Array(0), cat: new Uint8Array(0), n: 0 };
-const EMPTY_TIMELINE: TimeSeriesData = { x: new Float64Array(0), ys: Array.from({ length: 6 }, () => new Float64Array(0)), n: 0 };
+const EMPTY_SCATTER: ScatterData = {
+  x: new Float64Array(0),
+  y: new Float64Array(0),
+  cat: new Uint8Array(0),
+  n: 0,
+};
+const EMPTY_TIMELINE: TimeSeriesData = {
+  x: new Float64Array(0),
+  ys: Array.from({ length: 6 }, () => new Float64Array(0)),
+  n: 0,
+};
 
 export type SessionPhase = 'idle' | 'deploying' | 'running' | 'stopping' | 'done';
 
@@ -79,7 +88,10 @@ export class LoadSession {
         this.phase = 'idle';
         return null;
       }
-      const gen = new LoadGenerator(app.platform, spec, { priceModel: currentPriceModel(), timers: browserTimers() });
+      const gen = new LoadGenerator(app.platform, spec, {
+        priceModel: currentPriceModel(),
+        timers: browserTimers(),
+      });
       this.gen = gen;
       this.catN = 0;
       this.phase = 'running';

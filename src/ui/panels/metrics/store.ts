@@ -2,8 +2,7 @@
 // each sync appends only what settled since the last one, so a chart refresh during a load test
 // costs O(new invocations), not O(history). Plain TypeScript, no Svelte.
 import { billedMs, type PriceModel } from '../../../platform/metrics/billing';
-import { StatsAccumulator } from '../../../platform/metrics/stats';
-import type { FunctionStats, Invocation } from '../../../platform/types';
+import type { Invocation } from '../../../platform/types';
 
 /** Scatter categories, in drawing order of the Metrics chart's legend. */
 export const WARM = 0;
@@ -138,41 +137,6 @@ export class InvocationColumns {
   }
 }
 
-/**
- * Per-function statistics (the platform's own StatsAccumulator) fed from the same log as the
- * charts, incrementally.
- */
-export class StatsTracker {
-  private readonly perFn = new Map<string, StatsAccumulator>();
-  private cursor = new LogCursor();
-
-  /** Returns true when anything changed. */
-  sync(items: readonly Invocation[], memoryOf: (fn: string) => number): boolean {
-    let from = this.cursor.next(items);
-    if (from <= 0) {
-      for (const acc of this.perFn.values()) acc.reset();
-      from = 0;
-    }
-    if (from >= items.length) return from === 0;
-    for (let i = from; i < items.length; i++) {
-      const inv = items[i];
-      let acc = this.perFn.get(inv.fn);
-      if (!acc) this.perFn.set(inv.fn, (acc = new StatsAccumulator()));
-      acc.add(inv, memoryOf(inv.fn));
-    }
-    return true;
-  }
-
-  /** Statistics of `fn`, all zero when it has not run. */
-  stats(fn: string): FunctionStats {
-    return (this.perFn.get(fn) ?? new StatsAccumulator({ limit: 1 })).snapshot(fn);
-  }
-
-  names(): string[] {
-    return [...this.perFn.keys()];
-  }
-}
-
 /** Rounding granularities the billing comparison shows, in ms. */
 export const COMPARED_GRANULARITIES = [1, 10, 100] as const;
 
@@ -221,7 +185,12 @@ export class BillingTracker {
       b.count++;
       b.actualMs += exec;
       for (const g of this.granularities) {
-        const ms = billedMs(exec, { pricePerGBSecond: 0, pricePerMillionRequests: 0, granularityMs: g, minimumBilledMs: this.minimum });
+        const ms = billedMs(exec, {
+          pricePerGBSecond: 0,
+          pricePerMillionRequests: 0,
+          granularityMs: g,
+          minimumBilledMs: this.minimum,
+        });
         b.billed.set(g, (b.billed.get(g) ?? 0) + ms);
       }
     }
@@ -241,7 +210,12 @@ export interface CostLine {
 }
 
 /** The bill for one function's sums at granularity `g` (the model's own when omitted). */
-export function costOf(b: FnBilling | undefined, memoryMiB: number, model: PriceModel, g = model.granularityMs): CostLine {
+export function costOf(
+  b: FnBilling | undefined,
+  memoryMiB: number,
+  model: PriceModel,
+  g = model.granularityMs,
+): CostLine {
   const count = b?.count ?? 0;
   const billed = b?.billed.get(g) ?? 0;
   const gbSeconds = (memoryMiB / 1024) * (billed / 1000);

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import type { LoadGenerator, LoadResult, LoadSpec } from '../../../platform/load';
+import type { Platform } from '../../../platform/platform';
+import {
+  DEFAULT_PLATFORM_CONFIG,
+  type FunctionConfig,
+  type FunctionInfo,
+  type PlatformConfig,
+} from '../../../platform/types';
+import { describeDifference, PRESETS, runComparison, type CompareConfig } from './compare';
+
+/** Just enough platform: config, a pool that drains when keep-alive is 0, function config. */
+function fakePlatform() {
+  let cfg: PlatformConfig = { ...DEFAULT_PLATFORM_CONFIG, maxWorkers: 3, keepAliveMs: 30_000 };
+  let fnCfg: FunctionConfig = { timeoutMs: 5000, memoryMiB: 64, instance: 'fresh' };
+  let workers = 2;
+  const log: string[] = [];
+  const platform = {
+    currentConfig: () => ({ ...cfg }),
+    config(patch: Partial<PlatformConfig>) {
+      cfg = { ...cfg, ...patch };
+      if (cfg.keepAliveMs === 0 && cfg.prewarm === 0) workers = 0;
+      else workers = Math.max(workers, Math.min(cfg.prewarm, cfg.maxWorkers));
+      log.push(`config ${JSON.stringify(patch)}`);
+      return { ...cfg };
+    },
+    pool: () => ({
+      workers: Array.from({ length: workers }, (_, i) => ({
+        id: i,
+        state: 'idle',
+        modules: [],
+        inFlight: 0,
+        idleSinceMs: 0,
+      })),
+      queueLength: 0,
+      inFlight: 0,
+    }),
+    functions: () => [{ name: 'sum', config: { ...fnCfg } } as FunctionInfo],
+    async reconfigure(_name: string, patch: Partial<FunctionConfig>) {
+      fnCfg = { ...fnCfg, ...patch };
+      log.push(`reconfigure ${JSON.stringify(patch)}`);
+    },
+  };
+  return {
+    platform: platform as unknown as Platform,
+    log,
+    get cfg() {
+      return cfg;
+    },
+    get fnCfg() {
+      return fnCfg;
+    },
+    get workers() {
+      return workers;
+    },
+  };
+}
+
+const spec = {
+  fn: 'sum',
+  args: [[1, 2]],
+  mode: 'open',
+  arrival: 'constant',
+  ratePerSec: 10,
+  concurrency: 1,
+  durationSec: 1,
+  seed: 1,
+} as LoadSpec;
+
+describe('runComparison', () => {
+  it('runs A then B from an empty pool with each config, then restores the user settings', async () => {
+    const f = fakePlatform();
+    const seen: { label: string; cfg: PlatformConfig; fn: FunctionConfig; workersAtStart: number }[] = [];
+    const a: CompareConfig = {
+      maxWorkers: 1,
+      prewarm: 0,
+      keepAliveMs: 1000,
+      instance: 'fresh',
+      memoryMiB: 64,
+    };
+    const b: CompareConfig = {
+      maxWorkers: 4,
+      prewarm: 2,
+      keepAliveMs: 60_000,
+      instance: 'reuse',
+      memoryMiB: 128,
+    };
+    const out = await runComparison(
+      {
+        platform: f.platform,
+        ensureDeployed: async () => true,
+        run: async (_s, label) => {
+          seen.push({ label, cfg: f.cfg, fn: f.fnCfg, workersAtStart: f.workers });
+          return { result: { spec } as LoadResult, gen: {} as LoadGenerator };
+        },
+        status: () => {},
+        cancelled: () => false,
+        sleep: async () => {},
+      },
+      spec,
+      a,
+      b,
+    );
+    expect(out?.a.config).toEqual(a);
+    expect(seen.map((s) => s.label)).toEqual([
+      'A: max workers 1, prewarm 0, keep-alive 1 s, fresh, 64 MiB',
+      'B: max workers 4, prewarm 2, keep-alive 60 s, reuse, 128 MiB',
+    ]);
+    expect(seen[0].cfg).toMatchObject({ maxWorkers: 1, prewarm: 0, keepAliveMs: 1000 });
+    expect(seen[0].workersAtStart).toBe(0);
+    expect(seen[1].cfg).toMatchObject({ maxWorkers: 4, prewarm: 2, keepAliveMs: 60_000 });
+    expect(seen[1].fn).toMatchObject({ instance: 'reuse', memoryMiB: 128 });
+    expect(seen[1].workersAtStart).toBe(2);
+    // Each side started from an emptied pool.
+    expect(f.log.filter((l) => l === 'config {"keepAliveMs":0,"prewarm":0}')).toHaveLength(2);
+    // Restored.
+    expect(f.cfg).toEqual({ ...DEFAULT_PLATFORM_CONFIG, maxWorkers: 3, keepAliveMs: 30_000 });
+    expect(f.fnCfg).toMatchObject({ instance: 'fresh', memoryMiB: 64 });
+  });
+
+  it('restores the settings when a run fails or is cancelled', async () => {
+    const f = fakePlatform();
+    const a: CompareConfig = { maxWorkers: 2, prewarm: 1, keepAliveMs: 5, instance: 'reuse', memoryMiB: 64 };
+    await expect(
+      runComparison(
+        {
+          platform: f.platform,
+          ensureDeployed: async () => true,
+          run: async () => {
+            throw new Error('boom');
+          },
+          status: () => {},
+          cancelled: () => false,
+          sleep: async () => {},
+        },
+        spec,
+        a,
+        a,
+      ),
+    ).rejects.toThrow('boom');
+    expect(f.cfg.keepAliveMs).toBe(30_000);
+    expect(f.fnCfg.instance).toBe('fresh');
+    let n = 0;
+    const none = await runComparison(
+      {
+        platform: f.platform,
+        ensureDeployed: async () => true,
+        run: async () => null,
+        status: () => {},
+        cancelled: () => n++ > 0,
+        sleep: async () => {},
+      },
+      spec,
+      a,
+      a,
+    );
+    expect(none).toBeNull();
+    expect(f.cfg.maxWorkers).toBe(3);
+  });
+});
+
+describe('presets', () => {
+  it('each changes exactly the setting it is named after', () => {
+    const base: CompareConfig = {
+      maxWorkers: 4,
+      prewarm: 1,
+      keepAliveMs: 60_000,
+      instance: 'fresh',
+      memoryMiB: 64,
+    };
+    const diffs = PRESETS.map((p) => describeDifference({ ...base, ...p.a }, { ...base, ...p.b }));
+    expect(diffs).toEqual(['keep-alive 1 s', 'prewarm 0', 'fresh', 'max workers 1']);
+  });
+});
