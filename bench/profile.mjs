@@ -74,26 +74,34 @@ try {
     );
   await run(Math.min(n, 2000));
   if (opts.trace) {
-    const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'toplevel', 'IndexedDB'];
+    const categories = [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'v8',
+      'blink',
+      'toplevel',
+      'IndexedDB',
+    ];
     await browser.startTracing(page, { categories });
     const ms = await run(n);
     const buf = await browser.stopTracing();
     if (opts.save) writeFileSync(opts.save, buf);
-    console.log(`${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, traced)\n`);
+    console.log(
+      `${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, traced)\n`,
+    );
     traceReport(JSON.parse(buf.toString()), Number(opts.top), ms);
-    process.exitCode = 0;
   } else {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
-  await cdp.send('Profiler.start');
-  const ms = await run(n);
-  const { profile } = await cdp.send('Profiler.stop');
-  if (opts.save) writeFileSync(opts.save, JSON.stringify(profile));
-  console.log(
-    `${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, profiled)\n`,
-  );
-  report(profile, Number(opts.top));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    await cdp.send('Profiler.start');
+    const ms = await run(n);
+    const { profile } = await cdp.send('Profiler.stop');
+    if (opts.save) writeFileSync(opts.save, JSON.stringify(profile));
+    console.log(
+      `${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, profiled)\n`,
+    );
+    report(profile, Number(opts.top));
   }
 } finally {
   await browser.close();
@@ -144,7 +152,8 @@ function report(profile, top) {
 function traceReport(trace, top, wallMs) {
   const events = trace.traceEvents ?? trace;
   const names = new Map();
-  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
   // The renderer main thread that ran the most JS.
   const js = new Map();
   for (const e of events) {
@@ -168,7 +177,11 @@ function traceReport(trace, top, wallMs) {
     e._rec = rec;
   }
   for (const e of spans) self.set(e.name, (self.get(e.name) ?? 0) + e._rec.self);
-  console.log(`renderer main thread: busy ${(busy / 1000).toFixed(0)} ms of ${wallMs.toFixed(0)} ms; self time by trace event:`);
+  console.log(
+    `renderer main thread: busy ${(busy / 1000).toFixed(0)} ms of ${wallMs.toFixed(0)} ms; self time by trace event:`,
+  );
   for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top))
-    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`);
+    console.log(
+      `  ${(us / 1000).toFixed(1).padStart(8)} ms ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`,
+    );
 }

@@ -78,10 +78,10 @@ export async function freshVisit(browser, url, { viewport, timeout = 30_000 } = 
     return await page.evaluate(() => {
       const w = window.__uiBench;
       const nav = performance.getEntriesByType('navigation')[0];
-      const paint = Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]));
-      const chunk = performance
-        .getEntriesByType('resource')
-        .find((r) => /\/monaco-[^/]*\.js$/.test(r.name));
+      const paint = Object.fromEntries(
+        performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]),
+      );
+      const chunk = performance.getEntriesByType('resource').find((r) => /\/monaco-[^/]*\.js$/.test(r.name));
       const beforeReady = w.longTasks.filter(([start]) => start < w.marks.ready);
       return {
         ...w.marks,
@@ -126,7 +126,9 @@ export function compileStatus(page) {
 export async function waitForStatus(page, re, timeout = 30_000) {
   await page.waitForFunction(
     ([src, flags]) =>
-      new RegExp(src, flags).test(document.querySelector('[data-testid="compile-status"]')?.textContent ?? ''),
+      new RegExp(src, flags).test(
+        document.querySelector('[data-testid="compile-status"]')?.textContent ?? '',
+      ),
     [re.source, re.flags],
     { timeout, polling: 50 },
   );
@@ -265,7 +267,7 @@ export function armDiagnostics(page) {
     const host = document.querySelector(sel);
     const d = { keys: [], status: [], squiggles: [], running: true };
     window.__uiDiag = d;
-    d.onKey = (e) => d.keys.push(performance.now());
+    d.onKey = () => d.keys.push(performance.now());
     addEventListener('keydown', d.onKey, true);
     d.observer = new MutationObserver(() =>
       d.status.push([performance.now(), status.textContent.replace(/\s+/g, ' ').trim()]),

@@ -49,7 +49,8 @@ function isolationHeaders(options) {
 
 const baseline = {
   name: 'ui-baseline',
-  description: 'builds the bare Svelte + Monaco page of bench/ui-baseline (cached while its inputs are unchanged)',
+  description:
+    'builds the bare Svelte + Monaco page of bench/ui-baseline (cached while its inputs are unchanged)',
   async run() {
     const b = buildBaseline();
     return {
@@ -197,7 +198,9 @@ const CDP_METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'Recalc
 
 async function mainThreadTime(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(CDP_METRICS.map((k) => [k, (metrics.find((m) => m.name === k)?.value ?? 0) * 1000]));
+  return Object.fromEntries(
+    CDP_METRICS.map((k) => [k, (metrics.find((m) => m.name === k)?.value ?? 0) * 1000]),
+  );
 }
 
 /** Records `fn()` with the in-page recorders and the CDP main-thread counters. */
@@ -360,7 +363,10 @@ const typingBaseline = {
     const server = await serve(ctx.results['ui-baseline'].details.dir, {
       headers: isolationHeaders(ctx.options),
     });
-    const context = await page.context().browser().newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+    const context = await page
+      .context()
+      .browser()
+      .newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
     try {
       const p = await context.newPage();
       await p.goto(`${server.url}/`);
@@ -383,7 +389,8 @@ const typing = {
   needs: ['ui-typing-baseline'],
   async run(_page, ctx) {
     const page = await ctx.reload();
-    const { busy, idle } = await typingSession(page, { compiles: true });
+    // A fresh page afterwards too: the next scenarios must not find a 2,000-line function open.
+    const { busy, idle } = await typingSession(page, { compiles: true }).finally(() => ctx.reload());
     const base = ctx.results['ui-typing-baseline']?.metrics;
     const lines = typingLines(busy, idle);
     if (base)
@@ -514,9 +521,14 @@ const diagnostics = {
   description: `an error typed into a sample-sized module and into the 2,000-line one: time until the problems list and the squiggle show it (debounce ${DEBOUNCE_MS} ms)`,
   async run(_page, ctx) {
     const page = await ctx.reload();
-    await waitForEditor(page);
-    const small = await diagnosticsTrials(page, ctx, smallWat(), 'small', BUDGET_MS / 2);
-    const large = await diagnosticsTrials(page, ctx, generateWat(2000), 'large', BUDGET_MS / 2);
+    let small, large;
+    try {
+      await waitForEditor(page);
+      small = await diagnosticsTrials(page, ctx, smallWat(), 'small', BUDGET_MS / 2);
+      large = await diagnosticsTrials(page, ctx, generateWat(2000), 'large', BUDGET_MS / 2);
+    } finally {
+      await ctx.reload(); // the next scenarios get a page without the edited function
+    }
     const lines = [];
     for (const [name, r] of [
       ['sample-sized module (11 lines)', small],
@@ -527,10 +539,7 @@ const diagnostics = {
           `${name}: error on screen p50 (n=${r.trials})`,
           `${ms(r.error.fromFire.p50)} after the debounce fired · ${ms(r.error.fromKey.p50)} after the last key`,
         ],
-        [
-          '  after the debounce fired: min – max',
-          `${range(r.error.fromFire)}`,
-        ],
+        ['  after the debounce fired: min – max', `${range(r.error.fromFire)}`],
         [
           '  after the last key p50: debounce fired · problems list · squiggle',
           `${ms(r.error.debounce.p50)} · ${ms(r.error.statusFromKey.p50)} · ${ms(r.error.squiggleFromKey.p50)}`,

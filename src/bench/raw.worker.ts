@@ -30,7 +30,8 @@ interface ShapedCall {
   wasi: null;
 }
 
-type In = { t: 'init'; bytes: Uint8Array<ArrayBuffer> } | { t: 'port'; port: MessagePort } | ShapedCall | Call;
+type In =
+  { t: 'init'; bytes: Uint8Array<ArrayBuffer> } | { t: 'port'; port: MessagePort } | ShapedCall | Call;
 
 let module: WebAssembly.Module | null = null;
 let sum: Sum | null = null;
