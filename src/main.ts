@@ -39,3 +39,6 @@ mount(App, { target: document.getElementById('app')!, props: { app }, context: s
 // in an empty workspace; a share link opens after both.
 void session.start({ openInitial: () => openInitialSample(app, window.location) });
 registerServiceWorker(shareUi);
+
+// The benchmark harness (`npm run bench` opens /?bench): a plain-worker baseline measured on the same page.
+if (new URLSearchParams(location.search).has('bench')) void import('./bench/harness');

@@ -3,8 +3,8 @@
 // is the only place that talks to the worker and it settles everything it started.
 import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
 import type { NanoprocessApi } from '../workers/nanoprocess.worker';
-import type { DoneMessage, FromWorker, ModuleMeta, ToWorker, WasiInput } from './wire';
-import { epochNow } from './wire';
+import type { DoneMessage, DoneTuple, FromWorker, InvTuple, ModuleMeta, ToWorker, WasiInput } from './wire';
+import { epochNow, expandDone } from './wire';
 
 export class NanoprocessGone extends Error {
   constructor(readonly reason: string) {
@@ -63,6 +63,10 @@ export class Nanoprocess {
   private endedReason: string | null = null;
   private rejectReady: ((e: Error) => void) | null = null;
   backlogMs = 0;
+  /** Set while the platform tops this worker's pipeline up in one pump pass. */
+  refilling = false;
+  /** Plain invocations dispatched in this task, posted together in a microtask. */
+  private outbox: InvTuple[] = [];
 
   constructor(
     readonly id: number,
@@ -83,7 +87,10 @@ export class Nanoprocess {
     this.ready = Promise.race([this.remote.attach(transfer(channel.port2, [channel.port2])), ended]).then(() => {
       if (this.state !== 'spawning') return;
       this.port = channel.port1;
-      this.port.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
+      this.port.onmessage = (ev: MessageEvent<FromWorker | DoneTuple>) => {
+        const msg = ev.data;
+        this.receive(Array.isArray(msg) ? expandDone(msg) : msg);
+      };
       this.spawnMs = epochNow() - t0;
       this.state = 'ready';
       this.idleSince = epochNow();
@@ -113,16 +120,21 @@ export class Nanoprocess {
     this.inFlight.push(call);
     this.backlogMs += call.estimateMs;
     this.modules.set(call.mod, call.sentAt);
-    this.send({
-      t: 'inv',
-      id: call.id,
-      mod: call.mod,
-      export: call.export,
-      args: call.args,
-      reuse: call.reuse,
-      sentAt: call.sentAt,
-      wasi: call.wasi,
-    });
+    if (call.wasi === null) {
+      if (this.outbox.length === 0) queueMicrotask(() => this.flush());
+      this.outbox.push([call.id, call.mod, call.export, call.reuse ? 1 : 0, call.sentAt, call.args]);
+    } else {
+      this.send({
+        t: 'inv',
+        id: call.id,
+        mod: call.mod,
+        export: call.export,
+        args: call.args,
+        reuse: call.reuse,
+        sentAt: call.sentAt,
+        wasi: call.wasi,
+      });
+    }
     if (this.inFlight.length === 1) this.armHead(call.sentAt);
   }
 
@@ -155,7 +167,16 @@ export class Nanoprocess {
     return this.endedReason;
   }
 
+  /** Posts the pending plain invocations: one tuple, or an array of them. */
+  private flush(): void {
+    const box = this.outbox;
+    this.outbox = [];
+    if (this.state === 'ended' || box.length === 0) return;
+    this.port!.postMessage(box.length === 1 ? box[0] : box);
+  }
+
   private send(msg: ToWorker): void {
+    if (this.outbox.length) this.flush(); // keep order: a load or evict never overtakes earlier calls
     this.port!.postMessage(msg);
   }
 

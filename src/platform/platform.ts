@@ -23,6 +23,7 @@ import {
   type FunctionStats,
   type Invocation,
   type InvokeOptions,
+  type ModuleInfo,
   type Outcome,
   type PlatformConfig,
   type PoolSnapshot,
@@ -33,6 +34,8 @@ import { epochNow, type DoneMessage, type WasiInput } from './wire';
 /** How much estimated work may wait inside one worker behind a running call. */
 const PIPELINE_BUDGET_MS = 2;
 const PIPELINE_MAX_DEPTH = 64;
+/** A busy worker is topped up only once its pipeline has drained to this depth, so refills go out in batches. */
+const PIPELINE_LOW_WATER = 32;
 
 export type PlatformEvent =
   | { type: 'invocation'; invocation: Invocation }
@@ -71,6 +74,21 @@ interface Pending {
 }
 
 const utf8 = new TextDecoder();
+
+/**
+ * No memory, table, global or start function: nothing survives a call, so one kept instance is
+ * indistinguishable from a fresh one and `fresh` need not pay for an instantiation per call.
+ */
+function isStateless(m: ModuleInfo): boolean {
+  return (
+    m.kind === 'plain' &&
+    m.memories.length === 0 &&
+    m.importedMemory === null &&
+    m.tables.length === 0 &&
+    !m.hasStart &&
+    !m.sections.some((s) => s.id === 6) // global section
+  );
+}
 
 const ZERO_TIMINGS: Timings = { queue: 0, spawn: 0, compile: 0, instantiate: 0, exec: 0, total: 0 };
 
@@ -386,8 +404,10 @@ export class Platform {
       }
       if (!np) break;
       this.queue.shift();
+      if (np.busy) np.refilling = true;
       this.send(np, p);
     }
+    for (const w of this.workers) w.refilling = false;
     this.topUp();
   }
 
@@ -407,7 +427,7 @@ export class Platform {
         if (!idle || np.modules.size < idle.modules.size) idle = np;
       } else if (
         np.holds(mod) &&
-        np.inFlight.length < PIPELINE_MAX_DEPTH &&
+        np.inFlight.length < (np.refilling ? PIPELINE_MAX_DEPTH : PIPELINE_LOW_WATER) &&
         np.backlogMs + est <= PIPELINE_BUDGET_MS &&
         (!pipe || np.backlogMs < pipe.backlogMs)
       ) {
@@ -466,7 +486,7 @@ export class Platform {
       mod: rec.mod,
       export: p.export,
       args: p.wasmArgs,
-      reuse: rec.info.config.instance === 'reuse',
+      reuse: rec.info.config.instance === 'reuse' || isStateless(rec.info.module),
       wasi: p.wasi,
       timeoutMs: rec.info.config.timeoutMs,
       sentAt: p.dispatchedAt,

@@ -72,6 +72,38 @@ export interface OutputMessage {
 
 export type FromWorker = DoneMessage | OutputMessage;
 
+/**
+ * Compact forms for the hot path: structured clone pays per property, so a plain invocation
+ * travels as a tuple and comes back as one when it ended ok without logs (not WASI).
+ * Several InvTuples dispatched in the same task travel as one array of them.
+ */
+export type InvTuple = [id: number, mod: number, exportName: string, reuse: 0 | 1, sentAt: number, args: unknown[]];
+export type DoneTuple = [
+  id: number,
+  result: ResultValue | undefined,
+  recvAt: number,
+  instantiateMs: number,
+  execMs: number,
+  memoryBytes: number,
+  reused: 0 | 1,
+];
+
+export function expandDone(d: DoneTuple): DoneMessage {
+  return {
+    t: 'done',
+    id: d[0],
+    outcome: 'ok',
+    result: d[1],
+    logs: [],
+    instance: d[6] ? 'reused' : 'new',
+    recvAt: d[2],
+    loadMs: 0,
+    instantiateMs: d[3],
+    execMs: d[4],
+    memoryBytes: d[5],
+  };
+}
+
 /** Epoch milliseconds with sub-millisecond precision, comparable across realms. */
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();

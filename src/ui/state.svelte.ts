@@ -445,7 +445,7 @@ export class AppState {
     for (const inv of batch) {
       last[inv.fn] = inv;
       this.counts[inv.fn] = (this.counts[inv.fn] ?? 0) + 1;
-      if (this.running[inv.id]) delete this.running[inv.id];
+      if (inv.id in this.running) delete this.running[inv.id];
     }
     Object.assign(this.last, last);
     this.schedulePool();

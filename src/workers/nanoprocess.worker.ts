@@ -1,7 +1,7 @@
 // A nanoprocess: one Web Worker that instantiates and runs deployed modules.
 // It imports nothing of the app's state: a module sees only the imports built here.
 import { expose } from 'comlink';
-import type { DoneMessage, FromWorker, ModuleMeta, ToWorker, WasiInput } from '../platform/wire';
+import type { DoneMessage, DoneTuple, FromWorker, InvTuple, ModuleMeta, ToWorker, WasiInput } from '../platform/wire';
 import type { Outcome, ResultValue } from '../platform/types';
 import { createWasi, type WasiRun } from './wasi';
 
@@ -217,6 +217,11 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     execMs,
     memoryBytes: ctx.memory?.buffer.byteLength ?? 0,
   };
+  if (!wasiDone && outcome === 'ok' && ctx.logs.length === 0) {
+    const tuple: DoneTuple = [msg.id, done.result, recvAt, instantiateMs, execMs, done.memoryBytes, reused ? 1 : 0];
+    port?.postMessage(tuple);
+    return;
+  }
   const transferList: Transferable[] = [];
   if (wasiDone) {
     for (const b of [wasiDone.stdout, wasiDone.stderr, ...Object.values(wasiDone.files)]) transferList.push(b.buffer);
@@ -228,8 +233,17 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   post(done, transferList);
 }
 
-function onMessage(ev: MessageEvent<ToWorker>): void {
+function invokeTuple(c: InvTuple): void {
+  invoke({ t: 'inv', id: c[0], mod: c[1], export: c[2], reuse: c[3] === 1, sentAt: c[4], args: c[5], wasi: null });
+}
+
+function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
   const msg = ev.data;
+  if (Array.isArray(msg)) {
+    if (Array.isArray(msg[0])) for (const c of msg as InvTuple[]) invokeTuple(c);
+    else invokeTuple(msg as InvTuple);
+    return;
+  }
   switch (msg.t) {
     case 'inv':
       invoke(msg);

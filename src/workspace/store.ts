@@ -13,7 +13,7 @@
 //
 // Every storage failure surfaces as a StorageError with `kind` 'quota' | 'unavailable' | 'other',
 // so the UI can offer "export to file" instead of losing work.
-import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { unwrap, wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Invocation } from '../platform/types';
 import type { Workspace } from './types';
 import {
@@ -387,8 +387,9 @@ class IdbWorkspaceStore implements WorkspaceStore {
     if (!invocations.length) return Promise.resolve();
     const records = invocations.slice(-Math.max(0, this.historyLimit)).map(cloneInvocation);
     return this.run('save the invocation history', [STORE_HISTORY], 'readwrite', async (tx) => {
-      const store = tx.objectStore(STORE_HISTORY);
-      await Promise.all(records.map((r) => store.add(r)));
+      // The raw store: no promise and listener pair per record (the transaction reports failures).
+      const store = unwrap(tx.objectStore(STORE_HISTORY));
+      for (const r of records) store.add(r);
       await this.trim(tx);
     });
   }
