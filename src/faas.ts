@@ -12,7 +12,11 @@ import type {
 } from './platform/types';
 
 export interface FaasApi {
-  deploy(name: string, code: string | Uint8Array | ArrayBuffer, config?: Partial<FunctionConfig>): Promise<FunctionInfo>;
+  deploy(
+    name: string,
+    code: string | Uint8Array | ArrayBuffer,
+    config?: Partial<FunctionConfig>,
+  ): Promise<FunctionInfo>;
   invoke(name: string, args?: ArgValue[], options?: InvokeOptions): Promise<Invocation>;
   functions(): FunctionInfo[];
   stats(name: string): FunctionStats;

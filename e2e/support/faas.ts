@@ -14,7 +14,11 @@ export function failOnPageErrors(page: Page): string[] {
 }
 
 export async function deploy(page: Page, name: string, wat: string, config: Record<string, unknown> = {}) {
-  return page.evaluate(([n, w, c]) => window.faas.deploy(n as string, w as string, c as object), [name, wat, config] as const);
+  return page.evaluate(([n, w, c]) => window.faas.deploy(n as string, w as string, c as object), [
+    name,
+    wat,
+    config,
+  ] as const);
 }
 
 export async function expectNoPageErrors(errors: string[]): Promise<void> {

@@ -44,14 +44,20 @@ describe('convertArg', () => {
 describe('convertArgs', () => {
   const sum = { params: ['i32', 'i32'] as const, results: ['i32'] as const };
   it('converts every argument', () => {
-    expect(convertArgs('sum', { params: [...sum.params], results: [...sum.results] }, [1, '2'])).toEqual([1, 2]);
+    expect(convertArgs('sum', { params: [...sum.params], results: [...sum.results] }, [1, '2'])).toEqual([
+      1, 2,
+    ]);
   });
   it('names the export and counts in the error', () => {
     expect(() => convertArgs('sum', { params: ['i32', 'i32'], results: ['i32'] }, [1])).toThrow(
       '"sum" expects 2 arguments (i32, i32) but got 1',
     );
-    expect(() => convertArgs('answer', { params: [], results: ['i32'] }, [1])).toThrow(/expects no arguments/);
-    expect(() => convertArgs('sum', { params: ['i32', 'i32'], results: ['i32'] }, [1, 'x'])).toThrow(/argument 2/);
+    expect(() => convertArgs('answer', { params: [], results: ['i32'] }, [1])).toThrow(
+      /expects no arguments/,
+    );
+    expect(() => convertArgs('sum', { params: ['i32', 'i32'], results: ['i32'] }, [1, 'x'])).toThrow(
+      /argument 2/,
+    );
   });
   it('refuses v128 results', () => {
     expect(() => convertArgs('v', { params: [], results: ['v128'] }, [])).toThrow(/v128/);

@@ -31,7 +31,8 @@ function toInteger(value: ArgValue, type: 'i32' | 'i64', where: string): bigint 
   let v: bigint | null;
   if (typeof value === 'bigint') v = value;
   else if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new ArgumentError(`${where}: ${type} needs a whole number, got ${value}`);
+    if (!Number.isInteger(value))
+      throw new ArgumentError(`${where}: ${type} needs a whole number, got ${value}`);
     if (type === 'i64' && !Number.isSafeInteger(value))
       throw new ArgumentError(
         `${where}: ${value} is beyond what a JavaScript number holds exactly; pass it as a string or BigInt`,
@@ -60,7 +61,8 @@ function toFloat(value: ArgValue, type: 'f32' | 'f64', where: string): number {
     else if (/^-(inf|infinity)$/i.test(t)) v = -Infinity;
     else if (FLOAT_TEXT.test(t.replace(/_/g, ''))) v = Number(t.replace(/_/g, ''));
     else throw new ArgumentError(`${where}: ${type} needs a number, got ${describe(value)}`);
-    if (Number.isNaN(v) && !/nan/i.test(t)) throw new ArgumentError(`${where}: ${type} needs a number, got ${describe(value)}`);
+    if (Number.isNaN(v) && !/nan/i.test(t))
+      throw new ArgumentError(`${where}: ${type} needs a number, got ${describe(value)}`);
   } else throw new ArgumentError(`${where}: ${type} needs a number, got ${describe(value)}`);
   return type === 'f32' ? Math.fround(v) : v;
 }
@@ -81,13 +83,24 @@ export function convertArg(value: ArgValue, type: ValType, where = 'argument'): 
 }
 
 /** Checks count and types; throws an ArgumentError that names the export and the parameter. */
-export function convertArgs(exportName: string, sig: FuncSignature, args: readonly ArgValue[]): (number | bigint)[] {
-  const unsupported = [...sig.params, ...sig.results].find((t) => t !== 'i32' && t !== 'i64' && t !== 'f32' && t !== 'f64');
+export function convertArgs(
+  exportName: string,
+  sig: FuncSignature,
+  args: readonly ArgValue[],
+): (number | bigint)[] {
+  const unsupported = [...sig.params, ...sig.results].find(
+    (t) => t !== 'i32' && t !== 'i64' && t !== 'f32' && t !== 'f64',
+  );
   if (unsupported)
-    throw new ArgumentError(`"${exportName}" uses ${unsupported} in its signature, which the playground cannot pass or show`);
+    throw new ArgumentError(
+      `"${exportName}" uses ${unsupported} in its signature, which the playground cannot pass or show`,
+    );
   if (!Array.isArray(args)) throw new ArgumentError(`arguments must be an array`);
   if (args.length !== sig.params.length) {
-    const want = sig.params.length === 0 ? 'no arguments' : `${sig.params.length} argument${sig.params.length === 1 ? '' : 's'} (${sig.params.join(', ')})`;
+    const want =
+      sig.params.length === 0
+        ? 'no arguments'
+        : `${sig.params.length} argument${sig.params.length === 1 ? '' : 's'} (${sig.params.join(', ')})`;
     throw new ArgumentError(`"${exportName}" expects ${want} but got ${args.length}`);
   }
   return sig.params.map((t, i) => convertArg(args[i], t, `"${exportName}" argument ${i + 1}`));

@@ -39,7 +39,9 @@ export class Compiler {
       const worker = this.spawn();
       worker.onerror = (ev) => {
         ev.preventDefault?.();
-        this.reset(new Error(`The WAT compiler stopped unexpectedly (${ev.message || 'worker error'}); try again`));
+        this.reset(
+          new Error(`The WAT compiler stopped unexpectedly (${ev.message || 'worker error'}); try again`),
+        );
       };
       this.worker = worker;
       this.remote = wrap<CompilerApi>(worker);
@@ -52,7 +54,8 @@ export class Compiler {
     const api = this.api();
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.reset(new Error(`The WAT compiler did not answer within ${timeoutMs / 1000} s; try again`)),
+        () =>
+          this.reset(new Error(`The WAT compiler did not answer within ${timeoutMs / 1000} s; try again`)),
         timeoutMs,
       );
       const fail = (err: Error) => {

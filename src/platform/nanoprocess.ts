@@ -84,17 +84,19 @@ export class Nanoprocess {
     const channel = new MessageChannel();
     const ended = new Promise<never>((_, reject) => (this.rejectReady = reject));
     ended.catch(() => {});
-    this.ready = Promise.race([this.remote.attach(transfer(channel.port2, [channel.port2])), ended]).then(() => {
-      if (this.state !== 'spawning') return;
-      this.port = channel.port1;
-      this.port.onmessage = (ev: MessageEvent<FromWorker | DoneTuple>) => {
-        const msg = ev.data;
-        this.receive(Array.isArray(msg) ? expandDone(msg) : msg);
-      };
-      this.spawnMs = epochNow() - t0;
-      this.state = 'ready';
-      this.idleSince = epochNow();
-    });
+    this.ready = Promise.race([this.remote.attach(transfer(channel.port2, [channel.port2])), ended]).then(
+      () => {
+        if (this.state !== 'spawning') return;
+        this.port = channel.port1;
+        this.port.onmessage = (ev: MessageEvent<FromWorker | DoneTuple>) => {
+          const msg = ev.data;
+          this.receive(Array.isArray(msg) ? expandDone(msg) : msg);
+        };
+        this.spawnMs = epochNow() - t0;
+        this.state = 'ready';
+        this.idleSince = epochNow();
+      },
+    );
   }
 
   get busy(): boolean {
@@ -201,15 +203,18 @@ export class Nanoprocess {
 
   private schedule(ms: number): void {
     this.timerAt = epochNow() + ms;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.state === 'ended' || this.headId === -1) return;
-      const left = this.deadline - epochNow();
-      if (left <= 0.5) {
-        const head = this.inFlight[0];
-        this.end('timeout', `timed out after ${head?.timeoutMs ?? 0} ms`);
-      } else this.schedule(left);
-    }, Math.max(0, ms));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        if (this.state === 'ended' || this.headId === -1) return;
+        const left = this.deadline - epochNow();
+        if (left <= 0.5) {
+          const head = this.inFlight[0];
+          this.end('timeout', `timed out after ${head?.timeoutMs ?? 0} ms`);
+        } else this.schedule(left);
+      },
+      Math.max(0, ms),
+    );
   }
 
   private receive(msg: FromWorker): void {

@@ -142,13 +142,15 @@ export class Platform {
     const next = { ...this.cfg, ...patch };
     const int = (k: keyof PlatformConfig, min: number, max: number) => {
       const v = next[k];
-      if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${k} must be an integer from ${min} to ${max} (got ${v})`);
+      if (!Number.isInteger(v) || v < min || v > max)
+        throw new RangeError(`${k} must be an integer from ${min} to ${max} (got ${v})`);
     };
     int('maxWorkers', 1, 64);
     int('prewarm', 0, 64);
     int('maxQueue', 0, 10_000_000);
     int('historyLimit', 1, 1_000_000);
-    if (!Number.isFinite(next.keepAliveMs) || next.keepAliveMs < 0) throw new RangeError(`keepAliveMs must be ≥ 0`);
+    if (!Number.isFinite(next.keepAliveMs) || next.keepAliveMs < 0)
+      throw new RangeError(`keepAliveMs must be ≥ 0`);
     if (next.prewarm > next.maxWorkers) next.prewarm = next.maxWorkers;
     const historyChanged = next.historyLimit !== this.cfg.historyLimit;
     this.cfg = next;
@@ -169,7 +171,11 @@ export class Platform {
 
   // ---- deploy ----------------------------------------------------------------
 
-  async deploy(name: string, code: string | Uint8Array | ArrayBuffer, config?: Partial<FunctionConfig>): Promise<FunctionInfo> {
+  async deploy(
+    name: string,
+    code: string | Uint8Array | ArrayBuffer,
+    config?: Partial<FunctionConfig>,
+  ): Promise<FunctionInfo> {
     validateName(name);
     const prev = this.fns.get(name);
     const cfg = normalizeConfig(config, prev?.info.config);
@@ -212,7 +218,8 @@ export class Platform {
       this.retire(current.mod);
     }
     this.fns.set(name, record);
-    if (!this.statsByFn.has(name)) this.statsByFn.set(name, new StatsAccumulator({ limit: this.cfg.historyLimit }));
+    if (!this.statsByFn.has(name))
+      this.statsByFn.set(name, new StatsAccumulator({ limit: this.cfg.historyLimit }));
     this.emit({ type: 'functions' });
     return this.describe(record);
   }
@@ -267,7 +274,10 @@ export class Platform {
 
   private get(name: string): FunctionRecord {
     const rec = this.fns.get(name);
-    if (!rec) throw new Error(`No function named "${name}" is deployed${this.fns.size ? ` (deployed: ${[...this.fns.keys()].join(', ')})` : ''}`);
+    if (!rec)
+      throw new Error(
+        `No function named "${name}" is deployed${this.fns.size ? ` (deployed: ${[...this.fns.keys()].join(', ')})` : ''}`,
+      );
     return rec;
   }
 
@@ -285,17 +295,25 @@ export class Platform {
    * Like invoke, but hands back the invocation id at once (for Stop buttons and streamed output).
    * Throws synchronously for an unknown function or export and for arguments that do not fit.
    */
-  start(name: string, args: ArgValue[] = [], options: InvokeOptions = {}): { id: number; done: Promise<Invocation> } {
+  start(
+    name: string,
+    args: ArgValue[] = [],
+    options: InvokeOptions = {},
+  ): { id: number; done: Promise<Invocation> } {
     const rec = this.get(name);
     const exportName = options.export ?? rec.info.entry;
     const names = () => rec.info.module.exports.filter((e) => e.kind === 'function').map((e) => e.name);
     if (!exportName) {
       const all = names();
-      throw new ArgumentError(`"${name}" exports ${all.length ? all.join(', ') : 'no functions'}; say which to invoke with { export }`);
+      throw new ArgumentError(
+        `"${name}" exports ${all.length ? all.join(', ') : 'no functions'}; say which to invoke with { export }`,
+      );
     }
     const exp = functionExport(rec.info, exportName);
     if (!exp?.signature)
-      throw new ArgumentError(`"${name}" has no exported function "${exportName}" (it exports: ${names().join(', ') || 'none'})`);
+      throw new ArgumentError(
+        `"${name}" has no exported function "${exportName}" (it exports: ${names().join(', ') || 'none'})`,
+      );
     const wasmArgs = convertArgs(exportName, exp.signature, args);
     const wasi = this.wasiInput(rec, options);
     const id = this.nextId++;
@@ -326,23 +344,31 @@ export class Platform {
   }
 
   private wasiInput(rec: FunctionRecord, o: InvokeOptions): WasiInput | null {
-    const given = o.argv !== undefined || o.env !== undefined || o.stdin !== undefined || o.files !== undefined;
+    const given =
+      o.argv !== undefined || o.env !== undefined || o.stdin !== undefined || o.files !== undefined;
     if (rec.info.kind === 'plain') {
-      if (given) throw new ArgumentError(`"${rec.info.name}" is not a WASI program; argv, env, stdin and files do not apply`);
+      if (given)
+        throw new ArgumentError(
+          `"${rec.info.name}" is not a WASI program; argv, env, stdin and files do not apply`,
+        );
       return null;
     }
     const enc = new TextEncoder();
     const argv = o.argv ?? [];
-    if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) throw new ArgumentError('argv must be an array of strings');
+    if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string'))
+      throw new ArgumentError('argv must be an array of strings');
     const env = o.env ?? {};
     for (const [k, v] of Object.entries(env)) {
-      if (typeof v !== 'string' || k.includes('=')) throw new ArgumentError(`env entry "${k}" must map a name without "=" to a string`);
+      if (typeof v !== 'string' || k.includes('='))
+        throw new ArgumentError(`env entry "${k}" must map a name without "=" to a string`);
     }
     const files: Record<string, Uint8Array> = {};
     for (const [path, content] of Object.entries(o.files ?? {})) {
       const parts = path.replace(/^\.?\//, '').split('/');
       if (!path || parts.some((part) => part === '' || part === '.' || part === '..'))
-        throw new ArgumentError(`file path "${path}" must be a relative path like "input.txt" or "dir/data.bin", without "." or ".." parts`);
+        throw new ArgumentError(
+          `file path "${path}" must be a relative path like "input.txt" or "dir/data.bin", without "." or ".." parts`,
+        );
       if (typeof content !== 'string' && !(content instanceof Uint8Array))
         throw new ArgumentError(`file "${path}" must be a string or a Uint8Array`);
       files[path] = typeof content === 'string' ? enc.encode(content) : new Uint8Array(content);
@@ -351,7 +377,12 @@ export class Platform {
     for (const p of paths)
       if (paths.some((q) => q.startsWith(p + '/')))
         throw new ArgumentError(`"${p}" cannot be both a file and a directory`);
-    const stdin = o.stdin === undefined ? null : typeof o.stdin === 'string' ? enc.encode(o.stdin) : new Uint8Array(o.stdin);
+    const stdin =
+      o.stdin === undefined
+        ? null
+        : typeof o.stdin === 'string'
+          ? enc.encode(o.stdin)
+          : new Uint8Array(o.stdin);
     return { argv: [rec.info.name, ...argv], env: { ...env }, stdin, files };
   }
 
@@ -385,7 +416,8 @@ export class Platform {
         n++;
       } else this.queue.push(p);
     }
-    for (const { p } of [...this.running.values()]) if (name === undefined || p.record.info.name === name) n += this.stop(p.id) ? 1 : 0;
+    for (const { p } of [...this.running.values()])
+      if (name === undefined || p.record.info.name === name) n += this.stop(p.id) ? 1 : 0;
     return n;
   }
 
@@ -539,7 +571,13 @@ export class Platform {
     });
   }
 
-  private gone(np: Nanoprocess, p: Pending, why: 'timeout' | 'stopped' | 'crashed', started: boolean, detail: string): void {
+  private gone(
+    np: Nanoprocess,
+    p: Pending,
+    why: 'timeout' | 'stopped' | 'crashed',
+    started: boolean,
+    detail: string,
+  ): void {
     this.running.delete(p.id);
     if (!started && p.attempts < 3 && !p.stopped) {
       // It was waiting inside the worker behind the call that ended it: it never ran, so it goes back first in line.
@@ -579,12 +617,18 @@ export class Platform {
       // The worker it was spawned for never came up: try again at the head of the line.
       this.reserved.delete(np);
       if (waiting.attempts++ < 2) this.requeue.push(waiting);
-      else this.settle(waiting, 'error', { error: `Could not start a nanoprocess (${np.reason ?? 'unknown'})` });
+      else
+        this.settle(waiting, 'error', { error: `Could not start a nanoprocess (${np.reason ?? 'unknown'})` });
     }
     for (let k = this.requeue.length - 1; k >= 0; k--) this.queue.unshift(this.requeue[k]);
     this.requeue = [];
     // Replace a worker that was killed: the pool keeps its size and other invocations keep flowing.
-    if (!this.disposed && np.reason !== 'reaped' && this.workers.length < this.cfg.maxWorkers && this.queue.length === 0) {
+    if (
+      !this.disposed &&
+      np.reason !== 'reaped' &&
+      this.workers.length < this.cfg.maxWorkers &&
+      this.queue.length === 0
+    ) {
       if (this.idleCount() < Math.max(1, this.cfg.prewarm)) this.spawn();
     }
     this.pump();
@@ -632,7 +676,8 @@ export class Platform {
 
   private idleCount(): number {
     let n = 0;
-    for (const w of this.workers) if (!this.reserved.has(w) && (w.state === 'spawning' || (w.state === 'ready' && !w.busy))) n++;
+    for (const w of this.workers)
+      if (!this.reserved.has(w) && (w.state === 'spawning' || (w.state === 'ready' && !w.busy))) n++;
     return n;
   }
 
@@ -678,7 +723,8 @@ export class Platform {
     for (const np of this.workers) {
       if (np.state !== 'ready') continue;
       for (const [mod, lastUsed] of np.modules) {
-        if ((this.retired.has(mod) || now - lastUsed > this.cfg.keepAliveMs) && !this.inUse(np, mod)) np.evict(mod);
+        if ((this.retired.has(mod) || now - lastUsed > this.cfg.keepAliveMs) && !this.inUse(np, mod))
+          np.evict(mod);
       }
     }
     for (const mod of this.retired) if (!this.workers.some((w) => w.holds(mod))) this.retired.delete(mod);
@@ -713,7 +759,8 @@ export class Platform {
       inFlight += w.inFlight.length;
       return {
         id: w.id,
-        state: w.state === 'spawning' ? ('spawning' as const) : w.busy ? ('busy' as const) : ('idle' as const),
+        state:
+          w.state === 'spawning' ? ('spawning' as const) : w.busy ? ('busy' as const) : ('idle' as const),
         modules: [...w.modules.keys()].map((m) => labels.get(m) ?? `retired #${m}`),
         inFlight: w.inFlight.length,
         idleSinceMs: w.busy ? null : epochNow() - w.idleSince,

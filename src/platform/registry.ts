@@ -49,22 +49,31 @@ const WASI_MODULE = 'wasi_snapshot_preview1';
 export function validateName(name: unknown): string {
   if (typeof name !== 'string' || name.trim() === '') throw new DeployError('A function needs a name');
   if (name.length > MAX_NAME_LENGTH)
-    throw new DeployError(`Function names are limited to ${MAX_NAME_LENGTH} characters (this one has ${name.length})`);
+    throw new DeployError(
+      `Function names are limited to ${MAX_NAME_LENGTH} characters (this one has ${name.length})`,
+    );
   // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new DeployError('Function names cannot contain control characters');
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw new DeployError('Function names cannot contain control characters');
   return name;
 }
 
-export function normalizeConfig(patch: Partial<FunctionConfig> | undefined, base: FunctionConfig = DEFAULT_FUNCTION_CONFIG): FunctionConfig {
+export function normalizeConfig(
+  patch: Partial<FunctionConfig> | undefined,
+  base: FunctionConfig = DEFAULT_FUNCTION_CONFIG,
+): FunctionConfig {
   const cfg: FunctionConfig = { ...base, ...(patch ?? {}) };
   if (patch && 'entry' in patch && patch.entry === undefined) delete cfg.entry;
   if (!Number.isFinite(cfg.timeoutMs) || cfg.timeoutMs <= 0 || cfg.timeoutMs > MAX_TIMEOUT_MS)
     throw new DeployError(`timeoutMs must be between 1 and ${MAX_TIMEOUT_MS} (got ${cfg.timeoutMs})`);
   if (!Number.isFinite(cfg.memoryMiB) || cfg.memoryMiB < 1 / 16 || cfg.memoryMiB > MAX_MEMORY_MIB)
-    throw new DeployError(`memoryMiB must be between 0.0625 (one page) and ${MAX_MEMORY_MIB} (got ${cfg.memoryMiB})`);
+    throw new DeployError(
+      `memoryMiB must be between 0.0625 (one page) and ${MAX_MEMORY_MIB} (got ${cfg.memoryMiB})`,
+    );
   if (cfg.instance !== 'fresh' && cfg.instance !== 'reuse')
     throw new DeployError(`instance must be "fresh" or "reuse" (got ${JSON.stringify(cfg.instance)})`);
-  if (cfg.entry !== undefined && typeof cfg.entry !== 'string') throw new DeployError('entry must be an export name');
+  if (cfg.entry !== undefined && typeof cfg.entry !== 'string')
+    throw new DeployError('entry must be an export name');
   return cfg;
 }
 
@@ -81,9 +90,12 @@ export function checkImports(info: ModuleInfo): void {
       const known = PLATFORM_IMPORTS[imp.name];
       if (!known)
         throw new DeployError(
-          `Unknown ${where}: the platform module provides ${Object.values(PLATFORM_IMPORTS).map((k) => k.describe).join(', ')}`,
+          `Unknown ${where}: the platform module provides ${Object.values(PLATFORM_IMPORTS)
+            .map((k) => k.describe)
+            .join(', ')}`,
         );
-      if (known.kind !== imp.kind) throw new DeployError(`${where} must be a ${known.kind}, not a ${imp.kind}`);
+      if (known.kind !== imp.kind)
+        throw new DeployError(`${where} must be a ${known.kind}, not a ${imp.kind}`);
       if (known.sig && sigKey(imp) !== known.sig)
         throw new DeployError(`${where} has the wrong signature: it must be ${known.describe}`);
       continue;
@@ -94,7 +106,9 @@ export function checkImports(info: ModuleInfo): void {
     }
     if (imp.kind === 'memory' && imp.module === 'env') continue; // C toolchains import env.memory
     if (imp.module === 'wasi_unstable')
-      throw new DeployError(`${where}: the old wasi_unstable interface is not supported; rebuild for wasi_snapshot_preview1`);
+      throw new DeployError(
+        `${where}: the old wasi_unstable interface is not supported; rebuild for wasi_snapshot_preview1`,
+      );
     throw new DeployError(
       `Unknown import module "${imp.module}" (${where}). The platform provides "platform" (now, log, memory) and "${WASI_MODULE}".`,
     );
@@ -127,7 +141,11 @@ export interface Prepared {
 }
 
 /** Validates, caps memory and compiles: everything a deploy does except naming and versioning. */
-export async function prepareModule(bytes: Uint8Array, config: FunctionConfig, label: string): Promise<Prepared> {
+export async function prepareModule(
+  bytes: Uint8Array,
+  config: FunctionConfig,
+  label: string,
+): Promise<Prepared> {
   if (bytes.byteLength > MAX_MODULE_BYTES)
     throw new DeployError(
       `The module is ${(bytes.byteLength / 1048576).toFixed(1)} MB; the playground accepts modules up to ${MAX_MODULE_BYTES / 1048576} MB`,
@@ -140,7 +158,11 @@ export async function prepareModule(bytes: Uint8Array, config: FunctionConfig, l
     throw err;
   }
   checkImports(info);
-  if (info.kind !== 'plain' && !info.imports.some((i) => i.module === WASI_MODULE) && info.kind === 'wasi-command') {
+  if (
+    info.kind !== 'plain' &&
+    !info.imports.some((i) => i.module === WASI_MODULE) &&
+    info.kind === 'wasi-command'
+  ) {
     // A module exporting _start without WASI imports is a plain function with a conventional name.
     info = { ...info, kind: 'plain' };
   }
@@ -166,7 +188,11 @@ export async function prepareModule(bytes: Uint8Array, config: FunctionConfig, l
   }
   const im = info.importedMemory;
   const declaredMax = capped ? capped.declaredMaxPages : (im?.maximumPages ?? null);
-  const effectiveMax = capped ? capped.effectiveMaxPages : im ? Math.min(im.maximumPages ?? capPages, capPages) : capPages;
+  const effectiveMax = capped
+    ? capped.effectiveMaxPages
+    : im
+      ? Math.min(im.maximumPages ?? capPages, capPages)
+      : capPages;
   const hasMemory = capped !== null || im !== null;
   const meta: ModuleMeta = {
     label,

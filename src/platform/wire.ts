@@ -77,7 +77,14 @@ export type FromWorker = DoneMessage | OutputMessage;
  * travels as a tuple and comes back as one when it ended ok without logs (not WASI).
  * Several InvTuples dispatched in the same task travel as one array of them.
  */
-export type InvTuple = [id: number, mod: number, exportName: string, reuse: 0 | 1, sentAt: number, args: unknown[]];
+export type InvTuple = [
+  id: number,
+  mod: number,
+  exportName: string,
+  reuse: 0 | 1,
+  sentAt: number,
+  args: unknown[],
+];
 export type DoneTuple = [
   id: number,
   result: ResultValue | undefined,

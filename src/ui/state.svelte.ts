@@ -119,6 +119,8 @@ export class AppState {
   theme = $state<'system' | 'light' | 'dark'>('system');
 
   readonly log: InvocationLog;
+  // Plain callbacks, not reactive state: nothing renders from this set.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private listeners = new Set<() => void>();
 
   constructor(
@@ -177,7 +179,8 @@ export class AppState {
     } catch (err) {
       this.notify('warning', `Saved platform settings were not valid and were reset: ${message(err)}`);
     }
-    this.open = ws.open && this.functions.some((f) => f.name === ws.open) ? ws.open : (this.functions[0]?.name ?? null);
+    this.open =
+      ws.open && this.functions.some((f) => f.name === ws.open) ? ws.open : (this.functions[0]?.name ?? null);
     this.changed();
   }
 
@@ -211,7 +214,8 @@ export class AppState {
   uniqueName(base: string): string {
     const clean = base.trim() || 'function';
     if (!this.functions.some((f) => f.name === clean)) return clean;
-    for (let i = 2; ; i++) if (!this.functions.some((f) => f.name === `${clean}-${i}`)) return `${clean}-${i}`;
+    for (let i = 2; ; i++)
+      if (!this.functions.some((f) => f.name === `${clean}-${i}`)) return `${clean}-${i}`;
   }
 
   setSource(text: string): void {
@@ -476,7 +480,10 @@ export function message(err: unknown): string {
 }
 
 function fingerprint(fn: WorkspaceFunction): string {
-  const src = fn.source.kind === 'wat' ? `wat:${fn.source.text}` : `wasm:${fn.source.bytes.length}:${hashBytes(fn.source.bytes)}`;
+  const src =
+    fn.source.kind === 'wat'
+      ? `wat:${fn.source.text}`
+      : `wasm:${fn.source.bytes.length}:${hashBytes(fn.source.bytes)}`;
   return `${src}\u0000${JSON.stringify(fn.config)}`;
 }
 

@@ -1,7 +1,15 @@
 // A nanoprocess: one Web Worker that instantiates and runs deployed modules.
 // It imports nothing of the app's state: a module sees only the imports built here.
 import { expose } from 'comlink';
-import type { DoneMessage, DoneTuple, FromWorker, InvTuple, ModuleMeta, ToWorker, WasiInput } from '../platform/wire';
+import type {
+  DoneMessage,
+  DoneTuple,
+  FromWorker,
+  InvTuple,
+  ModuleMeta,
+  ToWorker,
+  WasiInput,
+} from '../platform/wire';
 import type { Outcome, ResultValue } from '../platform/types';
 import { createWasi, type WasiRun } from './wasi';
 
@@ -56,7 +64,8 @@ function log(ctx: CallContext, ptr: number, len: number): void {
   }
   const start = ptr >>> 0;
   const end = start + (len >>> 0);
-  if (end > mem.buffer.byteLength) throw new WebAssembly.RuntimeError('platform.log: out of bounds memory access');
+  if (end > mem.buffer.byteLength)
+    throw new WebAssembly.RuntimeError('platform.log: out of bounds memory access');
   const n = Math.min(end - start, MAX_LOG_BYTES - ctx.logBytes);
   ctx.logs.push(decoder.decode(new Uint8Array(mem.buffer, start, n)));
   ctx.logBytes += n;
@@ -88,7 +97,10 @@ function buildImports(
   return { imports, memory };
 }
 
-function memoryOf(instance: WebAssembly.Instance, imported: WebAssembly.Memory | null): WebAssembly.Memory | null {
+function memoryOf(
+  instance: WebAssembly.Instance,
+  imported: WebAssembly.Memory | null,
+): WebAssembly.Memory | null {
   if (imported) return imported;
   const exports = instance.exports;
   if (exports.memory instanceof WebAssembly.Memory) return exports.memory;
@@ -99,7 +111,11 @@ function memoryOf(instance: WebAssembly.Instance, imported: WebAssembly.Memory |
   return null;
 }
 
-function classify(err: unknown, memory: WebAssembly.Memory | null, meta: ModuleMeta): { outcome: Outcome; error: string } {
+function classify(
+  err: unknown,
+  memory: WebAssembly.Memory | null,
+  meta: ModuleMeta,
+): { outcome: Outcome; error: string } {
   const message = err instanceof Error ? err.message : String(err);
   const atCap = memory !== null && meta.capBinds && memory.buffer.byteLength >= meta.capPages * PAGE;
   if (err instanceof WebAssembly.RuntimeError) {
@@ -154,9 +170,18 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   const entry = modules.get(msg.mod);
   if (!entry) {
     post({
-      t: 'done', id: msg.id, outcome: 'error', result: undefined,
-      error: 'internal: module not loaded in this nanoprocess', logs: [], instance: 'new',
-      recvAt, loadMs: 0, instantiateMs: 0, execMs: 0, memoryBytes: 0,
+      t: 'done',
+      id: msg.id,
+      outcome: 'error',
+      result: undefined,
+      error: 'internal: module not loaded in this nanoprocess',
+      logs: [],
+      instance: 'new',
+      recvAt,
+      loadMs: 0,
+      instantiateMs: 0,
+      execMs: 0,
+      memoryBytes: 0,
     });
     return;
   }
@@ -202,7 +227,10 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     // A reactor export that called proc_exit has left its libc shut down: start the next call clean.
     if (wasiDone.exited && entry.live === live) entry.live = null;
   }
-  if (ctx.dropped > 0) ctx.logs.push(`[${ctx.dropped} more log lines dropped: the limit is ${MAX_LOG_LINES} lines / ${MAX_LOG_BYTES / 1024} KiB per invocation]`);
+  if (ctx.dropped > 0)
+    ctx.logs.push(
+      `[${ctx.dropped} more log lines dropped: the limit is ${MAX_LOG_LINES} lines / ${MAX_LOG_BYTES / 1024} KiB per invocation]`,
+    );
   const done: DoneMessage = {
     t: 'done',
     id: msg.id,
@@ -218,13 +246,22 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     memoryBytes: ctx.memory?.buffer.byteLength ?? 0,
   };
   if (!wasiDone && outcome === 'ok' && ctx.logs.length === 0) {
-    const tuple: DoneTuple = [msg.id, done.result, recvAt, instantiateMs, execMs, done.memoryBytes, reused ? 1 : 0];
+    const tuple: DoneTuple = [
+      msg.id,
+      done.result,
+      recvAt,
+      instantiateMs,
+      execMs,
+      done.memoryBytes,
+      reused ? 1 : 0,
+    ];
     port?.postMessage(tuple);
     return;
   }
   const transferList: Transferable[] = [];
   if (wasiDone) {
-    for (const b of [wasiDone.stdout, wasiDone.stderr, ...Object.values(wasiDone.files)]) transferList.push(b.buffer);
+    for (const b of [wasiDone.stdout, wasiDone.stderr, ...Object.values(wasiDone.files)])
+      transferList.push(b.buffer);
     done.exitCode = wasiDone.exitCode;
     done.stdout = wasiDone.stdout;
     done.stderr = wasiDone.stderr;
@@ -234,7 +271,16 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
 }
 
 function invokeTuple(c: InvTuple): void {
-  invoke({ t: 'inv', id: c[0], mod: c[1], export: c[2], reuse: c[3] === 1, sentAt: c[4], args: c[5], wasi: null });
+  invoke({
+    t: 'inv',
+    id: c[0],
+    mod: c[1],
+    export: c[2],
+    reuse: c[3] === 1,
+    sentAt: c[4],
+    args: c[5],
+    wasi: null,
+  });
 }
 
 function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
@@ -267,7 +313,10 @@ const api = {
   /** Which modules this nanoprocess holds, for the live pool view. */
   describe(): { modules: string[]; live: string[] } {
     const all = [...modules.values()];
-    return { modules: all.map((m) => m.meta.label), live: all.filter((m) => m.live).map((m) => m.meta.label) };
+    return {
+      modules: all.map((m) => m.meta.label),
+      live: all.filter((m) => m.live).map((m) => m.meta.label),
+    };
   },
 };
 
