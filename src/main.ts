@@ -35,6 +35,7 @@ const session = new Session(app, platform, {
 const shareUi = new ShareUi(session);
 shareUi.watchConnection(window);
 mount(App, { target: document.getElementById('app')!, props: { app }, context: shareUi.context() });
+document.getElementById('boot')?.remove();
 // The saved workspace is restored first, so ?sample= adds to it and the default sample only opens
 // in an empty workspace; a share link opens after both.
 void session.start({ openInitial: () => openInitialSample(app, window.location) });

@@ -259,13 +259,14 @@ export function stopRecorder(page) {
 
 /**
  * Arms a recorder for one diagnostics round trip: keydown times, every compile-status text change
- * (time, text) and, each frame, whether the editor shows an error squiggle.
+ * (time, text) and every time the editor starts or stops showing an error squiggle (both seen by
+ * MutationObservers, so the time is when the DOM changed, in the task that changed it).
  */
 export function armDiagnostics(page) {
   return page.evaluate((sel) => {
     const status = document.querySelector('[data-testid="compile-status"]');
     const host = document.querySelector(sel);
-    const d = { keys: [], status: [], squiggles: [], running: true };
+    const d = { keys: [], status: [], squiggles: [] };
     window.__uiDiag = d;
     d.onKey = () => d.keys.push(performance.now());
     addEventListener('keydown', d.onKey, true);
@@ -273,23 +274,26 @@ export function armDiagnostics(page) {
       d.status.push([performance.now(), status.textContent.replace(/\s+/g, ' ').trim()]),
     );
     d.observer.observe(status, { childList: true, subtree: true, characterData: true });
-    let last = !!host.querySelector('.squiggly-error');
-    const frame = () => {
-      if (!d.running) return;
+    let shown = !!host.querySelector('.squiggly-error');
+    d.squiggleObserver = new MutationObserver(() => {
       const now = !!host.querySelector('.squiggly-error');
-      if (now !== last) d.squiggles.push([performance.now(), now]);
-      last = now;
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
+      if (now !== shown) d.squiggles.push([performance.now(), now]);
+      shown = now;
+    });
+    d.squiggleObserver.observe(host, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['class'],
+    });
   }, EDITOR);
 }
 
 export function collectDiagnostics(page) {
   return page.evaluate(() => {
     const d = window.__uiDiag;
-    d.running = false;
     d.observer.disconnect();
+    d.squiggleObserver.disconnect();
     removeEventListener('keydown', d.onKey, true);
     delete window.__uiDiag;
     return { keys: d.keys, status: d.status, squiggles: d.squiggles };

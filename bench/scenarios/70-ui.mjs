@@ -6,6 +6,20 @@
 // context each (empty HTTP cache and storage, service workers blocked) at `/` without ?bench.
 // Times are measured in the page (performance.now(), Event Timing, rAF, MutationObserver), so the
 // Playwright round trips that drive the page are not in them.
+//
+//   node bench/run.mjs --only ui-visit,ui-typing,ui-diagnostics
+//
+// ui-baseline builds bench/ui-baseline (a bare Svelte page that lazily loads the app's own Monaco
+// module, src/ui/editor/monaco.ts) into bench/results/ui-baseline, cached while its inputs are
+// unchanged; ui-visit and ui-typing-baseline measure that page beside the app, in the same run,
+// because on a shared machine only such paired numbers mean much. UI_VISITS=15 takes more visits.
+//
+// Targets (the issue's): fresh visit first contentful paint p50 ≤ 200 ms; editor ready p50 ≤ 800 ms
+// (Monaco's input element exists, a view line shows the function's text, and a probe keystroke then
+// lands in the model); typing in 2,000 lines: no rAF frame gap > 50 ms and gap p95 < 20 ms (frames
+// come every 16.7 ms, so 50 ms is two missed frames); diagnostics ≤ 150 ms after the pause, judged
+// from when the 150 ms compile debounce fires (seen as the status turning "Checking…") until both the
+// problems list and the squiggle show the error. From the last keystroke it is ≥ 150 ms by design.
 import { buildBaseline } from '../lib/ui-baseline.mjs';
 import { serve } from '../lib/server.mjs';
 import { ms, percentile, summarize } from '../lib/stats.mjs';
@@ -26,7 +40,7 @@ import {
 } from '../lib/ui-page.mjs';
 
 const VIEWPORT = { width: 1280, height: 800 };
-const VISITS = 7;
+const VISITS = Math.max(3, Number(process.env.UI_VISITS) || 7);
 /** The issue's numbers for a bare Svelte + Monaco page on an idle machine. */
 const ISSUE_BASELINE = { fcp: 140, ready: 600 };
 const TARGET = { fcp: 200, ready: 800, maxGap: 50, p95Gap: 20, diagnostics: 150 };
@@ -131,14 +145,14 @@ const visit = {
         [`first contentful paint p50 (n=${app.length})`, `${ms(a.fcp.p50)}  (${range(a.fcp)})`],
         ['  baseline page p50', `${ms(b.fcp.p50)}  (${range(b.fcp)})`],
         [
-          '  app / baseline',
-          `× ${fcpRatio.toFixed(2)}  (≈ ${ms(fcpRatio * ISSUE_BASELINE.fcp)} at the issue's ${ISSUE_BASELINE.fcp} ms baseline)`,
+          '  app / baseline: p50 · fastest visits',
+          `× ${fcpRatio.toFixed(2)} · × ${(a.fcp.min / b.fcp.min).toFixed(2)}  (p50 ratio at the issue's ${ISSUE_BASELINE.fcp} ms baseline: ≈ ${ms(fcpRatio * ISSUE_BASELINE.fcp)})`,
         ],
         ['editor ready p50', `${ms(a.ready.p50)}  (${range(a.ready)})`],
         ['  baseline page p50', `${ms(b.ready.p50)}  (${range(b.ready)})`],
         [
-          '  app / baseline',
-          `× ${readyRatio.toFixed(2)}  (≈ ${ms(readyRatio * ISSUE_BASELINE.ready)} at the issue's ${ISSUE_BASELINE.ready} ms baseline)`,
+          '  app / baseline: p50 · fastest visits',
+          `× ${readyRatio.toFixed(2)} · × ${(a.ready.min / b.ready.min).toFixed(2)}  (p50 ratio at the issue's ${ISSUE_BASELINE.ready} ms baseline: ≈ ${ms(readyRatio * ISSUE_BASELINE.ready)})`,
         ],
         [
           '  app p50: DOMContentLoaded · Monaco fetched · editor created',
@@ -157,7 +171,19 @@ const visit = {
           `${ms(a.keyToShown.p50)} · ${ms(b.keyToShown.p50)}`,
         ],
       ],
-      details: { app: a, baseline: b, appVisits: app, baselineVisits: base, appUrl, baseUrl },
+      details: {
+        app: a,
+        baseline: b,
+        // Per round (one visit of each, back to back): less sensitive to a drift in machine load.
+        pairedRatio: {
+          fcp: summarize(app.map((v, i) => v.fcp / base[i].fcp)).p50,
+          ready: summarize(app.map((v, i) => v.ready / base[i].ready)).p50,
+        },
+        appVisits: app,
+        baselineVisits: base,
+        appUrl,
+        baseUrl,
+      },
     };
   },
   targets: [
@@ -438,10 +464,7 @@ async function waitForArrival(page, re, squiggle) {
       const last = d.keys[d.keys.length - 1] ?? 0;
       const re = new RegExp(src);
       const status = d.status.some(([t, text]) => t > last && re.test(text));
-      const sq =
-        want === null ||
-        d.squiggles.some(([t, on]) => t > last && on === want) ||
-        (d.squiggles.length === 0 && want === !!document.querySelector('.squiggly-error'));
+      const sq = want === null || d.squiggles.some(([t, on]) => t > last && on === want);
       return status && sq;
     },
     [re.source, squiggle],

@@ -31,7 +31,9 @@ import {
 
 type MonacoApi = typeof import('monaco-editor');
 
-export const WAT_LANGUAGE_ID = 'wat';
+import { WAT_LANGUAGE_ID } from './wat-id';
+
+export { WAT_LANGUAGE_ID };
 
 // ---------------------------------------------------------------------------
 // Tokenizer
