@@ -39,7 +39,12 @@ test('a 5 s open-loop test on sum at 200 req/s achieves the offered rate and dra
   }
   // The latency chart drew warm circles (the only cold start is the first call).
   const latency = p.getByTestId('chart-run-latency');
-  expect(Number(await latency.locator('[data-drawn]').getAttribute('data-drawn'))).toBeGreaterThan(50);
+  // Charts redraw at most 4 times a second: wait for the draw that includes the last calls.
+  await expect
+    .poll(async () => Number(await latency.locator('[data-drawn]').getAttribute('data-drawn')), {
+      timeout: 10_000,
+    })
+    .toBeGreaterThan(50);
   expect(await pixelsOfColor(latency, '--warm')).toBeGreaterThan(100);
   await screenshot(page, testInfo, 'load-open-loop');
   expect(errors).toEqual([]);

@@ -46,21 +46,22 @@ test('a timeout ends stuck as timeout within the limit while sum keeps answering
     const t0 = performance.now();
     const stuck = window.faas.invoke('stuck').then((inv) => ({ inv, at: performance.now() - t0 }));
     const sums: number[] = [];
+    let firstSumAt = 0;
     for (let i = 0; i < 20; i++) {
       const inv = await window.faas.invoke('sum', [i, 1]);
+      if (i === 0) firstSumAt = performance.now() - t0;
       sums.push(inv.result as number);
     }
-    const sumsDoneAt = performance.now() - t0;
     const s = await stuck;
     const after = await window.faas.invoke('sum', [40, 2]);
-    return { outcome: s.inv.outcome, error: s.inv.error, at: s.at, sums, sumsDoneAt, after: after.result };
+    return { outcome: s.inv.outcome, error: s.inv.error, at: s.at, sums, firstSumAt, after: after.result };
   });
   expect(r.outcome).toBe('timeout');
   expect(r.error).toMatch(/Timed out after 300 ms/);
   expect(r.at).toBeGreaterThanOrEqual(290);
   expect(r.at).toBeLessThan(300 + 150);
   expect(r.sums).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-  expect(r.sumsDoneAt).toBeLessThan(r.at); // sum answered while stuck was still spinning
+  expect(r.firstSumAt).toBeLessThan(r.at); // sum answered while stuck was still spinning
   expect(r.after).toBe(42);
 });
 
