@@ -15,7 +15,8 @@ import {
 } from './support/playground';
 import { waitForSaved } from './support/share';
 
-const EDITED = '(module (func (export "_start") (result i32) i32.const 99))';
+// One parameter, like the fib sample it replaces (whose Run inputs hold one argument).
+const EDITED = '(module (func (export "_start") (param i32) (result i32) i32.const 99))';
 
 test('export with history, then import with a preview: merge or replace', async ({
   page,

@@ -158,6 +158,7 @@ describe('createHistoryRecorder', () => {
     });
     rec.add(1);
     void rec.flush();
+    await t.advance(0); // the append is under way
     rec.add(2);
     const cleared = rec.clear();
     expect(rec.pending).toBe(0);
@@ -212,6 +213,47 @@ describe('handing over to an exit save', () => {
     saver.schedule();
     expect(saver.takeUnsaved()).toBe(false);
     expect(saver.dirty).toBe(true);
+  });
+
+  it('a save still under way counts as unsaved', async () => {
+    const t = manualTimers();
+    let finish!: () => void;
+    const saver = createAutosaver({
+      timers: t.timers,
+      save: () => new Promise<void>((resolve) => (finish = resolve)),
+    });
+    saver.schedule();
+    await t.advance(300);
+    expect(saver.dirty).toBe(false);
+    expect(saver.takeUnsaved()).toBe(true);
+    finish();
+    await t.advance(0);
+    expect(saver.takeUnsaved()).toBe(false);
+  });
+
+  it('drain also hands over batches whose append has not finished, which then are not appended', async () => {
+    const t = manualTimers();
+    const appended: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const rec = createHistoryRecorder<number>({
+      timers: t.timers,
+      append: async (b) => {
+        await gate;
+        appended.push(b);
+      },
+      clear: async () => {},
+    });
+    rec.add(1);
+    void rec.flush();
+    await t.advance(0); // under way
+    rec.add(2);
+    void rec.flush(); // queued behind it
+    rec.add(3);
+    expect(rec.drain()).toEqual([1, 2, 3]);
+    release();
+    await t.advance(0);
+    expect(appended).toEqual([[1]]); // the one under way could not be stopped; the queued one was
   });
 
   it('drain hands over the pending records and cancels the batch', async () => {

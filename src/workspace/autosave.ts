@@ -46,8 +46,8 @@ export interface Autosaver {
   resume(): void;
   /**
    * For a caller that writes the state itself (the page is going away): whether there is anything
-   * to write (never while paused); the saver then counts it as saved. Call `schedule()` if that
-   * write fails.
+   * to write — unsaved changes, or a save still under way (never while paused); the saver then
+   * counts it as saved. Call `schedule()` if that write fails.
    */
   takeUnsaved(): boolean;
   dispose(): void;
@@ -73,14 +73,20 @@ export function createAutosaver(options: AutosaverOptions): Autosaver {
     timer = null;
   };
 
+  /** A save has started and not finished: its state is not known to be stored yet. */
+  let writing = false;
+
   const writeOnce = async (): Promise<void> => {
     dirty = false;
     firstChangeAt = null;
+    writing = true;
     try {
       await save();
     } catch (e) {
       dirty = true; // retried with the next change or flush, not in a tight loop
       onError?.(e);
+    } finally {
+      writing = false;
     }
   };
 
@@ -138,7 +144,8 @@ export function createAutosaver(options: AutosaverOptions): Autosaver {
       }
     },
     takeUnsaved() {
-      if (disposed || paused || !dirty) return false;
+      // A save under way counts: it may never finish if the page goes.
+      if (disposed || paused || (!dirty && !writing)) return false;
       cancelTimer();
       dirty = false;
       firstChangeAt = null;
@@ -170,7 +177,10 @@ export interface HistoryRecorder<T> {
   /** Append what is pending now, and wait for it. Never rejects. */
   flush(): Promise<void>;
   readonly pending: number;
-  /** Takes the pending records for a caller that writes them itself (the page is going away). */
+  /**
+   * Takes the records not known to be stored (pending, and batches queued or under way) for a
+   * caller that writes them itself (the page is going away).
+   */
   drain(): T[];
   dispose(): void;
 }
@@ -195,20 +205,28 @@ export function createHistoryRecorder<T>(options: HistoryRecorderOptions<T>): Hi
     return next;
   };
 
+  /** Batches taken from `pending` whose append has not finished (queued or under way). */
+  const unconfirmed = new Set<{ records: T[]; handedOver: boolean }>();
+
   const flush = (): Promise<void> => {
     if (timer !== null) timers.clearTimeout(timer);
     timer = null;
     if (disposed || pending.length === 0) return chain;
-    const batch = pending;
+    const batch = { records: pending, handedOver: false };
     const batchGeneration = generation;
     pending = [];
+    unconfirmed.add(batch);
     return enqueue(async () => {
       try {
-        await append(batch);
+        if (!batch.handedOver) await append(batch.records);
       } catch (e) {
         // Keep them for the next batch (bounded): a transient failure loses nothing.
-        if (batchGeneration === generation) pending = [...batch, ...pending].slice(-maxPending);
+        if (batchGeneration === generation && !batch.handedOver) {
+          pending = [...batch.records, ...pending].slice(-maxPending);
+        }
         throw e;
+      } finally {
+        unconfirmed.delete(batch);
       }
     });
   };
@@ -227,6 +245,8 @@ export function createHistoryRecorder<T>(options: HistoryRecorderOptions<T>): Hi
       if (timer !== null) timers.clearTimeout(timer);
       timer = null;
       pending = [];
+      for (const batch of unconfirmed) batch.handedOver = true; // no longer to be appended
+      unconfirmed.clear();
       generation++;
       if (disposed) return chain;
       return enqueue(() => clear());
@@ -238,7 +258,15 @@ export function createHistoryRecorder<T>(options: HistoryRecorderOptions<T>): Hi
     drain() {
       if (timer !== null) timers.clearTimeout(timer);
       timer = null;
-      const taken = pending;
+      // An append under way may never finish if the page goes: its records are handed over too
+      // (the store skips records it already has when it recovers them).
+      const taken: T[] = [];
+      for (const batch of unconfirmed) {
+        batch.handedOver = true;
+        taken.push(...batch.records);
+      }
+      unconfirmed.clear();
+      taken.push(...pending);
       pending = [];
       return taken;
     },

@@ -286,6 +286,45 @@ describe('restore and autosave', () => {
     expect((await b.stored()).ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 1))' });
   });
 
+  it('beforeunload then pagehide: one exit record with everything', async () => {
+    const b = newBrowser();
+    const t = await b.tab();
+    t.app.edit('sum', '(module (memory 4))');
+    t.platform.invoke('sum');
+    t.win.dispatchEvent(new Event('beforeunload'));
+    t.platform.invoke('sum');
+    t.win.dispatchEvent(new Event('pagehide'));
+    await idle(b);
+    const s = await b.stored(); // a new start moves the record into place
+    expect(s.ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 4))' });
+    expect(s.history).toHaveLength(2);
+  });
+
+  it('when the page stays after all, it saves the ordinary way and drops the exit record', async () => {
+    const b = newBrowser();
+    const t = await b.tab();
+    t.app.edit('sum', '(module (memory 5))');
+    t.platform.invoke('sum');
+    t.win.dispatchEvent(new Event('beforeunload')); // …and the unload is cancelled
+    await idle(b);
+    await idle(b, 1000);
+    await idle(b, 500);
+    const meta = await new Promise<unknown[]>((resolve) => {
+      const r = b.indexedDB.open('nanofaas');
+      r.onsuccess = () => {
+        const keys = r.result.transaction('meta').objectStore('meta').getAllKeys();
+        keys.onsuccess = () => {
+          r.result.close();
+          resolve(keys.result);
+        };
+      };
+    });
+    expect(meta).toEqual([]);
+    const s = await b.stored();
+    expect(s.ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 5))' });
+    expect(s.history).toHaveLength(1);
+  });
+
   it('saves the ordinary way when the tab is only hidden', async () => {
     const b = newBrowser();
     const t = await b.tab();

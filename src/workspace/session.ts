@@ -290,6 +290,8 @@ export class Session {
     this.listen(this.env.window, 'hashchange', () => {
       if (isShareFragment(this.env.location.hash)) this.openLink(this.env.location.hash);
     });
+    // beforeunload comes first on a reload or close and leaves the page more time than pagehide.
+    this.listen(this.env.window, 'beforeunload', () => void this.saveOnExit());
     this.listen(this.env.window, 'pagehide', () => void this.saveOnExit());
     this.listen(this.env.window, 'pageshow', (ev) => {
       if ((ev as PageTransitionEvent).persisted) void this.resumeAfterExit();
@@ -448,46 +450,62 @@ export class Session {
     return { functions, open, features, platform };
   }
 
-  /** What the last saveOnExit wrote, in case the page comes back (back/forward cache). */
+  /** What the last saveOnExit wrote, in case the page stays after all. */
   private lastExit: { workspace: boolean; history: Invocation[] } | null = null;
+  /** Counts exit records written, so a late resume never discards a newer one. */
+  private exitCount = 0;
 
   /**
-   * The page is going away (pagehide): what is unsaved goes into one exit record that needs no
-   * callback to be written (see WorkspaceStore.saveOnExit) and is moved into place on the next
-   * start, so a reload or a closed tab right after a change loses nothing. Nothing is written while
-   * another tab's newer save is pending.
+   * The page is going away (beforeunload, pagehide): what is unsaved goes into one exit record that
+   * needs no callback to be written (see WorkspaceStore.saveOnExit) and is moved into place on the
+   * next start, so a reload or a closed tab right after a change loses nothing. Nothing is written
+   * while another tab's newer save is pending.
    */
   async saveOnExit(): Promise<void> {
     const store = this.store;
     if (!store || this.disposed) return;
     const history = this.recorder.drain();
-    const workspace = this.autosaver.takeUnsaved() ? this.persistable() : undefined;
-    if (!workspace && !history.length) return;
-    this.lastExit = { workspace: !!workspace, history };
+    const changed = this.autosaver.takeUnsaved();
+    if (!changed && !history.length) return;
+    // A second exit (beforeunload, then pagehide) replaces the first record: it carries both.
+    const previous = this.lastExit;
+    this.lastExit = {
+      workspace: changed || !!previous?.workspace,
+      history: [...(previous?.history ?? []), ...history],
+    };
+    const workspace = this.lastExit.workspace ? this.persistable() : undefined;
+    const count = ++this.exitCount;
     try {
       await store.saveOnExit({
         workspace,
         tabId: this.tabId,
         revision: (this.tabs?.knownRevision ?? 0) + 1,
-        history,
+        history: this.lastExit.history,
       });
     } catch (e) {
       this.resumeUnsaved();
       this.reportStorageError(e, 'save your work');
+      return;
     }
+    // Still here a moment later (the unload was cancelled, or the page sat in the back/forward
+    // cache): back to ordinary saving.
+    this.timers.setTimeout(() => {
+      if (this.exitCount === count) void this.resumeAfterExit();
+    }, 1000);
   }
 
-  /** Back from the back/forward cache: save the ordinary way again instead of at the next start. */
+  /** Saves what the exit record holds the ordinary way, then forgets the record. */
   private async resumeAfterExit(): Promise<void> {
-    if (this.lastExit) {
-      try {
-        await this.store?.discardExitSave(this.tabId);
-      } catch {
-        // then the next start also applies it; the ordinary save below is newer or equal
-      }
-      this.resumeUnsaved();
+    if (!this.lastExit) return;
+    const count = this.exitCount;
+    this.resumeUnsaved();
+    await this.flush();
+    if (this.exitCount !== count || this.lastExit) return; // a newer exit record was written meanwhile
+    try {
+      await this.store?.discardExitSave(this.tabId);
+    } catch {
+      // then the next start applies it; it skips what was saved since
     }
-    await this.checkForNewerSave();
   }
 
   private resumeUnsaved(): void {

@@ -89,6 +89,17 @@ describe('saveOnExit', () => {
     next.close();
   });
 
+  it('does not add records twice when the append under way finished after all', async () => {
+    const indexedDB = new IDBFactory();
+    const a = await openStore({ indexedDB });
+    await a.saveOnExit({ tabId: 'a', revision: 1, history: [inv(1), inv(2), inv(3)] });
+    await a.appendHistory([inv(1), inv(2)]); // the batch that was under way
+    a.close();
+    const next = await openStore({ indexedDB });
+    expect((await next.loadHistory()).invocations.map((i) => i.id)).toEqual([1, 2, 3]);
+    next.close();
+  });
+
   it('can be discarded, and writes nothing when given nothing', async () => {
     const indexedDB = new IDBFactory();
     const a = await openStore({ indexedDB });

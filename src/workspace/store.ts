@@ -201,12 +201,12 @@ export interface WorkspaceStore {
   loadHistory(limit?: number, options?: { fn?: string }): Promise<LoadedHistory>;
   clearHistory(): Promise<void>;
   /**
-   * For a page that is going away (pagehide): writes what is unsaved as an exit record in `meta`,
-   * in one request committed at once. Browsers drop a transaction that still waits for a callback
-   * when the page goes (saveWorkspace reads the revision before it writes), drop one that was not
-   * committed, and may make this one wait behind such a dying one if it shared its stores; so it
-   * goes to `meta`, and the next openStore() moves it into place. `revision` is the caller's last
-   * known revision + 1.
+   * For a page that is going away (beforeunload, pagehide): writes what is unsaved as an exit
+   * record in `meta`, in one request committed at once. Browsers drop a transaction that still
+   * waits for a callback when the page goes (saveWorkspace reads the revision before it writes),
+   * drop one that was not committed, and may make this one wait behind such a dying one if it
+   * shared its stores; so it goes to `meta`, and the next openStore() moves it into place.
+   * `revision` is the caller's last known revision + 1.
    */
   saveOnExit(data: {
     workspace?: Workspace;
@@ -464,6 +464,19 @@ class IdbWorkspaceStore implements WorkspaceStore {
           const exits = (await meta.getAll(range)).filter(isExitRecord).sort((a, b) => a.savedAt - b.savedAt);
           const workspaces = tx.objectStore(STORE_WORKSPACE);
           const history = tx.objectStore(STORE_HISTORY);
+          // An append that was under way as the page went may have finished after all: skip what the
+          // newest stored records already hold.
+          const identity = (inv: unknown) =>
+            isPlainObject(inv)
+              ? `${String(inv.fn)}\u0000${String(inv.id)}\u0000${String(inv.enqueuedAt)}`
+              : '';
+          const recent = new Set<string>();
+          const look = exits.reduce((n, e) => n + e.history.length, 0) * 2;
+          let cursor = look ? await history.openCursor(null, 'prev') : null;
+          for (let n = 0; cursor && n < look; n++) {
+            recent.add(identity(cursor.value));
+            cursor = await cursor.continue();
+          }
           let current: unknown = await workspaces.get(WORKSPACE_KEY);
           for (const exit of exits) {
             const revision =
@@ -483,7 +496,9 @@ class IdbWorkspaceStore implements WorkspaceStore {
               } satisfies WorkspaceRecord;
               await workspaces.put(current, WORKSPACE_KEY);
             }
-            for (const inv of exit.history) await history.add(inv);
+            for (const inv of exit.history) {
+              if (!recent.has(identity(inv))) await history.add(inv);
+            }
           }
           for (const key of keys) await meta.delete(key);
           await this.trim(tx);
