@@ -355,7 +355,20 @@ export class AppState {
     }
     const info = this.deployed[fn.name];
     const exportName = fn.run?.export || info.entry || undefined;
-    const args = fn.run?.args ?? [];
+    let args = fn.run?.args ?? [];
+    // Saved arguments may be left over from before the signature changed: drop them when it takes none.
+    const sig = info.module.exports.find(
+      (e) => e.kind === 'function' && e.name === (exportName ?? info.entry),
+    )?.signature;
+    if (sig && sig.params.length === 0) args = [];
+    else if (sig && args.length !== sig.params.length) {
+      this.panel = 'run';
+      this.notify(
+        'error',
+        `"${exportName ?? info.entry}" takes ${sig.params.length} argument(s) (${sig.params.join(', ')}): fill them in in the Run panel`,
+      );
+      return null;
+    }
     this.busy = 'running';
     try {
       const wasi = info.kind === 'plain' ? {} : wasiOptions(fn);
