@@ -535,6 +535,13 @@ export class Platform {
 
   private done(np: Nanoprocess, p: Pending, call: Dispatched, msg: DoneMessage): void {
     this.running.delete(p.id);
+    if (msg.exhausted && p.attempts < 2 && !p.stopped) {
+      // The worker, not the function, is out of Wasm memory reservations: replace it and try again first in line.
+      p.attempts++;
+      this.queue.unshift(p);
+      np.end('crashed', 'the worker ran out of address space for Wasm memories');
+      return;
+    }
     const rec = p.record;
     const workMs = msg.instantiateMs + msg.execMs + 0.01;
     rec.estimateMs = Number.isFinite(rec.estimateMs) ? rec.estimateMs * 0.8 + workMs * 0.2 : workMs;

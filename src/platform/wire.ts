@@ -56,6 +56,8 @@ export interface DoneMessage {
   instantiateMs: number;
   execMs: number;
   memoryBytes: number;
+  /** Instantiation failed because this worker ran out of Wasm memory reservations, not the function. */
+  exhausted?: boolean;
   exitCode?: number;
   stdout?: Uint8Array;
   stderr?: Uint8Array;

@@ -197,6 +197,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   let result: ResultValue | undefined;
   const ctx = newContext();
   let wasiDone: ReturnType<WasiRun['finish']> | null = null;
+  let exhausted = false;
   try {
     const t0 = performance.now();
     if (!live) {
@@ -219,6 +220,9 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     }
   } catch (err) {
     ({ outcome, error } = classify(err, ctx.memory, entry.meta));
+    // V8 reserves address space per Wasm memory and frees it only on GC; a worker that has made
+    // many fresh instances can run out of reservations. The platform retries on a new worker.
+    if (!live && outcome === 'memory-limit' && /Cannot allocate Wasm memory/i.test(error)) exhausted = true;
     // A trapped instance may hold broken state; never reuse it.
     if (entry.live === live) entry.live = null;
   }
@@ -245,6 +249,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     execMs,
     memoryBytes: ctx.memory?.buffer.byteLength ?? 0,
   };
+  if (exhausted) done.exhausted = true;
   if (!wasiDone && outcome === 'ok' && ctx.logs.length === 0) {
     const tuple: DoneTuple = [
       msg.id,
