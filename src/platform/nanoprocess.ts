@@ -141,7 +141,12 @@ export class Nanoprocess {
   }
 
   /** Ends the process: terminate() is the only way to stop a running Wasm call. */
-  end(reason: 'timeout' | 'stopped' | 'crashed' | 'reaped', detail: string = reason): void {
+  /** `headRunning` is false when the call at the head of the line has not started (nothing is running). */
+  end(
+    reason: 'timeout' | 'stopped' | 'crashed' | 'reaped',
+    detail: string = reason,
+    headRunning = true,
+  ): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.endedReason = detail;
@@ -154,7 +159,7 @@ export class Nanoprocess {
     const calls = this.inFlight.splice(0);
     this.backlogMs = 0;
     const why = reason === 'reaped' ? 'crashed' : reason;
-    calls.forEach((c, i) => c.onGone(why, i === 0, detail));
+    calls.forEach((c, i) => c.onGone(why, headRunning && i === 0, detail));
     this.hooks.onEnded(this);
   }
 

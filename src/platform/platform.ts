@@ -539,7 +539,8 @@ export class Platform {
       // The worker, not the function, is out of Wasm memory reservations: replace it and try again first in line.
       p.attempts++;
       this.queue.unshift(p);
-      np.end('crashed', 'the worker ran out of address space for Wasm memories');
+      // Nothing else had started on it: the calls queued behind go back in line too.
+      np.end('crashed', 'the worker ran out of address space for Wasm memories', false);
       return;
     }
     const rec = p.record;
