@@ -8,10 +8,11 @@ import { launchOptions } from './scripts/browser.mjs';
 //   E2E_NO_WEBSERVER=1   don't build/start the app; use a server you run yourself at E2E_BASE_URL
 //   E2E_BASE_URL=...     base URL (default http://localhost:4173)
 //   E2E_TEST_DIR=...     run specs from another folder (default e2e)
+//   E2E_PORT=...         port for the preview server (default 4173; use another to run two suites at once)
 //   CHROMIUM_PATH=...    use this browser binary
 
 const CI = !!process.env.CI;
-const PORT = 4173;
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${PORT}`;
 
 export default defineConfig({
@@ -20,7 +21,8 @@ export default defineConfig({
   // 2 cores, and the tests measure timing: keep parallelism modest.
   fullyParallel: false,
   workers: CI ? 1 : 2,
-  retries: CI ? 1 : 0,
+  // No retries anywhere: a flaky test is a bug in the test or the code, never hidden by a second try.
+  retries: 0,
   forbidOnly: CI,
   timeout: 60_000,
   expect: { timeout: 10_000 },
