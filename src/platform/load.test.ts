@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalTimes } from './metrics/arrivals';
 import { invocationCost } from './metrics/billing';
-import {
-  browserTimers,
-  LoadGenerator,
-  validateLoadSpec,
-  type LoadPlatform,
-  type LoadSpec,
-  type LoadTimers,
-} from './load';
+import { browserTimers, LoadGenerator, validateLoadSpec, type LoadPlatform, type LoadSpec } from './load';
+import { ManualClock } from './testing/manual-clock';
 import {
   DEFAULT_FUNCTION_CONFIG,
   type ArgValue,
@@ -17,67 +11,6 @@ import {
   type Outcome,
   type PoolSnapshot,
 } from './types';
-
-/** A virtual clock: timers fire in time order when the test advances it. */
-class FakeClock implements LoadTimers {
-  t = 1000;
-  private seq = 0;
-  private timers: { at: number; seq: number; fn: () => void; cancelled: boolean }[] = [];
-  /** Added to every timer's firing time, to model a busy event loop. */
-  lateBy: (at: number) => number = () => 0;
-
-  now = () => this.t;
-
-  setTimer = (fn: () => void, ms: number) => {
-    const h = { at: this.t + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
-    h.at += this.lateBy(h.at);
-    this.timers.push(h);
-    return h;
-  };
-
-  clearTimer = (h: unknown) => {
-    (h as { cancelled: boolean }).cancelled = true;
-  };
-
-  get pending(): number {
-    return this.timers.filter((x) => !x.cancelled).length;
-  }
-
-  /** Runs timers due up to now + ms, flushing promise callbacks after each. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      await flush();
-      const live = this.timers.filter((x) => !x.cancelled && x.at <= end);
-      if (live.length === 0) break;
-      live.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const h = live[0];
-      this.timers.splice(this.timers.indexOf(h), 1);
-      this.t = Math.max(this.t, h.at);
-      h.fn();
-    }
-    this.t = end;
-    await flush();
-  }
-
-  /** Advances until `p` settles (or a limit). */
-  async until<T>(p: Promise<T>, limitMs = 120_000): Promise<T> {
-    let done = false;
-    let value!: T;
-    p.then((v) => {
-      done = true;
-      value = v;
-    });
-    for (let spent = 0; !done && spent < limitMs; spent += 10) await this.advance(10);
-    if (!done) throw new Error('did not settle');
-    return value;
-  }
-}
-
-/** Lets promise callbacks run (the fake platform settles synchronously inside a timer). */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 8; i++) await null;
-}
 
 interface Call {
   id: number;
@@ -101,7 +34,7 @@ class FakePlatform implements LoadPlatform {
   throwOn: number | null = null;
   private nextId = 1;
 
-  constructor(private clock: FakeClock) {}
+  constructor(private clock: ManualClock) {}
 
   functions(): FunctionInfo[] {
     return [{ name: 'sum', config: { ...DEFAULT_FUNCTION_CONFIG, memoryMiB: 128 } } as FunctionInfo];
@@ -172,7 +105,7 @@ class FakePlatform implements LoadPlatform {
 }
 
 function setup(spec: Partial<LoadSpec>, opts: { tickBudgetMs?: number } = {}) {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const platform = new FakePlatform(clock);
   const full: LoadSpec = {
     fn: 'sum',
@@ -208,7 +141,7 @@ describe('validateLoadSpec', () => {
     expect(validateLoadSpec({ ...base, ratePerSec: 0, bursts: { size: 5, everySec: 1 } })).toBeNull();
     expect(validateLoadSpec({ ...base, mode: 'closed', concurrency: 0 })).toMatch(/Concurrency/);
     expect(validateLoadSpec({ ...base, count: 1.5 })).toMatch(/Count/);
-    expect(() => new LoadGenerator(new FakePlatform(new FakeClock()), { ...base, args: [] })).toThrow(
+    expect(() => new LoadGenerator(new FakePlatform(new ManualClock()), { ...base, args: [] })).toThrow(
       /argument list/,
     );
   });

@@ -7,6 +7,7 @@
 // from the previous tick) has come. How late each call went out is the generator's own error,
 // measured and reported, so a slow tab shows up in the numbers instead of silently lowering
 // the offered rate.
+import type { Clock } from './clock';
 import { arrivalTimes } from './metrics/arrivals';
 import { aggregateCost, DEFAULT_PRICE_MODEL, type AggregateCost, type PriceModel } from './metrics/billing';
 import { percentile, summarize } from './metrics/percentiles';
@@ -65,12 +66,8 @@ export interface LoadPlatform {
   functions(): FunctionInfo[];
 }
 
-/** A monotonic clock in ms and one-shot timers. */
-export interface LoadTimers {
-  now(): number;
-  setTimer(fn: () => void, ms: number): unknown;
-  clearTimer(handle: unknown): void;
-}
+/** The generator's clock: monotonic ms and one-shot timers (the platform's Clock interface). */
+export type LoadTimers = Clock;
 
 export interface LoadOptions {
   timers?: LoadTimers;

@@ -1,10 +1,17 @@
 // One nanoprocess: owns its Worker, its Comlink control channel and its lean invoke port.
 // Comlink has no timeouts and leaves promises pending after terminate(), so this class
 // is the only place that talks to the worker and it settles everything it started.
-import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
+import { wrap, transfer, releaseProxy, type Endpoint, type Remote } from 'comlink';
 import type { NanoprocessApi } from '../workers/nanoprocess.worker';
+import type { Clock } from './clock';
 import type { DoneMessage, DoneTuple, FromWorker, InvTuple, ModuleMeta, ToWorker, WasiInput } from './wire';
-import { epochNow, expandDone } from './wire';
+import { expandDone } from './wire';
+
+/**
+ * What a nanoprocess needs of its worker: Comlink's endpoint (postMessage and message listeners),
+ * its error event and terminate(). A Web Worker is one; tests pass a fake (src/platform/testing).
+ */
+export type WorkerEndpoint = Endpoint & { terminate(): void };
 
 export class NanoprocessGone extends Error {
   constructor(readonly reason: string) {
@@ -52,10 +59,10 @@ export class Nanoprocess {
   spawnMs = 0;
   readonly ready: Promise<void>;
 
-  private readonly worker: Worker;
+  private readonly worker: WorkerEndpoint;
   private readonly remote: Remote<NanoprocessApi>;
   private port: MessagePort | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: unknown = null;
   /** Deadline (epoch ms) of the call at the head of inFlight. */
   private deadline = Infinity;
   private timerAt = Infinity;
@@ -70,16 +77,18 @@ export class Nanoprocess {
 
   constructor(
     readonly id: number,
-    spawn: () => Worker,
+    spawn: () => WorkerEndpoint,
     private readonly hooks: NanoprocessHooks,
+    private readonly clock: Clock,
   ) {
-    const t0 = epochNow();
+    const t0 = clock.now();
     this.idleSince = t0;
     this.worker = spawn();
-    this.worker.onerror = (ev) => {
-      ev.preventDefault?.();
-      this.end('crashed', `the worker crashed: ${ev.message || 'unknown error'}`);
-    };
+    this.worker.addEventListener('error', (ev) => {
+      const err = ev as ErrorEvent;
+      err.preventDefault?.();
+      this.end('crashed', `the worker crashed: ${err.message || 'unknown error'}`);
+    });
     this.remote = wrap<NanoprocessApi>(this.worker);
     const channel = new MessageChannel();
     const ended = new Promise<never>((_, reject) => (this.rejectReady = reject));
@@ -92,9 +101,9 @@ export class Nanoprocess {
           const msg = ev.data;
           this.receive(Array.isArray(msg) ? expandDone(msg) : msg);
         };
-        this.spawnMs = epochNow() - t0;
+        this.spawnMs = this.clock.now() - t0;
         this.state = 'ready';
-        this.idleSince = epochNow();
+        this.idleSince = this.clock.now();
       },
     );
   }
@@ -109,7 +118,7 @@ export class Nanoprocess {
 
   load(mod: number, module: WebAssembly.Module, meta: ModuleMeta): void {
     this.send({ t: 'load', mod, module, meta });
-    this.modules.set(mod, epochNow());
+    this.modules.set(mod, this.clock.now());
   }
 
   evict(mod: number): void {
@@ -150,7 +159,7 @@ export class Nanoprocess {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.endedReason = detail;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     this.worker.terminate();
     this.port?.close();
@@ -166,7 +175,7 @@ export class Nanoprocess {
   /** Ask the worker what it holds (for the live pool view); never hangs. */
   async describe(): Promise<{ modules: string[]; live: string[] } | null> {
     if (this.state !== 'ready') return null;
-    const gone = new Promise<null>((resolve) => setTimeout(() => resolve(null), 500));
+    const gone = new Promise<null>((resolve) => this.clock.setTimer(() => resolve(null), 500));
     return Promise.race([this.remote.describe(), gone]).catch(() => null);
   }
 
@@ -200,19 +209,19 @@ export class Nanoprocess {
     // One timer per process, re-armed lazily: no clearTimeout churn at thousands of calls a second.
     // It only moves earlier when the new head's deadline comes before the armed one.
     if (this.timer !== null && this.deadline < this.timerAt) {
-      clearTimeout(this.timer);
+      this.clock.clearTimer(this.timer);
       this.timer = null;
     }
-    if (this.timer === null) this.schedule(this.deadline - epochNow());
+    if (this.timer === null) this.schedule(this.deadline - this.clock.now());
   }
 
   private schedule(ms: number): void {
-    this.timerAt = epochNow() + ms;
-    this.timer = setTimeout(
+    this.timerAt = this.clock.now() + ms;
+    this.timer = this.clock.setTimer(
       () => {
         this.timer = null;
         if (this.state === 'ended' || this.headId === -1) return;
-        const left = this.deadline - epochNow();
+        const left = this.deadline - this.clock.now();
         if (left <= 0.5) {
           const head = this.inFlight[0];
           this.end('timeout', `timed out after ${head?.timeoutMs ?? 0} ms`);
@@ -232,7 +241,7 @@ export class Nanoprocess {
     if (!head || head.id !== msg.id) return; // answer from a call already settled elsewhere
     this.inFlight.shift();
     this.backlogMs = Math.max(0, this.backlogMs - head.estimateMs);
-    const now = epochNow();
+    const now = this.clock.now();
     this.armHead(now);
     if (this.inFlight.length === 0) this.idleSince = now;
     head.onDone(msg);

@@ -3,7 +3,7 @@
 import { ArgumentError, convertArgs } from './args';
 import type { Compiler } from './compiler';
 import { StatsAccumulator } from './metrics/stats';
-import { Nanoprocess, type Dispatched } from './nanoprocess';
+import { Nanoprocess, type Dispatched, type WorkerEndpoint } from './nanoprocess';
 import { Deque } from './queue';
 import {
   DeployError,
@@ -14,6 +14,7 @@ import {
   validateName,
   type FunctionRecord,
 } from './registry';
+import { classifyStart } from './records';
 import { RingBuffer } from './ring';
 import {
   DEFAULT_PLATFORM_CONFIG,
@@ -29,7 +30,8 @@ import {
   type PoolSnapshot,
   type Timings,
 } from './types';
-import { epochNow, type DoneMessage, type WasiInput } from './wire';
+import { every, systemClock, type Clock } from './clock';
+import type { DoneMessage, WasiInput } from './wire';
 
 /** How much estimated work may wait inside one worker behind a running call. */
 const PIPELINE_BUDGET_MS = 2;
@@ -47,8 +49,10 @@ export type PlatformEvent =
   | { type: 'history-cleared' };
 
 export interface PlatformOptions {
-  /** Creates a nanoprocess worker (src/workers/nanoprocess.worker.ts). */
-  spawnWorker: () => Worker;
+  /** Creates a nanoprocess worker (src/workers/nanoprocess.worker.ts), or a fake in tests. */
+  spawnWorker: () => WorkerEndpoint;
+  /** Epoch-ms clock and timers; the system clock unless a test passes a manual one. */
+  clock?: Clock;
   /** Compiles WAT in a worker; deploy from text needs it. */
   compiler?: Compiler;
   config?: Partial<PlatformConfig>;
@@ -68,6 +72,8 @@ interface Pending {
   dispatchedAt: number;
   spawnMs: number;
   spawned: boolean;
+  /** The module travelled to the worker with this call (set when dispatched). */
+  transferred: boolean;
   stopped: boolean;
   attempts: number;
   resolve(inv: Invocation): void;
@@ -109,10 +115,12 @@ export class Platform {
   private nextId = 1;
   private nextMod = 1;
   private nextWorker = 1;
-  private reaper: ReturnType<typeof setInterval> | null = null;
+  private stopReaper: (() => void) | null = null;
   private disposed = false;
+  private readonly clock: Clock;
 
   constructor(private readonly opts: PlatformOptions) {
+    this.clock = opts.clock ?? systemClock;
     this.cfg = { ...DEFAULT_PLATFORM_CONFIG };
     this.features = { ...(opts.features ?? {}) };
     this.records = new RingBuffer(this.cfg.historyLimit);
@@ -201,7 +209,7 @@ export class Platform {
         config: cfg,
         module: prepared.info,
         memory: prepared.memory,
-        deployedAt: Date.now(),
+        deployedAt: this.clock.now(),
       },
       bytes,
       wat,
@@ -325,20 +333,22 @@ export class Platform {
         args: [...args],
         wasmArgs,
         wasi,
-        enqueuedAt: epochNow(),
+        enqueuedAt: this.clock.now(),
         dispatchedAt: 0,
         spawnMs: 0,
         spawned: false,
+        transferred: false,
         stopped: false,
         attempts: 0,
         resolve,
       };
-      if (this.queue.length >= this.cfg.maxQueue) {
-        this.settle(p, 'throttled', { error: `Throttled: the queue is full (${this.cfg.maxQueue} waiting)` });
-        return;
-      }
       this.queue.push(p);
       this.pump();
+      // Still waiting behind a full queue (it is the newest, so the last in line): refuse it now.
+      if (this.queue.length > this.cfg.maxQueue) {
+        this.queue.pop();
+        this.settle(p, 'throttled', { error: `Throttled: the queue is full (${this.cfg.maxQueue} waiting)` });
+      }
     });
     return { id, done };
   }
@@ -416,6 +426,12 @@ export class Platform {
         n++;
       } else this.queue.push(p);
     }
+    for (const [np, p] of [...this.reserved])
+      if (name === undefined || p.record.info.name === name) {
+        this.reserved.delete(np);
+        this.settle(p, 'error', { error: 'Stopped before it started' });
+        n++;
+      }
     for (const { p } of [...this.running.values()])
       if (name === undefined || p.record.info.name === name) n += this.stop(p.id) ? 1 : 0;
     return n;
@@ -477,10 +493,15 @@ export class Platform {
   }
 
   private spawn(): Nanoprocess {
-    const np = new Nanoprocess(this.nextWorker++, this.opts.spawnWorker, {
-      onSettled: () => this.pump(),
-      onEnded: (dead) => this.onEnded(dead),
-    });
+    const np = new Nanoprocess(
+      this.nextWorker++,
+      this.opts.spawnWorker,
+      {
+        onSettled: () => this.pump(),
+        onEnded: (dead) => this.onEnded(dead),
+      },
+      this.clock,
+    );
     this.workers.push(np);
     np.ready.then(
       () => {
@@ -512,7 +533,8 @@ export class Platform {
       np.load(rec.mod, rec.module, rec.meta);
       transferred = true;
     }
-    p.dispatchedAt = epochNow();
+    p.dispatchedAt = this.clock.now();
+    p.transferred = transferred;
     const call: Dispatched = {
       id: p.id,
       mod: rec.mod,
@@ -549,7 +571,11 @@ export class Platform {
     const transit = Math.max(0, msg.recvAt - call.sentAt);
     // A WASI command gets a new instance every time (its libc has exited), so only reusable kinds count that as cold.
     const reusable = call.reuse && rec.info.kind !== 'wasi-command';
-    const cold = p.spawned || call.transferred || (reusable && msg.instance === 'new');
+    const start = classifyStart({
+      spawned: p.spawned,
+      transferred: call.transferred,
+      newReusableInstance: reusable && msg.instance === 'new',
+    });
     const timings: Timings = {
       queue: 0,
       spawn: p.spawnMs,
@@ -565,7 +591,7 @@ export class Platform {
       error: stopped ? 'Stopped by the user' : msg.error,
       result: stopped ? undefined : msg.result,
       logs: msg.logs,
-      start: cold ? 'cold' : 'warm',
+      start,
       instance: msg.instance,
       timings,
       memoryBytes: msg.memoryBytes,
@@ -593,7 +619,7 @@ export class Platform {
       this.requeue.push(p);
       return;
     }
-    const ran = epochNow() - p.dispatchedAt;
+    const ran = this.clock.now() - p.dispatchedAt;
     const outcome: Outcome = why === 'timeout' ? 'timeout' : 'error';
     const error =
       why === 'timeout'
@@ -603,7 +629,7 @@ export class Platform {
           : `The nanoprocess crashed (${detail})`;
     this.settle(p, outcome, {
       error,
-      start: p.spawned ? 'cold' : 'warm',
+      start: classifyStart({ spawned: p.spawned, transferred: p.transferred }),
       worker: np.id,
       timings: {
         ...ZERO_TIMINGS,
@@ -644,7 +670,7 @@ export class Platform {
   }
 
   private settle(p: Pending, outcome: Outcome, extra: Partial<Invocation>): void {
-    const endedAt = epochNow();
+    const endedAt = this.clock.now();
     const timings = { ...(extra.timings ?? ZERO_TIMINGS), total: endedAt - p.enqueuedAt };
     const inv: Invocation = {
       id: p.id,
@@ -713,13 +739,13 @@ export class Platform {
 
   private retire(mod: number): void {
     this.retired.add(mod);
-    this.sweepModules(epochNow());
+    this.sweepModules(this.clock.now());
   }
 
   private restartReaper(): void {
-    if (this.reaper !== null) clearInterval(this.reaper);
-    const every = Math.max(50, Math.min(1000, this.cfg.keepAliveMs / 4));
-    this.reaper = setInterval(() => this.reap(), every);
+    this.stopReaper?.();
+    const period = Math.max(50, Math.min(1000, this.cfg.keepAliveMs / 4));
+    this.stopReaper = every(this.clock, period, () => this.reap());
   }
 
   private inUse(np: Nanoprocess, mod: number): boolean {
@@ -740,7 +766,7 @@ export class Platform {
 
   /** Keep-alive: warm modules and idle workers expire after keepAliveMs, down to `prewarm` workers. */
   private reap(): void {
-    const now = epochNow();
+    const now = this.clock.now();
     const before = this.workers.length;
     this.sweepModules(now);
     const idle = this.workers
@@ -771,7 +797,7 @@ export class Platform {
           w.state === 'spawning' ? ('spawning' as const) : w.busy ? ('busy' as const) : ('idle' as const),
         modules: [...w.modules.keys()].map((m) => labels.get(m) ?? `retired #${m}`),
         inFlight: w.inFlight.length,
-        idleSinceMs: w.busy ? null : epochNow() - w.idleSince,
+        idleSinceMs: w.busy ? null : this.clock.now() - w.idleSince,
       };
     });
     return { workers, queueLength: this.queue.length + this.reserved.size, inFlight };
@@ -816,7 +842,7 @@ export class Platform {
 
   dispose(): void {
     this.disposed = true;
-    if (this.reaper !== null) clearInterval(this.reaper);
+    this.stopReaper?.();
     this.stopAll();
     for (const w of [...this.workers]) w.end('reaped');
   }

@@ -25,6 +25,16 @@ export class Deque<T> {
     return this.n === 0 ? undefined : this.buf[this.head];
   }
 
+  /** Removes the newest item. */
+  pop(): T | undefined {
+    if (this.n === 0) return undefined;
+    const i = (this.head + this.n - 1) % this.buf.length;
+    const item = this.buf[i];
+    this.buf[i] = undefined;
+    this.n--;
+    return item;
+  }
+
   shift(): T | undefined {
     if (this.n === 0) return undefined;
     const item = this.buf[this.head];

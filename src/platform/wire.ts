@@ -112,8 +112,3 @@ export function expandDone(d: DoneTuple): DoneMessage {
     memoryBytes: d[5],
   };
 }
-
-/** Epoch milliseconds with sub-millisecond precision, comparable across realms. */
-export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
-}

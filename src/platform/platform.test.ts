@@ -1,0 +1,341 @@
+// The platform's pool and scheduler, driven by a manual clock and fake nanoprocess workers:
+// keep-alive, prewarm, FIFO order, throttling, timeouts, retries and cold/warm classification,
+// each checked exactly and in milliseconds (the e2e suite checks the same against real workers).
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
+import { Platform } from './platform';
+import { FakeWorkers, type FakeCall } from './testing/fake-worker';
+import { flush, ManualClock } from './testing/manual-clock';
+import type { Invocation, PlatformConfig } from './types';
+
+let wabt: Awaited<ReturnType<typeof wabtInit>>;
+beforeAll(async () => {
+  wabt = await wabtInit();
+});
+
+function wat(source: string): Uint8Array {
+  const module = wabt.parseWat('t.wat', source, {});
+  try {
+    return module.toBinary({}).buffer.slice();
+  } finally {
+    module.destroy();
+  }
+}
+
+/** A function with a memory: state can survive a call, so `fresh` and `reuse` differ. */
+const STATEFUL = '(module (memory 1) (func (export "run") (param i32) (result i32) local.get 0))';
+
+let platform: Platform | null = null;
+afterEach(() => {
+  platform?.dispose();
+  platform = null;
+});
+
+async function setup(config: Partial<PlatformConfig> = {}) {
+  const clock = new ManualClock({ settle: () => flush(2) });
+  const fakes = new FakeWorkers(clock);
+  const p = new Platform({ spawnWorker: fakes.spawn, clock, config: { prewarm: 0, ...config } });
+  platform = p;
+  // Compiling is real (off the virtual clock), so deploying does not move virtual time.
+  const deploy = (name: string, source = STATEFUL, cfg = {}) => p.deploy(name, wat(source), cfg);
+  const call = (name: string, arg = 0) => p.invoke(name, [arg]);
+  return { clock, fakes, p, deploy, call };
+}
+
+/** Collects settled invocations without awaiting them one by one. */
+function collect(promises: Promise<Invocation>[]): Invocation[] {
+  const out: Invocation[] = [];
+  for (const pr of promises) void pr.then((inv) => out.push(inv));
+  return out;
+}
+
+describe('cold and warm starts', () => {
+  it('the first call spawns a worker (cold); the next on the same worker is warm', async () => {
+    const { clock, fakes, deploy, call } = await setup();
+    await deploy('f');
+    const first = await clock.until(call('f', 1));
+    expect(first.outcome).toBe('ok');
+    expect(first.result).toBe(1);
+    expect(first.start).toBe('cold');
+    expect(first.timings.spawn).toBe(fakes.spawnMs);
+    const second = await clock.until(call('f', 2));
+    expect(second.start).toBe('warm');
+    expect(second.worker).toBe(first.worker);
+    expect(second.timings.spawn).toBe(0);
+    expect(fakes.workers).toHaveLength(1);
+  });
+
+  it('a prewarmed worker that has never run the function gives a cold start without a spawn', async () => {
+    const { clock, fakes, deploy, call } = await setup({ prewarm: 1 });
+    await clock.advance(100);
+    expect(fakes.alive).toHaveLength(1);
+    await deploy('f');
+    const inv = await clock.until(call('f'));
+    expect(inv.start).toBe('cold');
+    expect(inv.timings.spawn).toBe(0);
+    expect(inv.worker).toBe(fakes.workers[0].id);
+  });
+
+  it('a second function on a worker that already holds another is cold for its first call', async () => {
+    const { clock, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('a');
+    await deploy('b');
+    await clock.until(call('a'));
+    expect((await clock.until(call('a'))).start).toBe('warm');
+    const b = await clock.until(call('b'));
+    expect(b.start).toBe('cold');
+    expect((await clock.until(call('b'))).start).toBe('warm');
+  });
+
+  it('a first call that times out is still a cold start', async () => {
+    const { clock, fakes, deploy, call } = await setup({ prewarm: 1 });
+    await clock.advance(100);
+    await deploy('stuck', STATEFUL, { timeoutMs: 100 });
+    fakes.script = () => 'hang';
+    const inv = await clock.until(call('stuck'));
+    expect(inv.outcome).toBe('timeout');
+    expect(inv.start).toBe('cold');
+  });
+
+  it('a redeploy makes the next call cold again', async () => {
+    const { clock, deploy, call } = await setup();
+    await deploy('f');
+    await clock.until(call('f'));
+    await deploy('f');
+    expect((await clock.until(call('f'))).start).toBe('cold');
+  });
+
+  it('under `reuse`, a new instance on a warm worker is cold; the kept instance is warm', async () => {
+    const { clock, deploy, call } = await setup();
+    await deploy('r', STATEFUL, { instance: 'reuse' });
+    const a = await clock.until(call('r'));
+    const b = await clock.until(call('r'));
+    expect([a.start, a.instance]).toEqual(['cold', 'new']);
+    expect([b.start, b.instance]).toEqual(['warm', 'reused']);
+  });
+});
+
+describe('queueing', () => {
+  it('dispatches in FIFO order when calls wait for the only worker', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('f');
+    fakes.script = () => ({ execMs: 10 });
+    const done = collect(Array.from({ length: 20 }, (_, i) => call('f', i)));
+    await clock.advance(1000);
+    expect(done).toHaveLength(20);
+    expect(fakes.received.map((c) => c.args[0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(done.map((inv) => inv.args[0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // Each waited for the ones before it: queue time grows with position.
+    for (let i = 1; i < done.length; i++)
+      expect(done[i].timings.queue).toBeGreaterThanOrEqual(done[i - 1].timings.queue);
+  });
+
+  it('throttles calls beyond maxQueue at once, and runs the rest', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1, maxQueue: 3 });
+    await deploy('f');
+    let release = false;
+    fakes.script = () => (release ? {} : 'hang');
+    // The first takes the worker (held until released), three wait, the rest are refused.
+    const done = collect(Array.from({ length: 6 }, (_, i) => call('f', i)));
+    await clock.advance(50);
+    expect(done.map((inv) => [inv.args[0], inv.outcome])).toEqual([
+      [4, 'throttled'],
+      [5, 'throttled'],
+    ]);
+    expect(done[0].error).toContain('the queue is full (3 waiting)');
+    expect(platform!.pool().queueLength).toBe(3);
+    const throttled = platform!.stats('f');
+    expect(throttled.outcomes.throttled).toBe(2);
+    release = true;
+    // The held call times out (5 s default); the queued three then run.
+    await clock.advance(6000);
+    expect(done.map((inv) => inv.outcome).sort()).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'throttled',
+      'throttled',
+      'timeout',
+    ]);
+  });
+
+  it('maxQueue 0 refuses anything that cannot start at once', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1, maxQueue: 0 });
+    await deploy('f');
+    fakes.script = () => 'hang';
+    const first = call('f');
+    const second = await clock.until(call('f'));
+    expect(second.outcome).toBe('throttled');
+    platform!.stopAll();
+    expect((await clock.until(first)).outcome).toBe('error');
+  });
+});
+
+describe('keep-alive and prewarm', () => {
+  it('an idle worker and its warm module expire after keepAliveMs', async () => {
+    const { clock, fakes, deploy, call } = await setup({ keepAliveMs: 1000 });
+    await deploy('f');
+    await clock.until(call('f'));
+    await clock.advance(900);
+    expect(fakes.alive).toHaveLength(1);
+    expect((await clock.until(call('f'))).start).toBe('warm');
+    // Keep-alive counts from the last use; the reaper runs every keepAliveMs / 4.
+    await clock.advance(1000 + 250);
+    expect(fakes.alive).toHaveLength(0);
+    expect(platform!.pool().workers).toHaveLength(0);
+    const after = await clock.until(call('f'));
+    expect(after.start).toBe('cold');
+    expect(after.timings.spawn).toBeGreaterThan(0);
+  });
+
+  it('a module unused for keepAliveMs is evicted from a worker that stays for another function', async () => {
+    const { clock, fakes, deploy, call } = await setup({ keepAliveMs: 1000, maxWorkers: 1, prewarm: 1 });
+    await deploy('a');
+    await deploy('b');
+    await clock.until(call('a'));
+    await clock.until(call('b'));
+    await clock.advance(600);
+    await clock.until(call('b'));
+    await clock.advance(700);
+    // a was last used 1.3 s ago, b 0.7 s ago: only a is gone (within keepAliveMs + one reaper period of 250 ms).
+    expect(platform!.pool().workers[0].modules).toEqual(['b@1']);
+    expect([...fakes.alive[0].modules.values()].map((m) => m.label)).toEqual(['b@1']);
+    expect((await clock.until(call('a'))).start).toBe('cold');
+  });
+
+  it('reaps idle workers down to prewarm, never below', async () => {
+    const { clock, fakes, deploy, call } = await setup({ keepAliveMs: 1000, maxWorkers: 3, prewarm: 1 });
+    await deploy('f');
+    fakes.script = () => ({ execMs: 100 });
+    // Three overlapping calls need three workers.
+    const done = collect([call('f'), call('f'), call('f')]);
+    await clock.advance(500);
+    expect(done).toHaveLength(3);
+    expect(fakes.alive).toHaveLength(3);
+    await clock.advance(2000);
+    expect(fakes.alive).toHaveLength(1);
+    await clock.advance(10_000);
+    expect(fakes.alive).toHaveLength(1);
+    expect(platform!.pool().workers).toHaveLength(1);
+  });
+
+  it('prewarm spawns idle workers ahead of demand, up to maxWorkers', async () => {
+    const { clock, fakes, p } = await setup({ maxWorkers: 2 });
+    expect(fakes.workers).toHaveLength(0);
+    p.config({ prewarm: 5 });
+    expect(p.currentConfig().prewarm).toBe(2);
+    await clock.advance(100);
+    expect(fakes.alive).toHaveLength(2);
+    expect(p.pool().workers.map((w) => w.state)).toEqual(['idle', 'idle']);
+  });
+});
+
+describe('timeouts, stops and failing workers', () => {
+  it('a timeout terminates the worker at exactly timeoutMs; the next call gets a new one', async () => {
+    const { clock, fakes, deploy, call } = await setup({ prewarm: 1 });
+    await deploy('stuck', STATEFUL, { timeoutMs: 100 });
+    await clock.advance(100);
+    fakes.script = () => 'hang';
+    const started = clock.now();
+    const inv = await clock.until(call('stuck'), 1000, 1);
+    expect(inv.outcome).toBe('timeout');
+    expect(inv.error).toBe('Timed out after 100 ms; the nanoprocess was terminated');
+    expect(clock.now() - started).toBeLessThanOrEqual(102);
+    expect(fakes.workers[0].terminated).toBe(true);
+    fakes.script = () => ({});
+    const next = await clock.until(call('stuck'));
+    expect(next.outcome).toBe('ok');
+    expect(next.worker).not.toBe(inv.worker);
+  });
+
+  it('calls waiting inside a worker behind a call that times out go back in line and run', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('quick');
+    await deploy('stuck', STATEFUL, { timeoutMs: 100 });
+    // Teach the scheduler that `quick` is quick, so it pipelines calls behind a busy worker.
+    await clock.until(call('quick'));
+    fakes.script = (c: FakeCall) => (c.label.startsWith('stuck') ? 'hang' : {});
+    const stuck = call('stuck');
+    const quick = collect(Array.from({ length: 3 }, (_, i) => call('quick', i)));
+    const stuckInv = await clock.until(stuck);
+    expect(stuckInv.outcome).toBe('timeout');
+    await clock.advance(200);
+    expect(quick.map((i) => [i.args[0], i.outcome])).toEqual([
+      [0, 'ok'],
+      [1, 'ok'],
+      [2, 'ok'],
+    ]);
+  });
+
+  it('a worker out of Wasm memory reservations is replaced and the call retried, with the calls behind it', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('f');
+    fakes.script = (c) =>
+      c.worker.id === 1
+        ? { outcome: 'memory-limit', error: 'Cannot allocate Wasm memory', exhausted: true }
+        : {};
+    const done = collect([call('f', 1), call('f', 2), call('f', 3)]);
+    await clock.advance(500);
+    expect(done.map((i) => [i.args[0], i.outcome])).toEqual([
+      [1, 'ok'],
+      [2, 'ok'],
+      [3, 'ok'],
+    ]);
+    expect(fakes.workers[0].terminated).toBe(true);
+    expect(new Set(done.map((i) => i.worker))).toEqual(new Set([2]));
+  });
+
+  it('a worker that keeps running out of reservations ends the call after two retries', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('f');
+    fakes.script = () => ({ outcome: 'memory-limit', error: 'Cannot allocate Wasm memory', exhausted: true });
+    const inv = await clock.until(call('f'));
+    expect(inv.outcome).toBe('memory-limit');
+    expect(fakes.workers).toHaveLength(3);
+  });
+
+  it('Stop ends a running call by terminating its worker, and dequeues a waiting one', async () => {
+    const { clock, fakes, deploy, p } = await setup({ maxWorkers: 1 });
+    await deploy('f');
+    fakes.script = () => 'hang';
+    const a = p.start('f', [1]);
+    const b = p.start('f', [2]);
+    await clock.advance(50);
+    expect(p.stop(b.id)).toBe(true);
+    expect((await clock.until(b.done)).error).toBe('Stopped before it started');
+    expect(p.stop(a.id)).toBe(true);
+    const ended = await clock.until(a.done);
+    expect(ended.outcome).toBe('error');
+    expect(ended.error).toMatch(/^Stopped by the user after \d+ ms/);
+    expect(fakes.workers[0].terminated).toBe(true);
+  });
+
+  it('a crashed worker settles its call as an error and the pool replaces it', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('f');
+    fakes.script = () => 'hang';
+    const pending = call('f');
+    await clock.advance(50);
+    fakes.workers[0].crash('boom');
+    const inv = await clock.until(pending);
+    expect(inv.outcome).toBe('error');
+    expect(inv.error).toContain('boom');
+    fakes.script = () => ({});
+    expect((await clock.until(call('f'))).outcome).toBe('ok');
+  });
+
+  it('every pending call settles exactly once when the platform is disposed', async () => {
+    const { clock, fakes, deploy, call, p } = await setup({ maxWorkers: 2 });
+    await deploy('f');
+    fakes.script = () => 'hang';
+    const all = Array.from({ length: 10 }, (_, i) => call('f', i));
+    const done = collect(all);
+    await clock.advance(50);
+    p.dispose();
+    platform = null;
+    await clock.advance(10);
+    expect(done).toHaveLength(10);
+    expect(new Set(done.map((i) => i.id)).size).toBe(10);
+    expect(fakes.alive).toHaveLength(0);
+  });
+});

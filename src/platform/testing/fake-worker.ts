@@ -1,0 +1,265 @@
+// A fake nanoprocess worker for unit tests of the platform. It speaks the real protocol: Comlink
+// for `attach` (exposed on an in-process endpoint pair) and the lean invoke port with tuples and
+// done messages (src/platform/wire.ts), but runs no Wasm: each call is answered by a script the
+// test sets, on the test's manual clock. So pool, scheduler and timeout behaviour is tested in
+// milliseconds, with nothing timing-sensitive.
+import { expose, type Endpoint } from 'comlink';
+import type { WorkerEndpoint } from '../nanoprocess';
+import type { ResultValue, Outcome } from '../types';
+import type { DoneMessage, DoneTuple, InvTuple, ModuleMeta, ToWorker } from '../wire';
+import type { ManualClock } from './manual-clock';
+
+type Listener = (ev: { data: unknown }) => void;
+
+/** One side of an in-process message pipe: delivery is asynchronous (a microtask), like a port. */
+class PipeEnd implements Endpoint {
+  peer!: PipeEnd;
+  closed = false;
+  private readonly listeners = new Set<Listener>();
+
+  postMessage(message: unknown): void {
+    const peer = this.peer;
+    queueMicrotask(() => {
+      if (this.closed || peer.closed) return;
+      for (const l of peer.listeners) l({ data: message });
+    });
+  }
+
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
+    if (type === 'message') this.listeners.add(listener as unknown as Listener);
+  }
+
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
+    if (type === 'message') this.listeners.delete(listener as unknown as Listener);
+  }
+}
+
+function pipe(): [PipeEnd, PipeEnd] {
+  const a = new PipeEnd();
+  const b = new PipeEnd();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+/** A call as the fake worker received it. */
+export interface FakeCall {
+  id: number;
+  mod: number;
+  label: string;
+  export: string;
+  args: unknown[];
+  reuse: boolean;
+  wasi: boolean;
+  /** Virtual time the worker received it. */
+  at: number;
+  worker: FakeWorker;
+}
+
+/** How the fake answers a call. `hang` never answers (the platform's timeout or Stop ends it). */
+export type FakeReply =
+  | 'hang'
+  | {
+      result?: ResultValue;
+      outcome?: Outcome;
+      error?: string;
+      /** Virtual time the call runs; the worker answers after it and runs later calls after that. */
+      execMs?: number;
+      /** The instantiation failed for lack of Wasm memory reservations (see DoneMessage). */
+      exhausted?: boolean;
+    };
+
+export class FakeWorker implements WorkerEndpoint {
+  terminated = false;
+  readonly modules = new Map<number, ModuleMeta>();
+  /** Modules with a live instance (what `reuse` keeps). */
+  readonly live = new Set<number>();
+  readonly received: FakeCall[] = [];
+  private port: MessagePort | null = null;
+  private readonly outer: PipeEnd;
+  private readonly inner: PipeEnd;
+  private readonly errorListeners = new Set<(ev: unknown) => void>();
+  /** Calls waiting behind the one running, in arrival order. */
+  private readonly backlog: FakeCall[] = [];
+  private running = false;
+
+  constructor(
+    readonly id: number,
+    private readonly host: FakeWorkers,
+  ) {
+    [this.outer, this.inner] = pipe();
+    expose(
+      {
+        attach: (p: MessagePort) =>
+          new Promise<number>((resolve) => {
+            host.clock.setTimer(() => {
+              if (this.terminated) return;
+              this.port = p;
+              p.onmessage = (ev) => this.receive(ev.data as ToWorker | InvTuple | InvTuple[]);
+              resolve(host.clock.now());
+            }, host.spawnMs);
+          }),
+        describe: () => ({
+          modules: [...this.modules.values()].map((m) => m.label),
+          live: [...this.live].map((m) => this.modules.get(m)?.label ?? `#${m}`),
+        }),
+      },
+      this.inner,
+    );
+  }
+
+  postMessage(message: unknown): void {
+    this.outer.postMessage(message);
+  }
+
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
+    if (type === 'error') this.errorListeners.add(listener as unknown as (ev: unknown) => void);
+    else this.outer.addEventListener(type, listener);
+  }
+
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
+    if (type === 'error') this.errorListeners.delete(listener as unknown as (ev: unknown) => void);
+    else this.outer.removeEventListener(type, listener);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.outer.closed = this.inner.closed = true;
+    this.port?.close();
+  }
+
+  /** Makes the worker fail as an uncaught error in a real worker would. */
+  crash(message: string): void {
+    for (const l of this.errorListeners) l({ message, preventDefault() {} });
+  }
+
+  private receive(msg: ToWorker | InvTuple | InvTuple[]): void {
+    if (this.terminated) return;
+    if (Array.isArray(msg)) {
+      const tuples = Array.isArray(msg[0]) ? (msg as InvTuple[]) : [msg as InvTuple];
+      for (const t of tuples)
+        this.enqueue({ id: t[0], mod: t[1], export: t[2], reuse: t[3] === 1, args: t[5], wasi: false });
+      return;
+    }
+    if (msg.t === 'load') this.modules.set(msg.mod, msg.meta);
+    else if (msg.t === 'evict') {
+      this.modules.delete(msg.mod);
+      this.live.delete(msg.mod);
+    } else
+      this.enqueue({
+        id: msg.id,
+        mod: msg.mod,
+        export: msg.export,
+        reuse: msg.reuse,
+        args: msg.args,
+        wasi: msg.wasi !== null,
+      });
+  }
+
+  private enqueue(c: Omit<FakeCall, 'at' | 'worker' | 'label'>): void {
+    const call: FakeCall = {
+      ...c,
+      label: this.modules.get(c.mod)?.label ?? `#${c.mod}`,
+      at: this.host.clock.now(),
+      worker: this,
+    };
+    this.received.push(call);
+    this.host.received.push(call);
+    this.backlog.push(call);
+    this.runNext();
+  }
+
+  /** Runs calls one at a time, like a worker's single thread. */
+  private runNext(): void {
+    if (this.running || this.terminated) return;
+    const call = this.backlog.shift();
+    if (!call) return;
+    this.running = true;
+    const recvAt = this.host.clock.now();
+    const reply = this.host.script(call);
+    if (reply !== 'hang' && !('result' in reply)) reply.result = (call.args[0] as number | undefined) ?? null;
+    if (reply === 'hang') return; // stays running: only terminate() ends it
+    const execMs = reply.execMs ?? 0;
+    this.host.clock.setTimer(() => {
+      if (this.terminated) return;
+      this.running = false;
+      this.answer(call, reply, recvAt, execMs);
+      this.runNext();
+    }, execMs);
+  }
+
+  private answer(call: FakeCall, reply: Exclude<FakeReply, 'hang'>, recvAt: number, execMs: number): void {
+    if (!this.modules.has(call.mod)) {
+      this.port!.postMessage({
+        t: 'done',
+        id: call.id,
+        outcome: 'error',
+        error: 'internal: module not loaded',
+        result: undefined,
+        logs: [],
+        instance: 'new',
+        recvAt,
+        loadMs: 0,
+        instantiateMs: 0,
+        execMs: 0,
+        memoryBytes: 0,
+      } satisfies DoneMessage);
+      return;
+    }
+    const reused = call.reuse && this.live.has(call.mod);
+    const outcome = reply.outcome ?? 'ok';
+    if (call.reuse && !reply.exhausted) this.live.add(call.mod);
+    if (outcome !== 'ok' || reply.exhausted || call.wasi) {
+      const done: DoneMessage = {
+        t: 'done',
+        id: call.id,
+        outcome,
+        result: outcome === 'ok' ? (reply.result ?? null) : undefined,
+        error: reply.error,
+        logs: [],
+        instance: reused ? 'reused' : 'new',
+        recvAt,
+        loadMs: 0,
+        instantiateMs: reused ? 0 : 0.5,
+        execMs,
+        memoryBytes: 65536,
+      };
+      if (reply.exhausted) done.exhausted = true;
+      this.port!.postMessage(done);
+      return;
+    }
+    const tuple: DoneTuple = [
+      call.id,
+      reply.result ?? null,
+      recvAt,
+      reused ? 0 : 0.5,
+      execMs,
+      65536,
+      reused ? 1 : 0,
+    ];
+    this.port!.postMessage(tuple);
+  }
+}
+
+/** The worker factory handed to the platform in tests, and a view of every worker it made. */
+export class FakeWorkers {
+  readonly workers: FakeWorker[] = [];
+  /** Every call any worker received, in order. */
+  readonly received: FakeCall[] = [];
+  /** Virtual time from spawn until the worker answers `attach`. */
+  spawnMs = 20;
+  /** Answers each call; by default `ok` at once, with the first argument as the result. */
+  script: (call: FakeCall) => FakeReply = (c) => ({ result: (c.args[0] as number | undefined) ?? null });
+
+  constructor(readonly clock: ManualClock) {}
+
+  readonly spawn = (): FakeWorker => {
+    const w = new FakeWorker(this.workers.length + 1, this);
+    this.workers.push(w);
+    return w;
+  };
+
+  get alive(): FakeWorker[] {
+    return this.workers.filter((w) => !w.terminated);
+  }
+}
