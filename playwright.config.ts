@@ -9,6 +9,12 @@ import { launchOptions } from './scripts/browser.mjs';
 //   E2E_BASE_URL=...     base URL (default http://localhost:4173)
 //   E2E_TEST_DIR=...     run specs from another folder (default e2e)
 //   E2E_PORT=...         port for the preview server (default 4173; use another to run two suites at once)
+//   E2E_PREBUILT=1       serve the existing dist/ instead of building first
+//   E2E_JSON=...         also write a JSON report there (scripts/test.mjs counts the totals from it)
+//   E2E_OUTPUT_DIR=...   screenshots and traces (default test-results); E2E_REPORT_DIR: the HTML report
+//
+// Specs tagged @long (the soak, the 2,000-case fuzz, multi-MB uploads) run in `npm run test:long`,
+// the rest in `npm test` (scripts/test.mjs passes --grep / --grep-invert).
 //   CHROMIUM_PATH=...    use this browser binary
 
 const CI = !!process.env.CI;
@@ -17,7 +23,7 @@ const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${PORT}`;
 
 export default defineConfig({
   testDir: process.env.E2E_TEST_DIR ?? 'e2e',
-  outputDir: 'test-results',
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
   // 2 cores, and the tests measure timing: keep parallelism modest.
   fullyParallel: false,
   workers: CI ? 1 : 2,
@@ -27,8 +33,12 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   // Fail visibly well before CI's 90-minute limit instead of being killed silently.
-  globalTimeout: CI ? 45 * 60_000 : 0,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  globalTimeout: CI ? 25 * 60_000 : 0,
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: process.env.E2E_REPORT_DIR ?? 'playwright-report' }],
+    ...(process.env.E2E_JSON ? [['json', { outputFile: process.env.E2E_JSON }] as const] : []),
+  ],
   use: {
     baseURL,
     headless: true,
@@ -41,7 +51,8 @@ export default defineConfig({
   webServer: process.env.E2E_NO_WEBSERVER
     ? undefined
     : {
-        command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
+        // E2E_PREBUILT=1 serves the dist/ an earlier run in the same checkout just built (.ci/run's long suite).
+        command: `${process.env.E2E_PREBUILT ? '' : 'npm run build && '}npx vite preview --port ${PORT} --strictPort`,
         url: `http://localhost:${PORT}`,
         reuseExistingServer: !CI,
         timeout: 180_000,

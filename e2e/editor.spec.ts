@@ -183,8 +183,8 @@ test('Run shows that it is busy and Stop ends the invocation', async ({ page }, 
   await stopButton(page).click();
   const inv = await waitForInvocation(page, 'sum', 1);
   expect(inv.outcome).toBe('error');
-  expect(inv.error).toMatch(/stopped/i);
-  expect(inv.timings.total).toBeLessThan(4500);
+  // Stopped, not timed out (its 5 s limit): the message says which.
+  expect(inv.error).toMatch(/^Stopped by the user/);
   await expect(stopButton(page)).toBeDisabled();
   await expect(runButton(page)).toHaveAttribute('aria-busy', 'false');
   await expect(outcomeBadge(page, 'sum')).toHaveText(/error/);

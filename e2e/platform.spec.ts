@@ -38,31 +38,46 @@ test('every sample deploys and returns the right value', async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
-test('a timeout ends stuck as timeout within the limit while sum keeps answering', async ({ page }) => {
+test('a timeout ends stuck as timeout, never before its limit, and the next call runs', async ({ page }) => {
   await deploy(page, 'stuck', sample('stuck'), { timeoutMs: 300 });
   await deploy(page, 'sum', sample('sum'));
-  await page.evaluate(() => window.faas.invoke('sum', [1, 1])); // warm up
   const r = await page.evaluate(async () => {
     const t0 = performance.now();
-    const stuck = window.faas.invoke('stuck').then((inv) => ({ inv, at: performance.now() - t0 }));
-    const sums: number[] = [];
-    let firstSumAt = 0;
-    for (let i = 0; i < 20; i++) {
-      const inv = await window.faas.invoke('sum', [i, 1]);
-      if (i === 0) firstSumAt = performance.now() - t0;
-      sums.push(inv.result as number);
-    }
-    const s = await stuck;
+    const inv = await window.faas.invoke('stuck');
+    const at = performance.now() - t0;
     const after = await window.faas.invoke('sum', [40, 2]);
-    return { outcome: s.inv.outcome, error: s.inv.error, at: s.at, sums, firstSumAt, after: after.result };
+    return { outcome: inv.outcome, error: inv.error, exec: inv.timings.exec, at, after: after.result };
   });
   expect(r.outcome).toBe('timeout');
-  expect(r.error).toMatch(/Timed out after 300 ms/);
-  expect(r.at).toBeGreaterThanOrEqual(290);
-  expect(r.at).toBeLessThan(300 + 150);
-  expect(r.sums).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-  expect(r.firstSumAt).toBeLessThan(r.at); // sum answered while stuck was still spinning
+  expect(r.error).toBe('Timed out after 300 ms; the nanoprocess was terminated');
+  // Not before the limit. How soon after it is a benchmark (npm run bench: timeout), not a test.
+  expect(r.at).toBeGreaterThanOrEqual(299);
+  expect(r.exec).toBeGreaterThanOrEqual(299);
   expect(r.after).toBe(42);
+});
+
+test('sum keeps answering while stuck spins on another worker', async ({ page }) => {
+  // A limit longer than any machine needs for the sums: stuck is still spinning when they are done.
+  await deploy(page, 'stuck', sample('stuck'), { timeoutMs: 600_000 });
+  await deploy(page, 'sum', sample('sum'));
+  const r = await page.evaluate(async () => {
+    let stuckSettled = false;
+    const stuck = window.faas.invoke('stuck').then((inv) => {
+      stuckSettled = true;
+      return inv;
+    });
+    const sums: number[] = [];
+    for (let i = 0; i < 20; i++) sums.push((await window.faas.invoke('sum', [i, 1])).result as number);
+    const stillSpinning = !stuckSettled;
+    const stopped = window.faas.stopAll('stuck');
+    const s = await stuck;
+    return { sums, stillSpinning, stopped, outcome: s.outcome, error: s.error };
+  });
+  expect(r.sums).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  expect(r.stillSpinning).toBe(true);
+  expect(r.stopped).toBe(1);
+  expect(r.outcome).toBe('error');
+  expect(r.error).toMatch(/^Stopped by the user/);
 });
 
 test('the memory cap rejects at deploy and refuses growth', async ({ page }) => {

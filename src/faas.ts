@@ -25,6 +25,8 @@ export interface FaasApi {
   undeploy(name: string): Promise<void>;
   /** Ends an invocation (queued or running) by id. */
   stop(id: number): boolean;
+  /** Ends every invocation of a function (or of all functions), queued or running; returns how many. */
+  stopAll(name?: string): number;
   /** The worker pool as it is now. */
   pool(): PoolSnapshot;
   /** The deployed module's bytes. */
@@ -42,6 +44,7 @@ export function createFaasApi(platform: Platform): FaasApi {
     config: (patch) => platform.config(patch),
     undeploy: (name) => platform.undeploy(name),
     stop: (id) => platform.stop(id),
+    stopAll: (name) => platform.stopAll(name),
     pool: () => platform.pool(),
     bytes: (name) => platform.bytes(name),
     clearHistory: () => platform.clearHistory(),
