@@ -9,6 +9,8 @@ import { launchOptions } from './scripts/browser.mjs';
 //   E2E_BASE_URL=...     base URL (default http://localhost:4173)
 //   E2E_TEST_DIR=...     run specs from another folder (default e2e)
 //   E2E_PORT=...         port for the preview server (default 4173; use another to run two suites at once)
+//   E2E_TRACE=...        record traces (default off), e.g. retain-on-failure
+//   E2E_SW=allow         let every spec register the service worker (default: only offline.spec.ts)
 //   E2E_PREBUILT=1       serve the existing dist/ instead of building first
 //   E2E_JSON=...         also write a JSON report there (scripts/test.mjs counts the totals from it)
 //   E2E_OUTPUT_DIR=...   screenshots and traces (default test-results); E2E_REPORT_DIR: the HTML report
@@ -45,7 +47,12 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     launchOptions: launchOptions(),
     screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
+    // Recording a trace costs ~40 % of the suite's time even when it is thrown away; screenshots on
+    // failure and the error context stay. E2E_TRACE=retain-on-failure records them when debugging.
+    trace: (process.env.E2E_TRACE as 'on' | 'off' | 'retain-on-failure' | undefined) ?? 'off',
+    // The service worker precaches the whole build (~8 MB) in every new context; only the specs
+    // about offline use and updates need it, and they turn it back on (offline.spec.ts).
+    serviceWorkers: (process.env.E2E_SW as 'allow' | 'block' | undefined) ?? 'block',
   },
   projects: [{ name: 'chromium' }],
   webServer: process.env.E2E_NO_WEBSERVER

@@ -18,6 +18,9 @@ import {
 } from './support/playground';
 import { banner, closeDialog, makeShareLink, waitForServiceWorker } from './support/share';
 
+// The other specs block service workers to save the precache in every context; these are about it.
+test.use({ serviceWorkers: 'allow' });
+
 test('after one visit the playground loads, compiles, deploys and runs offline', async ({
   page,
   context,

@@ -72,14 +72,15 @@ test('platform settings are checked, applied, and the pool is shown live', async
   await prewarm.press('Enter');
   await expect.poll(() => page.evaluate(() => window.faas.config().prewarm)).toBe(0);
 
-  // Two sleeps keep both workers busy; the pool table follows.
+  // Two long sleeps keep both workers busy until stopped, however slow the machine; the pool table follows.
   await page.evaluate(async () => {
     await window.faas.deploy(
       'sleep',
       '(module (import "platform" "now" (func $now (result f64))) (func (export "_start") (param $ms i32) (local $t f64) (local.set $t (f64.add (call $now) (f64.convert_i32_s (local.get $ms)))) (loop $w (br_if $w (f64.lt (call $now) (local.get $t))))))',
+      { timeoutMs: 600_000 },
     );
-    void window.faas.invoke('sleep', [3000]);
-    void window.faas.invoke('sleep', [3000]);
+    void window.faas.invoke('sleep', [600_000]);
+    void window.faas.invoke('sleep', [600_000]);
   });
   await growPanels(page);
   const pool = settings.getByTestId('pool');
@@ -87,7 +88,8 @@ test('platform settings are checked, applied, and the pool is shown live', async
   await expect(pool).toContainText('sleep@');
   await expect(settings.getByTestId('pool-summary')).toContainText('2 busy');
   await screenshot(page, testInfo, 'settings-pool-busy');
-  await expect(pool.getByText('busy')).toHaveCount(0, { timeout: 5000 });
+  expect(await page.evaluate(() => window.faas.stopAll('sleep'))).toBe(2);
+  await expect(pool.getByText('busy')).toHaveCount(0);
   await expect(pool.getByText('idle').first()).toBeVisible();
 
   const tail = settings.getByRole('checkbox', { name: 'Tail call' });
