@@ -41,7 +41,8 @@ interface CallContext {
 }
 
 const modules = new Map<number, Loaded>();
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM: a log line is what the module wrote, a leading U+FEFF included.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 let port: MessagePort | null = null;
 
 function epochNow(): number {
