@@ -29,6 +29,22 @@ const BROKEN = `(module
     local.get $c
     i32.add))`;
 
+test('after non-ASCII text on the line, the marker still sits under the mistake', async ({ page }) => {
+  const errors = failOnPageErrors(page);
+  await openPlayground(page);
+  await expect(compileStatus(page)).toHaveText(/Compiles/);
+  // é is 2 UTF-8 bytes and 1 UTF-16 unit, 😀 is 4 bytes and 2 units: wabt counts bytes, Monaco units.
+  const line = '  (memory 1) (data (i32.const 0) "é😀") (func (export "_start") (result i32) local.get $c))';
+  await replaceEditorText(page, `(module\n${line}`);
+  await expect(problems(page)).toHaveCount(1);
+  const column = line.indexOf('$c') + 1;
+  await expect(problems(page).first()).toContainText(`Line 2, column ${column}`);
+  const markers = await editorMarkers(page);
+  expect(markers).toHaveLength(1);
+  expect(markers[0]).toMatchObject({ startLineNumber: 2, startColumn: column });
+  await expectNoPageErrors(errors);
+});
+
 test('an error gets a marker at its line and column and a problem entry; fixing it clears both; Run runs it', async ({
   page,
 }, testInfo) => {

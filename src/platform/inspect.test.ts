@@ -109,6 +109,16 @@ describe('inspectModule', () => {
     ]);
   });
 
+  it('keeps names that are empty or start with U+FEFF', () => {
+    const info = inspectModule(
+      // \ef\bb\bf is U+FEFF in UTF-8, written as byte escapes in the WAT string.
+      wat(
+        '(module (func (export "")) (func (export "\\ef\\bb\\bf")) (func (export "\\ef\\bb\\bf\\ef\\bb\\bfx")))',
+      ),
+    );
+    expect(info.exports.map((e) => e.name)).toEqual(['', '\u{FEFF}', '\u{FEFF}\u{FEFF}x']);
+  });
+
   it('reads imports of every kind', () => {
     const info = inspectModule(
       wat(`(module

@@ -90,7 +90,8 @@ const OTHER_HEAP_TYPES = new Set([
   0x6a /* array */, 0x71 /* none */, 0x69 /* exn */, 0x74 /* noexn */,
 ]);
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a name that starts with U+FEFF keeps it (the decoder would drop it by default).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function hex(byte: number): string {
   return byte.toString(16).padStart(2, '0');

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { inspectModule } from './inspect';
-import { MemoryCapError, capMemory, mibToPages, pagesToMiB } from './limits';
+import { MemoryCapError, MemoryLimitsError, capMemory, mibToPages, pagesToMiB } from './limits';
 
 type Wabt = Awaited<ReturnType<typeof wabtInit>>;
 let wabt: Wabt;
@@ -183,6 +183,32 @@ describe('capMemory', () => {
     const bytes = growModule('1');
     const info = inspectModule(bytes);
     expect(capMemory(bytes, 4, info)?.bytes).toEqual(capMemory(bytes, 4)?.bytes);
+  });
+
+  it('refuses invalid declared limits before the cap rewrites them into valid ones', () => {
+    const cases: [string, RegExp][] = [
+      ['(memory 0 65537)', /maximum is 65537 pages, but a 32-bit memory has at most 65536 pages \(4 GiB\)/],
+      ['(memory 65537)', /initial size is 65537 pages, but a 32-bit memory has at most 65536 pages/],
+      ['(memory 2 1)', /initial size \(2 pages\) is larger than its maximum \(1 pages\)/],
+      ['(memory 1 shared)', /a shared memory must declare a maximum/],
+      ['(import "env" "memory" (memory 0 70000))', /maximum is 70000 pages/],
+      ['(memory i64 0 281474976710657)', /maximum is 281474976710657 pages, but a 64-bit memory has at most/],
+    ];
+    for (const [decl, message] of cases) {
+      const bytes = wat(`(module ${decl})`);
+      expect(WebAssembly.validate(bytes), decl).toBe(false);
+      let error: unknown = null;
+      try {
+        capMemory(bytes, 1024);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, decl).toBeInstanceOf(MemoryLimitsError);
+      expect((error as Error).message, decl).toMatch(/^Invalid module: /);
+      expect((error as Error).message, decl).toMatch(message);
+    }
+    // The largest valid limits still pass.
+    expect(capMemory(wat('(module (memory 0 65536))'), 1024)?.effectiveMaxPages).toBe(1024);
   });
 
   it('rejects a cap that is not a whole number of pages', () => {

@@ -46,6 +46,38 @@ export class MemoryCapError extends Error {
   }
 }
 
+/** A memory's declared limits break the format's rules; the module is invalid whatever the cap. */
+export class MemoryLimitsError extends Error {
+  constructor(message: string) {
+    super(`Invalid module: ${message}`);
+    this.name = 'MemoryLimitsError';
+  }
+}
+
+/**
+ * Validates memory limits as the module declares them. The cap rewrites maximums (and adds one
+ * where none is declared), which would otherwise turn an invalid module into a valid one.
+ */
+export function checkMemoryLimits(info: ModuleInfo): void {
+  const memories: MemoryLimits[] = info.importedMemory
+    ? [info.importedMemory, ...info.memories]
+    : info.memories;
+  for (const m of memories) {
+    const formatMax = m.memory64 ? MAX_PAGES_64 : MAX_PAGES_32;
+    const most = `a ${m.memory64 ? '64' : '32'}-bit memory has at most ${formatMax} pages (${m.memory64 ? '16 EiB' : '4 GiB'})`;
+    if (m.initialPages > formatMax)
+      throw new MemoryLimitsError(`the memory's initial size is ${m.initialPages} pages, but ${most}`);
+    if (m.maximumPages !== null && m.maximumPages > formatMax)
+      throw new MemoryLimitsError(`the memory's maximum is ${m.maximumPages} pages, but ${most}`);
+    if (m.maximumPages !== null && m.initialPages > m.maximumPages)
+      throw new MemoryLimitsError(
+        `the memory's initial size (${m.initialPages} pages) is larger than its maximum (${m.maximumPages} pages)`,
+      );
+    if (m.shared && m.maximumPages === null)
+      throw new MemoryLimitsError('a shared memory must declare a maximum size');
+  }
+}
+
 export interface CappedModule<TBuffer extends ArrayBufferLike = ArrayBufferLike> {
   /** The rewritten module, or the input itself when no limit had to change. */
   bytes: Uint8Array<TBuffer> | Uint8Array<ArrayBuffer>;
@@ -74,7 +106,8 @@ function pushLeb(out: number[], value: number): void {
  * Caps every memory the module defines at `capPages`. Returns null when the
  * module defines no memory (an imported memory is created by the host with
  * maximum = cap, so there is nothing to rewrite). Throws MemoryCapError when
- * a memory's initial size already exceeds the cap.
+ * a memory's initial size already exceeds the cap, and MemoryLimitsError when the declared
+ * limits are invalid (checked before anything is rewritten).
  *
  * Only the memory section is re-encoded; every other byte is copied as is.
  * Generic over the buffer so a Uint8Array<ArrayBuffer> in gives one out,
@@ -88,6 +121,7 @@ export function capMemory<TBuffer extends ArrayBufferLike = ArrayBufferLike>(
   if (!Number.isInteger(capPages) || capPages < 0) {
     throw new RangeError(`The memory cap must be a whole number of pages, got ${capPages}`);
   }
+  checkMemoryLimits(info);
   const imported = info.importedMemory;
   if (imported && imported.initialPages > capPages) {
     throw new MemoryCapError(imported.initialPages, capPages, true);

@@ -339,3 +339,30 @@ describe('timeouts, stops and failing workers', () => {
     expect(fakes.alive).toHaveLength(0);
   });
 });
+
+describe('which export runs', () => {
+  // The test's wat() hands wabt a string, so U+FEFF is written as its UTF-8 byte escapes.
+  const THREE = '(module (func (export "")) (func (export "\\ef\\bb\\bf")) (func (export "a")))';
+
+  it('an export named "" is invoked when named, and is not "no export given"', async () => {
+    const { clock, fakes, deploy, p } = await setup();
+    await deploy('three', THREE);
+    const ran: string[] = [];
+    fakes.script = (c) => (ran.push(c.export), {});
+    expect((await clock.until(p.invoke('three', [], { export: '' }))).outcome).toBe('ok');
+    expect((await clock.until(p.invoke('three', [], { export: '\u{FEFF}' }))).outcome).toBe('ok');
+    expect(ran).toEqual(['', '\u{FEFF}']);
+    // Three exports and no entry: the caller must say which.
+    expect(() => p.start('three')).toThrow(/say which to invoke/);
+  });
+
+  it('a module whose only export is "" runs it as its entry', async () => {
+    const { clock, fakes, deploy, p } = await setup();
+    const info = await deploy('only', '(module (func (export "")))');
+    expect(info.entry).toBe('');
+    const ran: string[] = [];
+    fakes.script = (c) => (ran.push(c.export), {});
+    expect((await clock.until(p.invoke('only'))).outcome).toBe('ok');
+    expect(ran).toEqual(['']);
+  });
+});

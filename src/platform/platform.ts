@@ -311,7 +311,12 @@ export class Platform {
     const rec = this.get(name);
     const exportName = options.export ?? rec.info.entry;
     const names = () => rec.info.module.exports.filter((e) => e.kind === 'function').map((e) => e.name);
-    if (!exportName) {
+    // An entry of '' means none was resolved, unless the module's entry really is the export "".
+    if (
+      exportName === '' &&
+      options.export === undefined &&
+      resolveEntry(rec.info.module, rec.info.config.entry) === null
+    ) {
       const all = names();
       throw new ArgumentError(
         `"${name}" exports ${all.length ? all.join(', ') : 'no functions'}; say which to invoke with { export }`,

@@ -172,7 +172,9 @@ export async function prepareModule(
     info = { ...info, kind: 'wasi-reactor' };
   }
   const capPages = mibToPages(config.memoryMiB);
-  const capped = capMemory(bytes, capPages, info); // throws MemoryCapError with both sizes
+  // Validates the declared memory limits before writing the cap in (MemoryLimitsError), then
+  // throws MemoryCapError with both sizes when the initial memory is over the cap.
+  const capped = capMemory(bytes, capPages, info);
   let bounded: Uint8Array;
   try {
     bounded = boundModule(capped?.bytes ?? bytes, info); // one memory, a table budget, no GC heap

@@ -41,7 +41,8 @@ interface CallContext {
 }
 
 const modules = new Map<number, Loaded>();
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM: a log line is what the module wrote, a leading U+FEFF included.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 let port: MessagePort | null = null;
 
 function epochNow(): number {
@@ -223,8 +224,9 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     // V8 reserves address space per Wasm memory and frees it only on GC; a worker that has made
     // many fresh instances can run out of reservations. The platform retries on a new worker.
     if (!live && outcome === 'memory-limit' && /Cannot allocate Wasm memory/i.test(error)) exhausted = true;
-    // A trapped instance may hold broken state; never reuse it.
-    if (entry.live === live) entry.live = null;
+    // A trap leaves a Wasm instance valid (memory grown and globals set before it stay), so a kept
+    // instance lives on; one whose memory hit the cap is ended, as a timeout ends its worker.
+    if (outcome === 'memory-limit' && entry.live === live) entry.live = null;
   }
   if (live?.wasi) {
     wasiDone = live.wasi.finish();

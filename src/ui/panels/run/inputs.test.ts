@@ -73,6 +73,14 @@ describe('localNames', () => {
     expect(names.get(1)?.get(1)).toBe('b');
   });
 
+  it('keeps a name that starts with U+FEFF', () => {
+    const bom = [...new TextEncoder().encode('\u{FEFF}n')];
+    const locals = [1, 1, 1, 0, bom.length, ...bom];
+    const payload = [...str('name'), 2, locals.length, ...locals];
+    const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0, payload.length, ...payload]);
+    expect(localNames(bytes).get(1)?.get(0)).toBe('\u{FEFF}n');
+  });
+
   it('returns nothing for modules without names or with garbage', () => {
     expect(localNames(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])).size).toBe(0);
     expect(localNames(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0, 0xff])).size).toBe(0);

@@ -14,7 +14,8 @@ function leb(bytes: Uint8Array, pos: number): [value: number, next: number] {
   }
 }
 
-const utf8 = new TextDecoder();
+// ignoreBOM: a name that starts with U+FEFF keeps it (the decoder would drop it by default).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Local names by function index (params are the first locals). Empty when the module has no name
