@@ -84,7 +84,12 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
     'nbody,200000,direct,3',
     'nbody,200000,js,3',
   ]);
-  for (const line of csv.slice(1)) expect(Number(line.split(',')[4])).toBeGreaterThan(0);
+  for (const line of csv.slice(1)) {
+    const [program, , mode, , mean] = line.split(',');
+    // nop run directly can measure 0 ms at a 0.1 ms timer resolution (see the overhead note above).
+    if (program === 'nop' && mode === 'direct') expect(Number(mean)).toBeGreaterThanOrEqual(0);
+    else expect(Number(mean), `${program} ${mode}`).toBeGreaterThan(0);
+  }
 
   const [json] = await Promise.all([
     page.waitForEvent('download'),
