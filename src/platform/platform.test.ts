@@ -267,6 +267,25 @@ describe('timeouts, stops and failing workers', () => {
     ]);
   });
 
+  it('a call pipelined behind another gets its full timeout from when it starts, not from when it was sent', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('f', STATEFUL, { timeoutMs: 100 });
+    // Quick at first, so the scheduler learns to pipeline; then each call takes 80 ms of its 100.
+    for (let i = 0; i < 5; i++) await clock.until(call('f'));
+    fakes.script = (c) => ({ execMs: 80, result: c.args[0] as number });
+    const done = collect([call('f', 1), call('f', 2), call('f', 3)]);
+    await clock.advance(300);
+    const sent = fakes.received.slice(-3);
+    // All three went to the worker at once, and the third ran 160–240 ms after it was sent.
+    expect(new Set(sent.map((c) => c.at)).size).toBe(1);
+    expect(done.map((i) => [i.args[0], i.outcome])).toEqual([
+      [1, 'ok'],
+      [2, 'ok'],
+      [3, 'ok'],
+    ]);
+    expect(done[2].timings.queue).toBeGreaterThanOrEqual(160);
+  });
+
   it('a worker out of Wasm memory reservations is replaced and the call retried, with the calls behind it', async () => {
     const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
     await deploy('f');
