@@ -82,14 +82,18 @@ test('the page stays responsive while stuck spins in its worker', async ({ page 
   const timeout = settings.getByLabel('Timeout (ms)');
   await timeout.fill('600000');
   await timeout.press('Enter');
-  await expect(settings.getByTestId('function-settings-status')).toContainText(
-    'applied to the deployed “stuck”',
+  // Saved with the function; Run deploys it with this limit (checked below, before relying on it).
+  await expect(settings.getByTestId('function-settings-status')).toHaveText(
+    /^Timeout saved; it applies when “stuck” is deployed\.$|applied to the deployed “stuck”/,
   );
   await page.getByRole('tab', { name: 'Run' }).click();
   await startFrameCounter(page);
   await runFromPanel(page);
   const run = panel(page, 'Run');
   await expect(run.getByTestId('running')).toBeVisible();
+  expect(
+    await page.evaluate(() => window.faas.functions().find((f) => f.name === 'stuck')!.config.timeoutMs),
+  ).toBe(600_000);
   const elapsed = run.getByTestId('elapsed');
   await expect(elapsed).toHaveText(/^\d+\.\d s$/);
   const firstReading = await elapsed.textContent();
@@ -116,8 +120,9 @@ test('Stop ends a long sleep', async ({ page }, testInfo) => {
   const settings = await showPanel(page, 'Settings');
   await settings.getByLabel('Timeout (ms)').fill('600000');
   await settings.getByLabel('Timeout (ms)').press('Enter');
-  await expect(settings.getByTestId('function-settings-status')).toContainText(
-    'applied to the deployed “sleep”',
+  // Saved with the function; Run deploys it with this limit (checked below, before relying on it).
+  await expect(settings.getByTestId('function-settings-status')).toHaveText(
+    /^Timeout saved; it applies when “sleep” is deployed\.$|applied to the deployed “sleep”/,
   );
   await page.getByRole('tab', { name: 'Run' }).click();
   const form = runForm(page, 'sleep');
@@ -125,6 +130,9 @@ test('Stop ends a long sleep', async ({ page }, testInfo) => {
   await runFromPanel(page);
   const run = panel(page, 'Run');
   await expect(run.getByTestId('running')).toBeVisible();
+  expect(
+    await page.evaluate(() => window.faas.functions().find((f) => f.name === 'sleep')!.config.timeoutMs),
+  ).toBe(600_000);
   await run.getByRole('button', { name: 'Stop' }).click();
   await expect(outcome(page)).toHaveText('error');
   await expect(run.getByTestId('result-error')).toContainText('Stopped by the user');
