@@ -5,6 +5,7 @@
 // or an array.new loop crash the tab, so tables get a budget, written into their maximums the way
 // the memory cap is, a module gets one memory, and GC struct/array types are refused.
 import { allocationSites } from './inspect';
+import { pushLeb } from './limits';
 import type { ModuleInfo } from './types';
 
 /** Table elements one instance may hold in all its tables together, at instantiation and after table.grow. */
@@ -16,14 +17,6 @@ export class BoundsError extends Error {
     super(message);
     this.name = 'BoundsError';
   }
-}
-
-function pushLeb(out: number[], value: number): void {
-  do {
-    const low = value % 128;
-    value = Math.floor(value / 128);
-    out.push(value > 0 ? low | 0x80 : low);
-  } while (value > 0);
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -101,7 +101,7 @@ function hex(byte: number): string {
  * A bounds-checked cursor over `bytes[pos, end)`. `end` is the end of the
  * current section, so an entry can never read into the next section.
  */
-class Reader {
+export class Reader {
   constructor(
     readonly bytes: Uint8Array,
     public pos: number,
@@ -381,7 +381,7 @@ function readGlobalType(r: Reader, types: TypeEntry[]): GlobalType {
  * contain no blocks, so the first 0x0b opcode ends it; every immediate is
  * decoded so an immediate byte equal to 0x0b is not mistaken for `end`.
  */
-function skipConstExpr(r: Reader, types: TypeEntry[]): void {
+function skipConstExpr(r: Reader, types: TypeEntry[], onFunc?: FuncIndexSite): void {
   for (;;) {
     const at = r.pos;
     const op = r.u8('a constant expression');
@@ -403,9 +403,13 @@ function skipConstExpr(r: Reader, types: TypeEntry[]): void {
       case 0x23: // global.get
         r.u32('a global index');
         break;
-      case 0xd2: // ref.func
-        r.u32('a function index');
+      case 0xd2: {
+        // ref.func
+        const at = r.pos;
+        const index = r.u32('a function index');
+        onFunc?.(index, at, r.pos);
         break;
+      }
       case 0xd0: // ref.null
         readHeapType(r, types);
         break;
@@ -829,4 +833,246 @@ export function allocationSites(bytes: Uint8Array): {
     }
   }
   return { tables, tableSection, gcTypes: types.filter((t) => t === null).length };
+}
+
+/** Where a function index sits in the binary (value, first byte, byte after): shifted when imports are added. */
+export type FuncIndexSite = (index: number, at: number, end: number) => void;
+
+/** Prefixed opcodes are reported as `prefix << 16 | sub`, e.g. memory.fill is 0xfc000b. */
+export const PREFIX_SHIFT = 16;
+
+/** Receives every instruction of a function body, in order. */
+export interface InstructionVisitor {
+  /** `at` is the opcode's first byte, `end` the byte after its immediates. */
+  instruction(op: number, at: number, end: number): void;
+  funcIndex?: FuncIndexSite;
+}
+
+const NO_TYPES: TypeEntry[] = [];
+
+/** The number of type indices the type section payload `[start, end)` defines (rec groups count each member). */
+export function typeIndexCount(bytes: Uint8Array, start: number, end: number): number {
+  const types: TypeEntry[] = [];
+  readTypeSection(new Reader(bytes, start, end, 'type section'), types);
+  return types.length;
+}
+
+/** Reads a constant expression (global initialisers, element offsets), reporting ref.func indices. */
+export function readConstExpr(r: Reader, onFunc?: FuncIndexSite): void {
+  skipConstExpr(r, NO_TYPES, onFunc);
+}
+
+/** Reads a value or reference type (for element kinds and table types). */
+export function readValueType(r: Reader): ValType {
+  return readValType(r, NO_TYPES);
+}
+
+/** Reads a table type (element type and limits). */
+export function skipTableType(r: Reader): void {
+  readTableType(r, NO_TYPES);
+}
+
+/** Skips a function body's local declarations; returns where its instructions start. */
+export function skipLocals(r: Reader): number {
+  const groups = r.count('local declarations', 2);
+  for (let i = 0; i < groups; i++) {
+    r.u32('a local count');
+    readValType(r, NO_TYPES);
+  }
+  return r.pos;
+}
+
+function readBlockType(r: Reader): void {
+  const b = r.peek();
+  if (b === 0x40) r.pos++;
+  else if ((b & 0xc0) === 0x40) readValType(r, NO_TYPES);
+  else if (r.s33('a block type index') < 0) r.fail('invalid block type');
+}
+
+function readMemArg(r: Reader): void {
+  const align = r.u32('an alignment');
+  if (align & 0x40) r.u32('a memory index'); // multi-memory
+  r.u64('a memory offset');
+}
+
+/**
+ * Decodes every instruction of one function body's expression, `r.pos` to `r.end` (after the locals),
+ * down to the immediates, including the post-MVP proposals the platform accepts: bulk memory,
+ * reference types, sign extension, multi-value block types, SIMD (0xfd), threads (0xfe),
+ * tail calls, exception handling and typed function references. GC instructions (0xfb) and
+ * unknown opcodes throw WasmFormatError: a module using them cannot be rewritten.
+ */
+export function decodeInstructions(r: Reader, visit: InstructionVisitor): void {
+  let depth = 1;
+  while (depth > 0) {
+    const at = r.pos;
+    const op = r.u8('an instruction');
+    let code = op;
+    switch (op) {
+      case 0x02: // block
+      case 0x03: // loop
+      case 0x04: // if
+      case 0x06: // try
+        readBlockType(r);
+        depth++;
+        break;
+      case 0x1f: {
+        // try_table: block type, then catch clauses
+        readBlockType(r);
+        const n = r.count('catch clauses', 2);
+        for (let i = 0; i < n; i++) {
+          const kind = r.u8('a catch kind');
+          if (kind > 3) r.fail(`unknown catch kind ${kind}`, r.pos - 1);
+          if (kind < 2) r.u32('a tag index');
+          r.u32('a label index');
+        }
+        depth++;
+        break;
+      }
+      case 0x0b: // end
+      case 0x18: // delegate (ends a try)
+        if (op === 0x18) r.u32('a label index');
+        depth--;
+        break;
+      case 0x00: // unreachable
+      case 0x01: // nop
+      case 0x05: // else
+      case 0x0a: // throw_ref
+      case 0x0f: // return
+      case 0x19: // catch_all
+      case 0x1a: // drop
+      case 0x1b: // select
+      case 0xd1: // ref.is_null
+      case 0xd3: // ref.eq
+      case 0xd4: // ref.as_non_null
+        break;
+      case 0x07: // catch
+      case 0x08: // throw
+      case 0x09: // rethrow
+      case 0x0c: // br
+      case 0x0d: // br_if
+      case 0x14: // call_ref
+      case 0x15: // return_call_ref
+      case 0x20: // local.get
+      case 0x21: // local.set
+      case 0x22: // local.tee
+      case 0x23: // global.get
+      case 0x24: // global.set
+      case 0x25: // table.get
+      case 0x26: // table.set
+      case 0x3f: // memory.size
+      case 0x40: // memory.grow
+      case 0xd5: // br_on_null
+      case 0xd6: // br_on_non_null
+        r.u32('an index immediate');
+        break;
+      case 0x0e: {
+        // br_table
+        const n = r.count('br_table labels');
+        for (let i = 0; i <= n; i++) r.u32('a label index');
+        break;
+      }
+      case 0x10: // call
+      case 0x12: // return_call
+      case 0xd2: {
+        // ref.func
+        const immAt = r.pos;
+        const index = r.u32('a function index');
+        visit.funcIndex?.(index, immAt, r.pos);
+        break;
+      }
+      case 0x11: // call_indirect
+      case 0x13: // return_call_indirect
+        r.u32('a type index');
+        r.u32('a table index');
+        break;
+      case 0x1c: {
+        // select t*
+        const n = r.count('select types');
+        for (let i = 0; i < n; i++) readValType(r, NO_TYPES);
+        break;
+      }
+      case 0x41:
+        r.s32('an i32.const immediate');
+        break;
+      case 0x42:
+        r.s64('an i64.const immediate');
+        break;
+      case 0x43:
+        r.skip(4, 'an f32.const immediate');
+        break;
+      case 0x44:
+        r.skip(8, 'an f64.const immediate');
+        break;
+      case 0xd0: // ref.null
+        readHeapType(r, NO_TYPES);
+        break;
+      case 0xfc:
+        code = (op << PREFIX_SHIFT) | readPrefixedFC(r, at);
+        break;
+      case 0xfd:
+        code = (op << PREFIX_SHIFT) | readPrefixedSIMD(r, at);
+        break;
+      case 0xfe:
+        code = (op << PREFIX_SHIFT) | readPrefixedAtomic(r, at);
+        break;
+      default:
+        if (op >= 0x28 && op <= 0x3e)
+          readMemArg(r); // loads and stores
+        else if (!(op >= 0x45 && op <= 0xc4)) r.fail(`unknown instruction 0x${hex(op)}`, at); // numeric ops
+    }
+    visit.instruction(code, at, r.pos);
+  }
+  if (r.pos !== r.end) r.fail(`the function body continues after its final end (to byte ${r.end})`);
+}
+
+function readPrefixedFC(r: Reader, at: number): number {
+  const sub = r.u32('a 0xfc opcode');
+  if (sub <= 7) return sub; // saturating truncations
+  switch (sub) {
+    case 8: // memory.init
+      r.u32('a data index');
+      r.u32('a memory index');
+      break;
+    case 10: // memory.copy
+    case 12: // table.init
+    case 14: // table.copy
+      r.u32('an index');
+      r.u32('an index');
+      break;
+    case 9: // data.drop
+    case 11: // memory.fill
+    case 13: // elem.drop
+    case 15: // table.grow
+    case 16: // table.size
+    case 17: // table.fill
+      r.u32('an index');
+      break;
+    default:
+      r.fail(`unknown instruction 0xfc ${sub}`, at);
+  }
+  return sub;
+}
+
+function readPrefixedSIMD(r: Reader, at: number): number {
+  const sub = r.u32('a SIMD opcode');
+  if (sub <= 11 || sub === 92 || sub === 93)
+    readMemArg(r); // v128 loads/stores, load32/64_zero
+  else if (sub === 12 || sub === 13)
+    r.skip(16, 'a v128 immediate'); // v128.const, i8x16.shuffle
+  else if (sub >= 21 && sub <= 34)
+    r.u8('a lane index'); // extract/replace lane
+  else if (sub >= 84 && sub <= 91) {
+    readMemArg(r); // load/store lane
+    r.u8('a lane index');
+  } else if (sub > 0x113) r.fail(`unknown instruction 0xfd ${sub}`, at); // beyond relaxed SIMD
+  return sub;
+}
+
+function readPrefixedAtomic(r: Reader, at: number): number {
+  const sub = r.u32('an atomic opcode');
+  if (sub === 3) r.u8('atomic.fence flags');
+  else if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) readMemArg(r);
+  else r.fail(`unknown instruction 0xfe ${sub}`, at);
+  return sub;
 }

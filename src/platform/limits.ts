@@ -93,7 +93,8 @@ function cappedMaximum(memory: MemoryLimits, capPages: number): number {
   return Math.min(memory.maximumPages ?? Infinity, capPages, formatMax);
 }
 
-function pushLeb(out: number[], value: number): void {
+/** Appends `value` as an unsigned LEB128. */
+export function pushLeb(out: number[], value: number): void {
   // Division, not bit shifts, so memory64 values above 2^32 encode correctly.
   do {
     const low = value % 128;

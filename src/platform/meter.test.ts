@@ -1,0 +1,340 @@
+/// <reference types="node" />
+// The metering rewriter on every sample: same results metered and unmetered, exact and repeatable
+// counts, an exact fuel limit, deadlines that stop a stuck loop from inside, and bad input.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
+import { createWasi } from '../workers/wasi';
+import { inspectModule } from './inspect';
+import { capMemory, mibToPages } from './limits';
+import { DeadlineExceeded, FuelMeter, MeterError, OutOfFuel, meterModule } from './meter';
+
+type Wabt = Awaited<ReturnType<typeof wabtInit>>;
+let wabt: Wabt;
+beforeAll(async () => {
+  wabt = await wabtInit();
+});
+
+const samples = new URL('../../samples/', import.meta.url);
+const wasiDir = new URL('wasi/', samples);
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function wat(source: string): Uint8Array {
+  const module = wabt.parseWat('t.wat', source, {
+    multi_value: true,
+    bulk_memory: true,
+    reference_types: true,
+    sign_extension: true,
+    simd: true,
+    tail_call: true,
+  });
+  try {
+    return new Uint8Array(module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}
+
+interface Run {
+  result?: unknown;
+  error?: string;
+  instructions: number | null;
+  logs: string[];
+}
+
+/** Instantiates `bytes` (metered when `meter` is set) with the platform's plain imports and calls `name`. */
+function runPlain(
+  bytes: Uint8Array,
+  name: string,
+  args: unknown[],
+  opts: { meter?: boolean; limit?: number; deadlineMs?: number } = {},
+): Run {
+  const logs: string[] = [];
+  let memory: WebAssembly.Memory | null = null;
+  const imports: WebAssembly.Imports = {
+    platform: {
+      now: () => performance.now(),
+      log: (ptr: number, len: number) => logs.push(dec.decode(new Uint8Array(memory!.buffer, ptr, len))),
+    },
+  };
+  let fuel: FuelMeter | null = null;
+  let code = bytes;
+  if (opts.meter) {
+    const metered = meterModule(bytes);
+    expect(WebAssembly.validate(metered.bytes)).toBe(true);
+    code = metered.bytes;
+    fuel = new FuelMeter();
+    imports[metered.importModule] = { [metered.importName]: fuel.refuel };
+    fuel.begin(opts.limit ?? Infinity);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(code as BufferSource), imports);
+    fuel.attach(instance.exports[metered.fuelExport] as WebAssembly.Global);
+    return call(instance);
+  }
+  return call(new WebAssembly.Instance(new WebAssembly.Module(code as BufferSource), imports));
+
+  function call(instance: WebAssembly.Instance): Run {
+    memory = (instance.exports.memory as WebAssembly.Memory) ?? null;
+    fuel?.begin(opts.limit ?? Infinity, opts.deadlineMs ? performance.now() + opts.deadlineMs : Infinity);
+    try {
+      const result = (instance.exports[name] as (...a: unknown[]) => unknown)(...args);
+      return { result, instructions: fuel?.used() ?? null, logs };
+    } catch (err) {
+      return {
+        error: (err as Error).name + ': ' + (err as Error).message,
+        instructions: fuel?.used() ?? null,
+        logs,
+      };
+    }
+  }
+}
+
+const plainCalls: Record<string, [string, unknown[]][]> = {
+  answer: [['_start', []]],
+  sum: [['_start', []]],
+  sleep: [['_start', [3]]],
+  fib: [
+    ['_start', [20]],
+    ['_start', [1]],
+  ],
+  counter: [['_start', []]],
+  'memory-hog': [['_start', []]],
+  trap: [
+    ['divide', [7, 2]],
+    ['divide', [1, 0]],
+    ['unreachable', []],
+    ['oob', []],
+    ['_start', []],
+  ],
+  'hello-log': [['_start', []]],
+  multi: [
+    ['_start', [7n, 6n]],
+    ['neg32', [1.5]],
+    ['div64', [1, 3]],
+    ['swap', [1, 2]],
+  ],
+};
+
+describe('metering every plain sample', () => {
+  const index = JSON.parse(readFileSync(new URL('index.json', samples), 'utf8')) as {
+    name: string;
+    file: string;
+  }[];
+  for (const s of index.filter((x) => x.name !== 'stuck')) {
+    it(`${s.name}: same results metered and unmetered, same count every run`, () => {
+      // Capped as the platform caps it: memory-hog grows until the cap refuses.
+      const source = wat(readFileSync(new URL(s.file, samples), 'utf8'));
+      const bytes = capMemory(source, mibToPages(16))?.bytes ?? source;
+      const calls = plainCalls[s.name];
+      expect(calls, `a call list for ${s.name}`).toBeDefined();
+      for (const [fn, args] of calls) {
+        const plain = runPlain(bytes, fn, args);
+        const metered = runPlain(bytes, fn, args, { meter: true });
+        const again = runPlain(bytes, fn, args, { meter: true });
+        expect(metered.result).toEqual(plain.result);
+        expect(metered.error).toEqual(plain.error);
+        expect(metered.logs).toEqual(plain.logs);
+        expect(metered.instructions).toBeGreaterThan(0);
+        if (s.name !== 'sleep') expect(again.instructions).toBe(metered.instructions);
+      }
+    });
+  }
+
+  it('fib(20) counts more than fib(10), and a fuel limit is exact', () => {
+    const bytes = wat(readFileSync(new URL('fib.wat', samples), 'utf8'));
+    const small = runPlain(bytes, '_start', [10], { meter: true }).instructions!;
+    const big = runPlain(bytes, '_start', [20], { meter: true }).instructions!;
+    expect(big).toBeGreaterThan(small * 50);
+    const exact = runPlain(bytes, '_start', [20], { meter: true, limit: big });
+    expect(exact.result).toBe(6765);
+    const short = runPlain(bytes, '_start', [20], { meter: true, limit: big - 1 });
+    expect(short.error).toMatch(/^OutOfFuel/);
+    expect(short.instructions).toBeGreaterThan(big - 1);
+  });
+
+  it('stuck: a fuel limit ends it, and so does a deadline, both from inside the module', () => {
+    const bytes = wat(readFileSync(new URL('stuck.wat', samples), 'utf8'));
+    const fuel = runPlain(bytes, '_start', [], { meter: true, limit: 1_000_000 });
+    expect(fuel.error).toMatch(/^OutOfFuel/);
+    const t0 = performance.now();
+    const timed = runPlain(bytes, '_start', [], { meter: true, deadlineMs: 30 });
+    const took = performance.now() - t0;
+    expect(timed.error).toBe(`DeadlineExceeded: ${new DeadlineExceeded().message}`);
+    expect(took).toBeGreaterThanOrEqual(30);
+    expect(timed.instructions).toBeGreaterThan(0);
+  });
+});
+
+interface WasiEntry {
+  name: string;
+  file: string;
+  argv: string[];
+  env?: Record<string, string>;
+  stdin?: string;
+  files?: Record<string, string>;
+}
+
+function runWasi(bytes: Uint8Array, e: WasiEntry, meter: boolean, limit = Infinity) {
+  const files: Record<string, Uint8Array> = {};
+  for (const [p, t] of Object.entries(e.files ?? {})) files[p] = enc.encode(t);
+  const wasi = createWasi(
+    {
+      argv: [e.name, ...e.argv],
+      env: { ...(e.env ?? {}) },
+      stdin: e.stdin === undefined ? null : enc.encode(e.stdin),
+      files,
+    },
+    () => {},
+  );
+  const imports: WebAssembly.Imports = { [wasi.moduleName]: wasi.imports };
+  let code = bytes;
+  let fuel: FuelMeter | null = null;
+  let fuelExport = '';
+  if (meter) {
+    const m = meterModule(bytes);
+    expect(WebAssembly.validate(m.bytes)).toBe(true);
+    code = m.bytes;
+    fuel = new FuelMeter();
+    fuel.begin(limit);
+    fuelExport = m.fuelExport;
+    imports[m.importModule] = { [m.importName]: fuel.refuel };
+  }
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(code as BufferSource), imports);
+  if (fuel) fuel.attach(instance.exports[fuelExport] as WebAssembly.Global);
+  wasi.attach(instance, instance.exports.memory as WebAssembly.Memory);
+  let error: string | undefined;
+  try {
+    wasi.call(instance.exports._start as () => unknown, []);
+  } catch (err) {
+    error = String(err);
+  }
+  const done = wasi.finish();
+  return {
+    exitCode: done.exitCode,
+    stdout: dec.decode(done.stdout),
+    stderr: dec.decode(done.stderr),
+    files: Object.fromEntries(Object.entries(done.files).map(([k, v]) => [k, dec.decode(v)])),
+    error,
+    instructions: fuel?.used() ?? null,
+  };
+}
+
+describe('metering the seed 002 programs (samples/wasi)', () => {
+  const index = JSON.parse(readFileSync(new URL('index.json', wasiDir), 'utf8')) as WasiEntry[];
+  // Capped at the platform's default 64 MiB: malloc-hog mallocs until the cap refuses.
+  const load = (e: WasiEntry) => {
+    const bytes = new Uint8Array(readFileSync(new URL(e.file, wasiDir)));
+    return capMemory(bytes, mibToPages(64))?.bytes ?? bytes;
+  };
+  for (const e of index.filter((x) => x.name !== 'spin')) {
+    it(`${e.name}: same output metered and unmetered, same count every run`, () => {
+      const bytes = load(e);
+      const plain = runWasi(bytes, e, false);
+      const metered = runWasi(bytes, e, true);
+      const again = runWasi(bytes, e, true);
+      const { instructions, ...rest } = metered;
+      expect(rest).toEqual(Object.fromEntries(Object.entries(plain).filter(([k]) => k !== 'instructions')));
+      expect(instructions).toBeGreaterThan(0);
+      expect(again.instructions).toBe(instructions);
+    });
+  }
+
+  it('spin (loops forever) runs out of fuel at the same count every time', () => {
+    const e = index.find((x) => x.name === 'spin')!;
+    const a = runWasi(load(e), e, true, 5_000_000);
+    const b = runWasi(load(e), e, true, 5_000_000);
+    expect(a.error).toMatch(/OutOfFuel/);
+    expect(a.instructions).toBeGreaterThan(5_000_000);
+    expect(b.instructions).toBe(a.instructions);
+  });
+});
+
+describe('index shifting and bad input', () => {
+  it('keeps calls, call_indirect through an element segment, ref.func, start and exports working', () => {
+    const bytes = wat(`(module
+      (import "platform" "now" (func $now (result f64)))
+      (table 2 funcref)
+      (elem (i32.const 0) $a $b)
+      (elem declare func $b)
+      (global $g (mut i32) (i32.const 0))
+      (global $r funcref (ref.func $a))
+      (func $a (result i32) i32.const 10)
+      (func $b (result i32) i32.const 20)
+      (func $init (global.set $g (i32.const 5)))
+      (start $init)
+      (func $tail (param i32) (result i32) (return_call $pick (local.get 0)))
+      (func $pick (param i32) (result i32)
+        (call_indirect (result i32) (local.get 0)))
+      (func (export "run") (param i32) (result i32)
+        (i32.add (call $tail (local.get 0)) (global.get $g)))
+      (func (export "isnull") (result i32) (ref.is_null (ref.func $b))))`);
+    for (const i of [0, 1]) {
+      const plain = runPlain(bytes, 'run', [i]);
+      const metered = runPlain(bytes, 'run', [i], { meter: true });
+      expect(metered.result).toBe(plain.result);
+      expect(metered.result).toBe(i === 0 ? 15 : 25);
+    }
+    expect(runPlain(bytes, 'isnull', [], { meter: true }).result).toBe(0);
+  });
+
+  it('decodes SIMD, bulk memory, sign extension and multi-value blocks', () => {
+    const bytes = wat(`(module
+      (memory 1)
+      (func (export "run") (param i32) (result i32)
+        (memory.fill (i32.const 0) (i32.const 7) (i32.const 16))
+        (memory.copy (i32.const 16) (i32.const 0) (i32.const 16))
+        (v128.store (i32.const 32) (i32x4.add (v128.load (i32.const 16)) (v128.const i32x4 1 2 3 4)))
+        (i8x16.extract_lane_u 5 (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 (v128.load (i32.const 32)) (v128.load (i32.const 0))))
+        (i32.extend8_s (local.get 0))
+        (block (param i32 i32) (result i32) i32.add)
+        (i32.trunc_sat_f64_s (f64.const 1e300))
+        i32.add))`);
+    for (const i of [3, 200]) {
+      expect(runPlain(bytes, 'run', [i], { meter: true }).result).toBe(runPlain(bytes, 'run', [i]).result);
+    }
+  });
+
+  it('renames the fuel export and the refuel import on a collision', () => {
+    const bytes = wat(`(module (global (export "nanofaas_fuel") i32 (i32.const 1))
+      (func (export "f") (result i32) i32.const 2))`);
+    const m = meterModule(bytes);
+    expect(m.fuelExport).toBe('nanofaas_fuel_1');
+    const info = inspectModule(m.bytes);
+    expect(info.exports.map((e) => e.name)).toEqual(['nanofaas_fuel', 'f', 'nanofaas_fuel_1']);
+    expect(runPlain(bytes, 'f', [], { meter: true }).result).toBe(2);
+  });
+
+  it('refuses a module with an instruction it does not know, with a clear message', () => {
+    const bytes = wat(`(module (func (export "f") (result i32) i32.const 1))`);
+    // Replace `i32.const 1` (0x41 0x01) with an unassigned opcode.
+    const at = bytes.findIndex((b, i) => b === 0x41 && bytes[i + 1] === 0x01 && bytes[i + 2] === 0x0b);
+    const broken = bytes.slice();
+    broken[at] = 0xe0;
+    expect(() => meterModule(broken)).toThrow(MeterError);
+    expect(() => meterModule(broken)).toThrow(/unknown instruction 0xe0/);
+  });
+
+  it('counts per invocation on a reused instance', () => {
+    const bytes = wat(readFileSync(new URL('fib.wat', samples), 'utf8'));
+    const m = meterModule(bytes);
+    const fuel = new FuelMeter();
+    fuel.begin(Infinity);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), {
+      [m.importModule]: { [m.importName]: fuel.refuel },
+    });
+    fuel.attach(instance.exports[m.fuelExport] as WebAssembly.Global);
+    const counts = [15, 15, 15].map((n) => {
+      fuel.begin(Infinity);
+      (instance.exports._start as (n: number) => number)(n);
+      return fuel.used();
+    });
+    expect(new Set(counts).size).toBe(1);
+    expect(() => {
+      fuel.begin(10);
+      (instance.exports._start as (n: number) => number)(15);
+    }).toThrow(OutOfFuel);
+    fuel.begin(Infinity);
+    (instance.exports._start as (n: number) => number)(15);
+    expect(fuel.used()).toBe(counts[0]);
+  });
+});
