@@ -62,7 +62,7 @@ export function formatSignature(sig: FuncSignature): string {
 
 // Non-custom sections must appear in this order (the tag section sits between
 // memory and global, the datacount section before code).
-const SECTION_ORDER: Record<number, number> = {
+export const SECTION_ORDER: Record<number, number> = {
   1: 1,
   2: 2,
   3: 3,

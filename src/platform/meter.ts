@@ -18,6 +18,7 @@
 
 import {
   Reader,
+  SECTION_ORDER,
   WasmFormatError,
   decodeInstructions,
   inspectModule,
@@ -123,23 +124,6 @@ class Writer {
     return this.buf.slice(0, this.len);
   }
 }
-
-// Order of the non-custom sections in a module (tag 13 after memory, datacount 12 before code).
-const ORDER: Record<number, number> = {
-  1: 1,
-  2: 2,
-  3: 3,
-  4: 4,
-  5: 5,
-  13: 6,
-  6: 7,
-  7: 8,
-  8: 9,
-  9: 10,
-  12: 11,
-  10: 12,
-  11: 13,
-};
 
 // A basic block ends after these: branches, returns, traps, and the points where control joins.
 const ENDS_BLOCK = new Set([
@@ -409,7 +393,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
   const emitted = new Set<number>();
   const emitMissingBefore = (order: number) => {
     for (const id of required)
-      if (!emitted.has(id) && ORDER[id] < order && !find(id)) {
+      if (!emitted.has(id) && SECTION_ORDER[id] < order && !find(id)) {
         emitted.add(id);
         emitters[id](undefined);
       }
@@ -419,7 +403,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
       if (s.name !== 'name') out.bytes(bytes, s.offset, s.end);
       continue;
     }
-    emitMissingBefore(ORDER[s.id]);
+    emitMissingBefore(SECTION_ORDER[s.id]);
     emitted.add(s.id);
     const emit = emitters[s.id];
     if (emit) emit(s);

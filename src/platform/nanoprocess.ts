@@ -13,6 +13,12 @@ import { expandDone } from './wire';
  */
 export type WorkerEndpoint = Endpoint & { terminate(): void };
 
+/**
+ * How long past its timeout a metered call may take to stop itself (its deadline check runs every
+ * FUEL_SLICE instructions) before the worker is terminated anyway, e.g. inside a blocking host call.
+ */
+export const METERED_GRACE_MS = 100;
+
 export class NanoprocessGone extends Error {
   constructor(readonly reason: string) {
     super(`nanoprocess ended: ${reason}`);
@@ -29,6 +35,8 @@ export interface Dispatched {
   reuse: boolean;
   wasi: WasiInput | null;
   timeoutMs: number;
+  /** Metered modules check their own deadline; terminate() is then only the fallback, after a grace period. */
+  metered: { fuelLimit: number } | null;
   sentAt: number;
   /** The module travelled with this invocation (a cold start). */
   transferred: boolean;
@@ -131,7 +139,7 @@ export class Nanoprocess {
     this.inFlight.push(call);
     this.backlogMs += call.estimateMs;
     this.modules.set(call.mod, call.sentAt);
-    if (call.wasi === null) {
+    if (call.wasi === null && call.metered === null) {
       if (this.outbox.length === 0) queueMicrotask(() => this.flush());
       this.outbox.push([call.id, call.mod, call.export, call.reuse ? 1 : 0, call.sentAt, call.args]);
     } else {
@@ -144,6 +152,7 @@ export class Nanoprocess {
         reuse: call.reuse,
         sentAt: call.sentAt,
         wasi: call.wasi,
+        ...(call.metered && { fuelLimit: call.metered.fuelLimit, timeoutMs: call.timeoutMs }),
       });
     }
     if (this.inFlight.length === 1) this.armHead(call.sentAt);
@@ -205,7 +214,7 @@ export class Nanoprocess {
       return;
     }
     this.headId = head.id;
-    this.deadline = from + head.timeoutMs;
+    this.deadline = from + head.timeoutMs + (head.metered ? METERED_GRACE_MS : 0);
     // One timer per process, re-armed lazily: no clearTimeout churn at thousands of calls a second.
     // It only moves earlier when the new head's deadline comes before the armed one.
     if (this.timer !== null && this.deadline < this.timerAt) {

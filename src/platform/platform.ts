@@ -9,6 +9,7 @@ import {
   DeployError,
   functionExport,
   normalizeConfig,
+  meterFields,
   prepareModule,
   resolveEntry,
   validateName,
@@ -210,6 +211,7 @@ export class Platform {
         module: prepared.info,
         memory: prepared.memory,
         deployedAt: this.clock.now(),
+        ...meterFields(prepared),
       },
       bytes,
       wat,
@@ -237,13 +239,15 @@ export class Platform {
     const rec = this.get(name);
     const cfg = normalizeConfig(patch, rec.info.config);
     const entry = resolveEntry(rec.info.module, cfg.entry);
-    if (cfg.memoryMiB !== rec.info.config.memoryMiB) {
+    if (cfg.memoryMiB !== rec.info.config.memoryMiB || !cfg.meter !== !rec.info.config.meter) {
       const prepared = await prepareModule(rec.bytes, cfg, rec.meta.label);
       this.retire(rec.mod);
       rec.mod = this.nextMod++;
       rec.module = prepared.module;
       rec.meta = prepared.meta;
       rec.info.memory = prepared.memory;
+      delete rec.info.meterNote;
+      Object.assign(rec.info, meterFields(prepared));
       rec.estimateMs = Infinity;
     } else if (cfg.instance !== rec.info.config.instance) {
       // Live instances belong to the old policy; start clean.
@@ -548,6 +552,7 @@ export class Platform {
       reuse: rec.info.config.instance === 'reuse' || isStateless(rec.info.module),
       wasi: p.wasi,
       timeoutMs: rec.info.config.timeoutMs,
+      metered: rec.meta.meter ? { fuelLimit: rec.info.config.fuelLimit ?? Infinity } : null,
       sentAt: p.dispatchedAt,
       transferred,
       estimateMs: Number.isFinite(rec.estimateMs) ? rec.estimateMs : PIPELINE_BUDGET_MS,
@@ -601,6 +606,8 @@ export class Platform {
       timings,
       memoryBytes: msg.memoryBytes,
       worker: np.id,
+      instructions: msg.instructions,
+      timeoutBy: msg.outcome === 'timeout' ? 'trap' : undefined,
       exitCode: msg.exitCode,
       stdout: msg.stdout ? utf8.decode(msg.stdout) : undefined,
       stderr: msg.stderr ? utf8.decode(msg.stderr) : undefined,
@@ -634,6 +641,7 @@ export class Platform {
           : `The nanoprocess crashed (${detail})`;
     this.settle(p, outcome, {
       error,
+      timeoutBy: why === 'timeout' ? 'terminate' : undefined,
       start: classifyStart({ spawned: p.spawned, transferred: p.transferred }),
       worker: np.id,
       timings: {
@@ -695,6 +703,8 @@ export class Platform {
       endedAt,
     };
     if (extra.error !== undefined) inv.error = extra.error;
+    if (extra.instructions !== undefined) inv.instructions = extra.instructions;
+    if (extra.timeoutBy !== undefined) inv.timeoutBy = extra.timeoutBy;
     if (p.record.info.kind !== 'plain' && outcome !== 'throttled') {
       inv.exitCode = extra.exitCode;
       inv.stdout = extra.stdout ?? '';

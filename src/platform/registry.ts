@@ -2,7 +2,8 @@
 import { BoundsError, boundModule } from './bounds';
 import { inspectModule, WasmFormatError } from './inspect';
 import { capMemory, mibToPages } from './limits';
-import type { ModuleMeta } from './wire';
+import { MeterError, meterModule } from './meter';
+import type { MeterMeta, ModuleMeta } from './wire';
 import {
   DEFAULT_FUNCTION_CONFIG,
   type ExportInfo,
@@ -17,6 +18,8 @@ export const MAX_MODULE_BYTES = 32 * 1024 * 1024;
 export const MAX_NAME_LENGTH = 128;
 export const MAX_TIMEOUT_MS = 10 * 60_000;
 export const MAX_MEMORY_MIB = 4096;
+/** Largest fuel limit: below 2^53 so counts stay exact in a double. */
+export const MAX_FUEL_LIMIT = 2 ** 52;
 
 export class DeployError extends Error {
   constructor(message: string) {
@@ -74,6 +77,16 @@ export function normalizeConfig(
     throw new DeployError(`instance must be "fresh" or "reuse" (got ${JSON.stringify(cfg.instance)})`);
   if (cfg.entry !== undefined && typeof cfg.entry !== 'string')
     throw new DeployError('entry must be an export name');
+  if (patch && 'fuelLimit' in patch && patch.fuelLimit === undefined) delete cfg.fuelLimit;
+  if (cfg.meter !== undefined && typeof cfg.meter !== 'boolean')
+    throw new DeployError(`meter must be true or false (got ${JSON.stringify(cfg.meter)})`);
+  if (
+    cfg.fuelLimit !== undefined &&
+    !(Number.isSafeInteger(cfg.fuelLimit) && cfg.fuelLimit >= 1 && cfg.fuelLimit <= MAX_FUEL_LIMIT)
+  )
+    throw new DeployError(
+      `fuelLimit must be a whole number of instructions between 1 and ${MAX_FUEL_LIMIT} (got ${cfg.fuelLimit})`,
+    );
   return cfg;
 }
 
@@ -138,6 +151,13 @@ export interface Prepared {
   meta: ModuleMeta;
   module: WebAssembly.Module;
   memory: FunctionInfo['memory'];
+  /** Why a module deployed with `meter: true` runs unmetered. */
+  meterNote?: string;
+}
+
+/** What FunctionInfo says about metering, from a prepared module. */
+export function meterFields(p: Prepared): Pick<FunctionInfo, 'metered' | 'meterNote'> {
+  return p.meterNote ? { metered: false, meterNote: p.meterNote } : { metered: p.meta.meter !== null };
 }
 
 /** Validates, caps memory and compiles: everything a deploy does except naming and versioning. */
@@ -188,6 +208,23 @@ export async function prepareModule(
   } catch (err) {
     throw new DeployError(`Invalid module: ${err instanceof Error ? err.message : String(err)}`);
   }
+  let meter: MeterMeta | null = null;
+  let meterNote: string | undefined;
+  if (config.meter) {
+    // A module the rewriter cannot handle runs unmetered with a note, never broken.
+    try {
+      const metered = meterModule(bounded, info);
+      module = await WebAssembly.compile(metered.bytes);
+      meter = {
+        importModule: metered.importModule,
+        importName: metered.importName,
+        fuelExport: metered.fuelExport,
+      };
+    } catch (err) {
+      if (!(err instanceof MeterError || err instanceof WebAssembly.CompileError)) throw err;
+      meterNote = `Deployed unmetered: the metering rewriter could not handle this module (${err.message})`;
+    }
+  }
   const im = info.importedMemory;
   const declaredMax = capped ? capped.declaredMaxPages : (im?.maximumPages ?? null);
   const effectiveMax = capped
@@ -205,11 +242,13 @@ export async function prepareModule(
       ? { module: im.module, name: im.name, initialPages: im.initialPages, shared: im.shared }
       : null,
     imports: info.imports.map((i) => `${i.module}.${i.name}`),
+    meter,
   };
   return {
     info,
     meta,
     module,
     memory: hasMemory ? { declaredMaxPages: declaredMax, effectiveMaxPages: effectiveMax, capPages } : null,
+    meterNote,
   };
 }

@@ -85,6 +85,10 @@ export interface FunctionConfig {
   instance: InstancePolicy;
   /** Export invoked when none is named; defaults to `_start` or the only exported function. */
   entry?: string;
+  /** Rewrite the module at deploy to count the instructions each invocation runs. */
+  meter?: boolean;
+  /** Instructions one invocation may run before it ends as `out-of-fuel` (metered functions). */
+  fuelLimit?: number;
 }
 
 export interface FunctionInfo {
@@ -99,10 +103,22 @@ export interface FunctionInfo {
   /** Memory limits after the platform applied the cap. */
   memory: { declaredMaxPages: number | null; effectiveMaxPages: number; capPages: number } | null;
   deployedAt: number;
+  /** Whether the deployed module counts instructions; false with `meterNote` when metering was asked for but failed. */
+  metered?: boolean;
+  /** Why a function deployed with `meter: true` runs unmetered. */
+  meterNote?: string;
 }
 
-export type Outcome = 'ok' | 'trap' | 'timeout' | 'memory-limit' | 'throttled' | 'error';
-export const OUTCOMES: readonly Outcome[] = ['ok', 'trap', 'timeout', 'memory-limit', 'throttled', 'error'];
+export type Outcome = 'ok' | 'trap' | 'timeout' | 'memory-limit' | 'out-of-fuel' | 'throttled' | 'error';
+export const OUTCOMES: readonly Outcome[] = [
+  'ok',
+  'trap',
+  'timeout',
+  'memory-limit',
+  'out-of-fuel',
+  'throttled',
+  'error',
+];
 
 export interface Timings {
   queue: number;
@@ -149,6 +165,10 @@ export interface Invocation {
   enqueuedAt: number;
   /** Epoch ms when it settled. */
   endedAt: number;
+  /** Instructions this invocation ran (metered functions): exact and deterministic. */
+  instructions?: number;
+  /** How a timeout ended: the module stopped itself at its deadline check, or the worker was terminated. */
+  timeoutBy?: 'trap' | 'terminate';
   /** WASI fields, present for WASI commands and reactors. */
   exitCode?: number;
   stdout?: string;
@@ -186,6 +206,8 @@ export interface FunctionStats {
   maxMemoryBytes: number;
   /** memoryMiB/1024 × exec seconds, summed. */
   gbSeconds: number;
+  /** Instructions per call over metered invocations, and their sum; absent when none was metered. */
+  instructions?: PercentileSummary & { total: number; calls: number };
 }
 
 export type WorkerState = 'spawning' | 'idle' | 'busy' | 'terminating';

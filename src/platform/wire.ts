@@ -18,6 +18,14 @@ export interface ModuleMeta {
   capBinds: boolean;
   /** Host imports the module asks for, as "module.name". */
   imports: string[];
+  /** Set when the module was rewritten for metering (meter.ts). */
+  meter: MeterMeta | null;
+}
+
+export interface MeterMeta {
+  importModule: string;
+  importName: string;
+  fuelExport: string;
 }
 
 export interface WasiInput {
@@ -40,6 +48,9 @@ export type ToWorker =
       /** Epoch ms (timeOrigin + now) when the platform posted the message. */
       sentAt: number;
       wasi: WasiInput | null;
+      /** Metered modules only: instructions allowed (Infinity for no limit) and the timeout the module checks itself. */
+      fuelLimit?: number;
+      timeoutMs?: number;
     };
 
 export interface DoneMessage {
@@ -56,6 +67,8 @@ export interface DoneMessage {
   instantiateMs: number;
   execMs: number;
   memoryBytes: number;
+  /** Instructions the call ran, for metered modules. */
+  instructions?: number;
   /** Instantiation failed because this worker ran out of Wasm memory reservations, not the function. */
   exhausted?: boolean;
   exitCode?: number;

@@ -11,6 +11,7 @@ import type {
   WasiInput,
 } from '../platform/wire';
 import type { Outcome, ResultValue } from '../platform/types';
+import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
 import { createWasi, type WasiRun } from './wasi';
 
 const MAX_LOG_LINES = 1000;
@@ -30,6 +31,8 @@ interface Live {
   /** The host imports write into whatever context this holds: one per invocation. */
   holder: { current: CallContext };
   wasi: WasiRun | null;
+  /** Host side of metering, for modules rewritten by meter.ts. */
+  fuel: FuelMeter | null;
 }
 
 /** Per-invocation state the host imports write into. */
@@ -77,6 +80,7 @@ function buildImports(
   meta: ModuleMeta,
   ctx: { current: CallContext },
   wasi: WasiRun | null,
+  fuel: FuelMeter | null,
 ): { imports: WebAssembly.Imports; memory: WebAssembly.Memory | null } {
   const platform: Record<string, WebAssembly.ImportValue> = {
     now: () => epochNow(),
@@ -95,6 +99,7 @@ function buildImports(
     (imports[im.module] ??= {})[im.name] = memory;
   }
   if (wasi) imports[wasi.moduleName] = wasi.imports;
+  if (fuel && meta.meter) (imports[meta.meter.importModule] ??= {})[meta.meter.importName] = fuel.refuel;
   return { imports, memory };
 }
 
@@ -118,6 +123,12 @@ function classify(
   meta: ModuleMeta,
 ): { outcome: Outcome; error: string } {
   const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof OutOfFuel) return { outcome: 'out-of-fuel', error: message };
+  if (err instanceof DeadlineExceeded)
+    return {
+      outcome: 'timeout',
+      error: `${message}: the module stopped at its deadline check; the nanoprocess lives on`,
+    };
   const atCap = memory !== null && meta.capBinds && memory.buffer.byteLength >= meta.capPages * PAGE;
   if (err instanceof WebAssembly.RuntimeError) {
     return atCap
@@ -145,20 +156,36 @@ function convertResult(value: unknown): ResultValue | undefined {
 /** Id of the invocation running now; streamed output is tagged with it. */
 let current = 0;
 
-function instantiate(entry: Loaded, wasiInput: WasiInput | null, ctx: CallContext): Live {
+function instantiate(
+  entry: Loaded,
+  wasiInput: WasiInput | null,
+  ctx: CallContext,
+  budget: Budget | null,
+): Live {
   const holder = { current: ctx };
   const wasi =
     entry.meta.kind === 'plain'
       ? null
       : createWasi(wasiInput, (fd, chunk) => post({ t: 'out', id: current, fd, chunk }));
-  const { imports, memory: imported } = buildImports(entry.meta, holder, wasi);
+  const meter = entry.meta.meter;
+  const fuel = meter ? new FuelMeter() : null;
+  // The start function is charged to the invocation that instantiates.
+  if (fuel && budget) fuel.begin(budget.fuelLimit, budget.deadline);
+  const { imports, memory: imported } = buildImports(entry.meta, holder, wasi, fuel);
   ctx.memory = imported;
   // The start function runs inside this constructor: a looping start is ended by the platform's timeout.
   const instance = new WebAssembly.Instance(entry.module, imports);
+  if (fuel && meter) fuel.attach(instance.exports[meter.fuelExport] as WebAssembly.Global);
   const memory = memoryOf(instance, imported);
   ctx.memory = memory;
   wasi?.attach(instance, memory);
-  return { instance, memory, holder, wasi };
+  return { instance, memory, holder, wasi, fuel };
+}
+
+/** A metered call's fuel limit and deadline (performance.now() clock). */
+interface Budget {
+  fuelLimit: number;
+  deadline: number;
 }
 
 function post(msg: FromWorker, transferList: Transferable[] = []): void {
@@ -199,15 +226,20 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   const ctx = newContext();
   let wasiDone: ReturnType<WasiRun['finish']> | null = null;
   let exhausted = false;
+  const budget: Budget | null = entry.meta.meter
+    ? { fuelLimit: msg.fuelLimit ?? Infinity, deadline: performance.now() + (msg.timeoutMs ?? Infinity) }
+    : null;
+  let instructions: number | undefined;
   try {
     const t0 = performance.now();
     if (!live) {
-      live = instantiate(entry, msg.wasi, ctx);
+      live = instantiate(entry, msg.wasi, ctx, budget);
       if (reuse) entry.live = live;
     } else {
       live.holder.current = ctx;
       ctx.memory = live.memory;
       live.wasi?.reset(msg.wasi);
+      if (budget) live.fuel?.begin(budget.fuelLimit, budget.deadline);
     }
     const t1 = performance.now();
     instantiateMs = t1 - t0;
@@ -228,6 +260,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     // instance lives on; one whose memory hit the cap is ended, as a timeout ends its worker.
     if (outcome === 'memory-limit' && entry.live === live) entry.live = null;
   }
+  if (live?.fuel) instructions = live.fuel.used();
   if (live?.wasi) {
     wasiDone = live.wasi.finish();
     // A reactor export that called proc_exit has left its libc shut down: start the next call clean.
@@ -252,7 +285,8 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     memoryBytes: ctx.memory?.buffer.byteLength ?? 0,
   };
   if (exhausted) done.exhausted = true;
-  if (!wasiDone && outcome === 'ok' && ctx.logs.length === 0) {
+  if (instructions !== undefined) done.instructions = instructions;
+  if (!wasiDone && outcome === 'ok' && ctx.logs.length === 0 && instructions === undefined) {
     const tuple: DoneTuple = [
       msg.id,
       done.result,

@@ -4,9 +4,20 @@ import {
   aggregateCost,
   billedMs,
   granularityComparison,
+  instructionCost,
   invocationCost,
   type PriceModel,
 } from './billing';
+
+describe('instructionCost', () => {
+  it('bills per million instructions at the editable price, no rounding', () => {
+    expect(instructionCost(3_000_000, { ...DEFAULT_PRICE_MODEL, pricePerMillionInstructions: 0.5 })).toBe(
+      1.5,
+    );
+    expect(instructionCost(1, { ...DEFAULT_PRICE_MODEL, pricePerMillionInstructions: 2 })).toBe(2e-6);
+    expect(instructionCost(1e6)).toBe(DEFAULT_PRICE_MODEL.pricePerMillionInstructions);
+  });
+});
 
 const per100: PriceModel = { ...DEFAULT_PRICE_MODEL, granularityMs: 100 };
 

@@ -11,6 +11,8 @@ export interface PriceModel {
   pricePerGBSecond: number;
   /** USD per million requests. */
   pricePerMillionRequests: number;
+  /** USD per million instructions, for metered functions (billed beside GB-seconds). */
+  pricePerMillionInstructions?: number;
   /** Billed duration is rounded up to a multiple of this many ms. */
   granularityMs: number;
   /** Billed duration is never less than this (after rounding). Default: one granularity unit. */
@@ -22,7 +24,14 @@ export const DEFAULT_PRICE_MODEL: Readonly<PriceModel> = Object.freeze({
   pricePerGBSecond: 0.0000166667,
   pricePerMillionRequests: 0.2,
   granularityMs: 1,
+  // About what one GB-second buys, spread over the ~10^9 instructions a core runs in that second.
+  pricePerMillionInstructions: 0.00002,
 });
+
+/** The instruction charge: `instructions` at the model's price per million. */
+export function instructionCost(instructions: number, model: PriceModel = DEFAULT_PRICE_MODEL): number {
+  return (instructions / 1e6) * (model.pricePerMillionInstructions ?? 0);
+}
 
 export interface BillableItem {
   execMs: number;

@@ -26,6 +26,23 @@ function inv(over: Partial<Invocation> & { exec?: number; total?: number } = {})
 }
 
 describe('StatsAccumulator', () => {
+  it('summarises instructions per metered call, per call not cumulative, and only when some were metered', () => {
+    const acc = new StatsAccumulator();
+    acc.add(inv(), 64);
+    expect(acc.snapshot('f').instructions).toBeUndefined();
+    for (const n of [100, 200, 300, 400]) acc.add(inv({ instructions: n }), 64);
+    acc.add(inv({ outcome: 'out-of-fuel', instructions: 1000 }), 64);
+    const s = acc.snapshot('f').instructions!;
+    expect(s.calls).toBe(5);
+    expect(s.total).toBe(2000);
+    expect(s.mean).toBe(400);
+    expect(s.p50).toBe(300);
+    expect(s.max).toBe(1000);
+    expect(acc.snapshot('f').outcomes['out-of-fuel']).toBe(1);
+    acc.reset();
+    expect(acc.snapshot('f').instructions).toBeUndefined();
+  });
+
   it('starts empty with zero summaries', () => {
     const s = new StatsAccumulator().snapshot('f');
     expect(s.invocations).toBe(0);
@@ -35,6 +52,7 @@ describe('StatsAccumulator', () => {
       'error',
       'memory-limit',
       'ok',
+      'out-of-fuel',
       'throttled',
       'timeout',
       'trap',

@@ -59,6 +59,11 @@ export class StatsAccumulator {
   private head = 0;
 
   private cached: FunctionStats | null = null;
+  /** Instructions per metered call: newest `limit` samples (a ring once full), their sum and count over all calls. */
+  private instr: number[] = [];
+  private instrHead = 0;
+  private instrTotal = 0;
+  private instrCalls = 0;
 
   constructor(options: StatsAccumulatorOptions = {}) {
     const limit = options.limit ?? DEFAULT_STATS_LIMIT;
@@ -83,8 +88,19 @@ export class StatsAccumulator {
     if (inv.start === 'cold') this.cold++;
     else this.warm++;
     if (inv.memoryBytes > this.maxMemoryBytes) this.maxMemoryBytes = inv.memoryBytes;
+    if (inv.instructions !== undefined) this.addInstructions(inv.instructions);
     this.gbSeconds += (memoryMiB / 1024) * (inv.timings.exec / 1000);
     this.push(inv.timings.total, inv.timings.exec);
+  }
+
+  private addInstructions(n: number): void {
+    this.instrTotal += n;
+    this.instrCalls++;
+    if (this.instr.length < this.limit) this.instr.push(n);
+    else {
+      this.instr[this.instrHead] = n;
+      this.instrHead = (this.instrHead + 1) % this.limit;
+    }
   }
 
   private push(total: number, exec: number): void {
@@ -131,6 +147,12 @@ export class StatsAccumulator {
       maxMemoryBytes: this.maxMemoryBytes,
       gbSeconds: this.gbSeconds,
     };
+    if (this.instrCalls > 0)
+      this.cached.instructions = {
+        ...summarizeSorted(Float64Array.from(this.instr).sort()),
+        total: this.instrTotal,
+        calls: this.instrCalls,
+      };
     return this.cached;
   }
 
@@ -155,6 +177,10 @@ export class StatsAccumulator {
     this.size = 0;
     this.head = 0;
     this.cached = null;
+    this.instr = [];
+    this.instrHead = 0;
+    this.instrTotal = 0;
+    this.instrCalls = 0;
   }
 }
 

@@ -147,6 +147,9 @@ export interface FnBilling {
   actualMs: number;
   /** Sum of billed time per granularity, ms. */
   billed: Map<number, number>;
+  /** Instructions run by metered invocations, and how many of those there were. */
+  instructions: number;
+  metered: number;
 }
 
 /**
@@ -180,10 +183,18 @@ export class BillingTracker {
       const inv = items[i];
       if (inv.outcome === 'throttled') continue;
       let b = this.perFn.get(inv.fn);
-      if (!b) this.perFn.set(inv.fn, (b = { count: 0, actualMs: 0, billed: new Map() }));
+      if (!b)
+        this.perFn.set(
+          inv.fn,
+          (b = { count: 0, actualMs: 0, billed: new Map(), instructions: 0, metered: 0 }),
+        );
       const exec = Math.max(0, Number.isFinite(inv.timings.exec) ? inv.timings.exec : 0);
       b.count++;
       b.actualMs += exec;
+      if (inv.instructions !== undefined) {
+        b.instructions += inv.instructions;
+        b.metered++;
+      }
       for (const g of this.granularities) {
         const ms = billedMs(exec, {
           pricePerGBSecond: 0,

@@ -1,13 +1,13 @@
 /// <reference types="node" />
-// The metering rewriter on every sample: same results metered and unmetered, exact and repeatable
+// The metering rewriter (platform/meter.ts) on every sample: same results metered and unmetered, exact and repeatable
 // counts, an exact fuel limit, deadlines that stop a stuck loop from inside, and bad input.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
-import { createWasi } from '../workers/wasi';
-import { inspectModule } from './inspect';
-import { capMemory, mibToPages } from './limits';
-import { DeadlineExceeded, FuelMeter, MeterError, OutOfFuel, meterModule } from './meter';
+import { createWasi } from './wasi';
+import { inspectModule } from '../platform/inspect';
+import { capMemory, mibToPages } from '../platform/limits';
+import { DeadlineExceeded, FuelMeter, MeterError, OutOfFuel, meterModule } from '../platform/meter';
 
 type Wabt = Awaited<ReturnType<typeof wabtInit>>;
 let wabt: Wabt;
