@@ -247,6 +247,7 @@ export class Platform {
       rec.meta = prepared.meta;
       rec.info.memory = prepared.memory;
       delete rec.info.meterNote;
+      delete rec.info.meterCost;
       Object.assign(rec.info, meterFields(prepared));
       rec.estimateMs = Infinity;
     } else if (cfg.instance !== rec.info.config.instance) {

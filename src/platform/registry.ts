@@ -153,11 +153,14 @@ export interface Prepared {
   memory: FunctionInfo['memory'];
   /** Why a module deployed with `meter: true` runs unmetered. */
   meterNote?: string;
+  /** What metering cost at deploy: the rewrite, against compiling the unmetered module (ms). */
+  meterCost?: { instrumentMs: number; compileMs: number };
 }
 
 /** What FunctionInfo says about metering, from a prepared module. */
-export function meterFields(p: Prepared): Pick<FunctionInfo, 'metered' | 'meterNote'> {
-  return p.meterNote ? { metered: false, meterNote: p.meterNote } : { metered: p.meta.meter !== null };
+export function meterFields(p: Prepared): Pick<FunctionInfo, 'metered' | 'meterNote' | 'meterCost'> {
+  if (p.meterNote) return { metered: false, meterNote: p.meterNote };
+  return p.meterCost ? { metered: true, meterCost: p.meterCost } : { metered: false };
 }
 
 /** Validates, caps memory and compiles: everything a deploy does except naming and versioning. */
@@ -203,17 +206,22 @@ export async function prepareModule(
     throw err;
   }
   let module: WebAssembly.Module;
+  const compileStart = performance.now();
   try {
     module = await WebAssembly.compile(bounded as BufferSource);
   } catch (err) {
     throw new DeployError(`Invalid module: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const compileMs = performance.now() - compileStart;
   let meter: MeterMeta | null = null;
   let meterNote: string | undefined;
+  let meterCost: Prepared['meterCost'];
   if (config.meter) {
     // A module the rewriter cannot handle runs unmetered with a note, never broken.
     try {
+      const rewriteStart = performance.now();
       const metered = meterModule(bounded, info);
+      meterCost = { instrumentMs: performance.now() - rewriteStart, compileMs };
       module = await WebAssembly.compile(metered.bytes);
       meter = {
         importModule: metered.importModule,
@@ -250,5 +258,6 @@ export async function prepareModule(
     module,
     memory: hasMemory ? { declaredMaxPages: declaredMax, effectiveMaxPages: effectiveMax, capPages } : null,
     meterNote,
+    meterCost,
   };
 }

@@ -107,6 +107,8 @@ export interface FunctionInfo {
   metered?: boolean;
   /** Why a function deployed with `meter: true` runs unmetered. */
   meterNote?: string;
+  /** Deploy-time cost of metering (ms): the rewrite, and compiling the unmetered module for comparison. */
+  meterCost?: { instrumentMs: number; compileMs: number };
 }
 
 export type Outcome = 'ok' | 'trap' | 'timeout' | 'memory-limit' | 'out-of-fuel' | 'throttled' | 'error';
