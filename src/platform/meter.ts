@@ -155,6 +155,8 @@ interface Edit {
   /** A function index to write in place of [at, end), or -1 for a charge inserted at `at`. */
   index: number;
   count: number;
+  /** The charge also checks the fuel (and so the deadline): at function entries and loop headers. */
+  check?: boolean;
 }
 
 interface Layout {
@@ -231,6 +233,11 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
   post.u32(fuel);
   post.byte(0x0b);
   const chargeTail = post.result();
+  const bare = new Writer(8);
+  bare.byte(0x7d); // i64.sub
+  bare.byte(0x24);
+  bare.u32(fuel);
+  const chargeOnly = bare.result();
 
   const out = new Writer(bytes.length * 1.5 + 256);
   out.bytes(bytes, 0, 8);
@@ -247,7 +254,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
       } else {
         w.bytes(chargeHead);
         w.s64(e.count);
-        w.bytes(chargeTail);
+        w.bytes(e.check ? chargeTail : chargeOnly);
         copied = e.at;
       }
     }
@@ -424,20 +431,25 @@ function planBody(r: Reader, codeStart: number, edits: Edit[], shift: (i: number
   // Openers of the enclosing blocks: code after a loop's `end` is reached only by falling through.
   const openers: number[] = [];
   let chargeIndex = edits.length;
-  const close = (next: number) => {
-    if (count > 0) {
-      edits.splice(chargeIndex, 0, { at: blockAt, end: blockAt, index: -1, count });
+  // Only function entries and loop headers check the fuel: every unbounded run passes through one,
+  // and the rest is straight-line forward code, charged by a bare subtraction. The host checks the
+  // count once more when the call returns, so the limit stays exact.
+  let check = true;
+  const close = (next: number, nextChecks = false) => {
+    if (count > 0 || check) {
+      edits.splice(chargeIndex, 0, { at: blockAt, end: blockAt, index: -1, count, check });
       charges++;
     }
     blockAt = next;
     count = 0;
+    check = nextChecks;
     chargeIndex = edits.length;
   };
   decodeInstructions(r, {
     instruction(op, _at, end) {
       if (op < 0x100 && FREE.has(op)) {
         if (op === 0x02 || op === 0x03 || op === 0x06 || op === 0x1f) openers.push(op);
-        if (op === 0x03) close(end);
+        if (op === 0x03) close(end, true);
         else if (op === 0x0b) {
           const opener = openers.pop();
           if (opener !== 0x03) close(end);
@@ -512,6 +524,14 @@ export class FuelMeter {
     this.deadline = deadline;
     this.granted = 0;
     if (this.global) this.global.value = 0n;
+  }
+
+  /**
+   * Call when the export returns: forward code between checks may have run past the limit, and
+   * the invocation is out of fuel all the same. Throws OutOfFuel then.
+   */
+  settle(): void {
+    if (this.used() > this.limit) throw new OutOfFuel(this.limit);
   }
 
   /** Instructions charged since `begin` (exact: blocks are charged before they run). */

@@ -78,6 +78,7 @@ function runPlain(
     fuel?.begin(opts.limit ?? Infinity, opts.deadlineMs ? performance.now() + opts.deadlineMs : Infinity);
     try {
       const result = (instance.exports[name] as (...a: unknown[]) => unknown)(...args);
+      fuel?.settle();
       return { result, instructions: fuel?.used() ?? null, logs };
     } catch (err) {
       return {
@@ -205,6 +206,7 @@ function runWasi(bytes: Uint8Array, e: WasiEntry, meter: boolean, limit = Infini
   let error: string | undefined;
   try {
     wasi.call(instance.exports._start as () => unknown, []);
+    fuel?.settle();
   } catch (err) {
     error = String(err);
   }
@@ -333,6 +335,9 @@ describe('index shifting and bad input', () => {
       fuel.begin(10);
       (instance.exports._start as (n: number) => number)(15);
     }).toThrow(OutOfFuel);
+    fuel.begin(counts[0] - 1);
+    (instance.exports._start as (n: number) => number)(1); // one short call: within the limit
+    expect(() => fuel.settle()).not.toThrow();
     fuel.begin(Infinity);
     (instance.exports._start as (n: number) => number)(15);
     expect(fuel.used()).toBe(counts[0]);

@@ -251,6 +251,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     } finally {
       execMs = performance.now() - t1;
     }
+    live.fuel?.settle();
   } catch (err) {
     ({ outcome, error } = classify(err, ctx.memory, entry.meta));
     // V8 reserves address space per Wasm memory and frees it only on GC; a worker that has made
