@@ -872,16 +872,6 @@ export function skipTableType(r: Reader): void {
   readTableType(r, NO_TYPES);
 }
 
-/** Skips a function body's local declarations; returns where its instructions start. */
-export function skipLocals(r: Reader): number {
-  const groups = r.count('local declarations', 2);
-  for (let i = 0; i < groups; i++) {
-    r.u32('a local count');
-    readValType(r, NO_TYPES);
-  }
-  return r.pos;
-}
-
 function readBlockType(r: Reader): void {
   const b = r.peek();
   if (b === 0x40) r.pos++;
@@ -1075,4 +1065,23 @@ function readPrefixedAtomic(r: Reader, at: number): number {
   else if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) readMemArg(r);
   else r.fail(`unknown instruction 0xfe ${sub}`, at);
   return sub;
+}
+
+/** The parameter count of each function the module defines, in function-section order. */
+export function definedParamCounts(bytes: Uint8Array): number[] {
+  const types: TypeEntry[] = [];
+  const out: number[] = [];
+  const top = new Reader(bytes, HEADER_BYTES, bytes.length, 'module');
+  while (top.pos < bytes.length) {
+    const id = top.u8('a section header');
+    const size = top.u32('a section size');
+    const r = new Reader(bytes, top.pos, top.pos + size, `${sectionName(id)} section`);
+    top.pos += size;
+    if (id === 1) readTypeSection(r, types);
+    else if (id === 3) {
+      const n = r.count('functions');
+      for (let i = 0; i < n; i++) out.push(types[r.u32('a type index')]?.params.length ?? 0);
+    }
+  }
+  return out;
 }

@@ -24,7 +24,7 @@ import {
   inspectModule,
   readConstExpr,
   readValueType,
-  skipLocals,
+  definedParamCounts,
   skipTableType,
   typeIndexCount,
 } from './inspect';
@@ -149,14 +149,16 @@ const ENDS_BLOCK = new Set([
 // Structure markers, not work: they cost nothing (a `loop` header is charged through its body).
 const FREE = new Set([0x02, 0x03, 0x05, 0x06, 0x07, 0x0b, 0x18, 0x19, 0x1f]);
 
+/**
+ * One change to a body: a function index written in place of [at, end) ('func'), or code
+ * inserted at `at`: a charge of `count` (with the fuel check at function entries and loop
+ * headers), or a copy of the fuel between the function's local and the global.
+ */
 interface Edit {
   at: number;
   end: number;
-  /** A function index to write in place of [at, end), or -1 for a charge inserted at `at`. */
-  index: number;
-  count: number;
-  /** The charge also checks the fuel (and so the deadline): at function entries and loop headers. */
-  check?: boolean;
+  kind: 'func' | 'charge' | 'check' | 'load' | 'spill';
+  value: number;
 }
 
 interface Layout {
@@ -212,32 +214,54 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
   const importName = unique(importNames, REFUEL_NAME);
   const fuelExport = unique(new Set(info.exports.map((e) => e.name)), FUEL_EXPORT);
 
-  // The charge: fuel -= n; if (fuel < 0) fuel = refuel(fuel)
-  const pre = new Writer(16);
-  pre.byte(0x23);
-  pre.u32(fuel);
-  pre.byte(0x42);
-  const chargeHead = pre.result();
-  const post = new Writer(32);
-  post.byte(0x7d); // i64.sub
-  post.byte(0x24);
-  post.u32(fuel);
-  post.byte(0x23);
-  post.u32(fuel);
-  post.bytes(Uint8Array.of(0x42, 0x00, 0x53, 0x04, 0x40)); // i64.const 0, i64.lt_s, if
-  post.byte(0x23);
-  post.u32(fuel);
-  post.byte(0x10);
-  post.u32(refuelFunc);
-  post.byte(0x24);
-  post.u32(fuel);
-  post.byte(0x0b);
-  const chargeTail = post.result();
-  const bare = new Writer(8);
-  bare.byte(0x7d); // i64.sub
-  bare.byte(0x24);
-  bare.u32(fuel);
-  const chargeOnly = bare.result();
+  // Each function keeps the fuel in a local of its own (a register, not memory) and shares it
+  // through the global around calls, returns and branches out of the function.
+  let fuelLocal = 0;
+  const code = (w: Writer, e: Edit) => {
+    const L = fuelLocal;
+    switch (e.kind) {
+      case 'load': // global.get F; local.set L
+        w.byte(0x23);
+        w.u32(fuel);
+        w.byte(0x21);
+        w.u32(L);
+        return;
+      case 'spill': // local.get L; global.set F
+        w.byte(0x20);
+        w.u32(L);
+        w.byte(0x24);
+        w.u32(fuel);
+        return;
+      default:
+        // local.get L; i64.const n; i64.sub; local.set L
+        w.byte(0x20);
+        w.u32(L);
+        w.byte(0x42);
+        w.s64(e.value);
+        w.byte(0x7d);
+        if (e.kind === 'charge') {
+          w.byte(0x21);
+          w.u32(L);
+          return;
+        }
+        // …local.tee L; i64.const 0; i64.lt_s; if; L → global; refuel(L) → L; end
+        w.byte(0x22);
+        w.u32(L);
+        w.bytes(Uint8Array.of(0x42, 0x00, 0x53, 0x04, 0x40));
+        w.byte(0x20);
+        w.u32(L);
+        w.byte(0x24);
+        w.u32(fuel);
+        w.byte(0x20);
+        w.u32(L);
+        w.byte(0x10);
+        w.u32(refuelFunc);
+        w.byte(0x21);
+        w.u32(L);
+        w.byte(0x0b);
+    }
+  };
+  const paramCounts = definedParamCounts(bytes);
 
   const out = new Writer(bytes.length * 1.5 + 256);
   out.bytes(bytes, 0, 8);
@@ -248,20 +272,18 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
     let copied = start;
     for (const e of edits) {
       w.bytes(bytes, copied, e.at);
-      if (e.index >= 0) {
-        w.u32(e.index);
+      if (e.kind === 'func') {
+        w.u32(e.value);
         copied = e.end;
       } else {
-        w.bytes(chargeHead);
-        w.s64(e.count);
-        w.bytes(e.check ? chargeTail : chargeOnly);
+        code(w, e);
         copied = e.at;
       }
     }
     w.bytes(bytes, copied, end);
   };
   const funcSites = (edits: Edit[]) => (index: number, at: number, end: number) =>
-    edits.push({ at, end, index: shift(index), count: 0 });
+    edits.push({ at, end, kind: 'func', value: shift(index) });
 
   const section = (id: number, body: (w: Writer) => void) => {
     out.byte(id);
@@ -335,7 +357,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
             const kind = r.u8('an export kind');
             const at = r.pos;
             const index = r.u32('an export index');
-            if (kind === 0) edits.push({ at, end: r.pos, index: shift(index), count: 0 });
+            if (kind === 0) edits.push({ at, end: r.pos, kind: 'func', value: shift(index) });
           }
         }
         w.u32(n + 1);
@@ -384,12 +406,23 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
           const size = r.u32('a function body size');
           const bodyEnd = r.pos + size;
           const body = new Reader(bytes, r.pos, bodyEnd, 'code section');
-          const codeStart = skipLocals(body);
+          const groups = body.u32('the number of local declarations');
+          const groupsEnd = body.pos;
+          let locals = paramCounts[i] ?? 0;
+          for (let g = 0; g < groups; g++) {
+            locals += body.u32('a local count');
+            readValueType(body);
+          }
+          fuelLocal = locals;
+          const codeStart = body.pos;
           edits.length = 0;
           blocks += planBody(body, codeStart, edits, shift);
           const sizeAt = w.reserve();
           const from = w.len;
-          apply(w, r.pos, bodyEnd, edits);
+          w.u32(groups + 1);
+          w.bytes(bytes, groupsEnd, codeStart);
+          w.bytes(Uint8Array.of(0x01, 0x7e)); // the fuel local
+          apply(w, codeStart, bodyEnd, edits);
           w.patch(sizeAt, w.len - from);
           r.pos = bodyEnd;
         }
@@ -425,19 +458,27 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
  * block that does any work, and the function indices to shift. Returns the number of charges.
  */
 function planBody(r: Reader, codeStart: number, edits: Edit[], shift: (i: number) => number): number {
+  const bytes = r.bytes;
   let blockAt = codeStart;
   let count = 0;
   let charges = 0;
   // Openers of the enclosing blocks: code after a loop's `end` is reached only by falling through.
   const openers: number[] = [];
+  edits.push({ at: codeStart, end: codeStart, kind: 'load', value: 0 });
   let chargeIndex = edits.length;
   // Only function entries and loop headers check the fuel: every unbounded run passes through one,
   // and the rest is straight-line forward code, charged by a bare subtraction. The host checks the
   // count once more when the call returns, so the limit stays exact.
   let check = true;
+  let catches = false;
   const close = (next: number, nextChecks = false) => {
     if (count > 0 || check) {
-      edits.splice(chargeIndex, 0, { at: blockAt, end: blockAt, index: -1, count, check });
+      edits.splice(chargeIndex, 0, {
+        at: blockAt,
+        end: blockAt,
+        kind: check ? 'check' : 'charge',
+        value: count,
+      });
       charges++;
     }
     blockAt = next;
@@ -445,28 +486,62 @@ function planBody(r: Reader, codeStart: number, edits: Edit[], shift: (i: number
     check = nextChecks;
     chargeIndex = edits.length;
   };
+  const at = (kind: Edit['kind'], pos: number) => edits.push({ at: pos, end: pos, kind, value: 0 });
+  const label = (pos: number) => new Reader(bytes, pos + 1, r.end, 'code section').u32('a label');
   decodeInstructions(r, {
-    instruction(op, _at, end) {
+    instruction(op, start, end) {
       if (op < 0x100 && FREE.has(op)) {
         if (op === 0x02 || op === 0x03 || op === 0x06 || op === 0x1f) openers.push(op);
+        if (op === 0x06 || op === 0x1f) catches = true;
         if (op === 0x03) close(end, true);
         else if (op === 0x0b) {
           const opener = openers.pop();
+          if (opener === undefined) at('spill', start); // the function's end: hand the fuel back
+          // A caught exception arrives with the fuel in the global (loaded before the next charge).
+          if (catches && opener !== undefined) at('load', end);
           if (opener !== 0x03) close(end);
         } else if (op !== 0x02 && op !== 0x06 && op !== 0x1f) {
           if (op === 0x18) openers.pop(); // delegate ends its try
+          if (op === 0x07 || op === 0x19) at('load', end);
           close(end);
         }
         return;
       }
       count++;
       if (op === 0x04) openers.push(op);
+      switch (op) {
+        case 0x10: // call
+        case 0x11: // call_indirect
+        case 0x14: // call_ref
+          at('spill', start);
+          at('load', end);
+          break;
+        case 0x0c: // br
+        case 0x0d: // br_if: only a branch to the function's own label leaves it
+          if (label(start) === openers.length) at('spill', start);
+          break;
+        case 0x00: // unreachable
+        case 0x08: // throw
+        case 0x09: // rethrow
+        case 0x0a: // throw_ref
+        case 0x0e: // br_table
+        case 0x0f: // return
+        case 0x12: // return_call
+        case 0x13: // return_call_indirect
+        case 0x15: // return_call_ref
+        case 0xd5: // br_on_null
+        case 0xd6: // br_on_non_null
+          at('spill', start);
+          break;
+      }
       if (op < 0x100 && ENDS_BLOCK.has(op)) close(end);
     },
     funcIndex(index, at, end) {
-      edits.push({ at, end, index: shift(index), count: 0 });
+      edits.push({ at, end, kind: 'func', value: shift(index) });
     },
   });
+  // Immediates are reported before their instruction; a stable sort keeps same-position inserts in order.
+  edits.sort((a, b) => a.at - b.at);
   return charges;
 }
 
