@@ -150,6 +150,37 @@ describe('output', () => {
   });
 });
 
+describe('exit codes', () => {
+  const program = (body: string) =>
+    watToWasm(`(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") ${body}))`);
+  const none = { argv: ['p'], env: {}, stdin: null, files: {} };
+
+  it('returning from _start is exit code 0; proc_exit(n) is n, even above 127', () => {
+    expect(run(program(''), none)).toMatchObject({ exitCode: 0, exited: true });
+    expect(run(program('(call $exit (i32.const 7)) unreachable'), none)).toMatchObject({
+      exitCode: 7,
+      exited: true,
+    });
+    expect(run(program('(call $exit (i32.const 300))'), none).exitCode).toBe(300);
+  });
+
+  it('a trap has no exit code', () => {
+    const wasi = createWasi(none, () => {});
+    const instance = new WebAssembly.Instance(
+      new WebAssembly.Module(program('unreachable') as BufferSource),
+      {
+        [wasi.moduleName]: wasi.imports,
+      },
+    );
+    wasi.attach(instance, instance.exports.memory as WebAssembly.Memory);
+    expect(() => wasi.call(instance.exports._start as () => unknown, [])).toThrow(WebAssembly.RuntimeError);
+    expect(wasi.finish()).toMatchObject({ exitCode: undefined, exited: false });
+  });
+});
+
 // wabt is a dependency of the app (the compiler worker); it also assembles the test programs here.
 type WabtInit = typeof import('wabt');
 let wabt: Awaited<ReturnType<WabtInit>>;
