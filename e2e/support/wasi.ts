@@ -46,16 +46,23 @@ export interface WasiResult {
   timings: Record<string, number>;
 }
 
-/** Deploys a .wasm from samples/wasi, or given bytes (they cross into the page as a number array). */
+/** Deploys a .wasm from samples/wasi, or given bytes (they cross into the page as base64: a
+ * number array of a 100 KB module takes Playwright a second or more to serialise). */
 export async function deployWasm(
   page: Page,
   name: string,
   file: string | Uint8Array,
   config: Record<string, unknown> = {},
 ) {
+  const bytes = typeof file === 'string' ? readFileSync(`${dir}${file}`) : Buffer.from(file);
   return page.evaluate(
-    ([n, bytes, c]) => window.faas.deploy(n as string, new Uint8Array(bytes as number[]), c as object),
-    [name, typeof file === 'string' ? wasiBytes(file) : [...file], config] as const,
+    ([n, base64, c]) =>
+      window.faas.deploy(
+        n as string,
+        Uint8Array.from(atob(base64 as string), (ch) => ch.charCodeAt(0)),
+        c as object,
+      ),
+    [name, bytes.toString('base64'), config] as const,
   );
 }
 
