@@ -22,6 +22,8 @@ interface Loaded {
   meta: ModuleMeta;
   /** Live instance kept for the `reuse` policy. */
   live: Live | null;
+  /** A command's WASI state, reset for each call, so a warm call builds no imports. */
+  commandWasi: WasiRun | null;
 }
 
 interface Live {
@@ -147,10 +149,15 @@ let current = 0;
 
 function instantiate(entry: Loaded, wasiInput: WasiInput | null, ctx: CallContext): Live {
   const holder = { current: ctx };
-  const wasi =
-    entry.meta.kind === 'plain'
-      ? null
-      : createWasi(wasiInput, (fd, chunk) => post({ t: 'out', id: current, fd, chunk }));
+  let wasi: WasiRun | null = null;
+  if (entry.meta.kind === 'wasi-command' && entry.commandWasi) {
+    // A command never keeps its instance, so its WASI state is free for the next call.
+    wasi = entry.commandWasi;
+    wasi.reset(wasiInput);
+  } else if (entry.meta.kind !== 'plain') {
+    wasi = createWasi(wasiInput, (fd, chunk) => post({ t: 'out', id: current, fd, chunk }));
+    if (entry.meta.kind === 'wasi-command') entry.commandWasi = wasi;
+  }
   const { imports, memory: imported } = buildImports(entry.meta, holder, wasi);
   ctx.memory = imported;
   // The start function runs inside this constructor: a looping start is ended by the platform's timeout.
@@ -302,7 +309,7 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
       invoke(msg);
       break;
     case 'load':
-      modules.set(msg.mod, { module: msg.module, meta: msg.meta, live: null });
+      modules.set(msg.mod, { module: msg.module, meta: msg.meta, live: null, commandWasi: null });
       break;
     case 'evict':
       modules.delete(msg.mod);

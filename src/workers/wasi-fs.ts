@@ -254,7 +254,16 @@ const dec = new TextDecoder();
 export class WasiFs {
   readonly fds: (OpenFd | undefined)[] = [];
 
-  constructor(private readonly o: FsOptions) {
+  private o!: FsOptions;
+
+  constructor(o: FsOptions) {
+    this.reset(o);
+  }
+
+  /** Starts over with new stdio, tree and preopens; the imports() already handed out stay valid. */
+  reset(o: FsOptions): void {
+    this.o = o;
+    this.fds.length = 0;
     this.fds.push(
       {
         desc: { kind: 'stdin', data: o.stdin ?? new Uint8Array(0), pos: 0 },

@@ -150,6 +150,38 @@ describe('output', () => {
   });
 });
 
+describe('one WasiRun for many calls (how a worker runs a command)', () => {
+  it('reset gives each call its own argv, files, output and exit code', () => {
+    const mod = new WebAssembly.Module(read('cat-sync.wasm') as BufferSource);
+    const wasi = createWasi(null, () => {});
+    const runOnce = (input: WasiInput) => {
+      wasi.reset(input);
+      const instance = new WebAssembly.Instance(mod, { [wasi.moduleName]: wasi.imports });
+      wasi.attach(instance, instance.exports.memory as WebAssembly.Memory);
+      wasi.call(instance.exports._start as () => unknown, []);
+      const r = wasi.finish();
+      return { exitCode: r.exitCode, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+    };
+    const files = { 'a.txt': enc.encode('first\n') };
+    expect(runOnce({ argv: ['cat', 'a.txt'], env: {}, stdin: null, files })).toEqual({
+      exitCode: 0,
+      stdout: 'first\n',
+      stderr: '',
+    });
+    const second = runOnce({ argv: ['cat', 'a.txt'], env: {}, stdin: null, files: {} });
+    expect(second.exitCode).toBe(1);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toMatch(/cannot open 'a.txt'/);
+    expect(
+      runOnce({ argv: ['cat', 'b.txt'], env: {}, stdin: null, files: { 'b.txt': enc.encode('2') } }),
+    ).toEqual({
+      exitCode: 0,
+      stdout: '2',
+      stderr: '',
+    });
+  });
+});
+
 describe('exit codes', () => {
   const program = (body: string) =>
     watToWasm(`(module

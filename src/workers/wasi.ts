@@ -185,10 +185,12 @@ class WasiProgram implements WasiRun {
   private start: unknown = null;
   private stdout!: Capture;
   private stderr!: Capture;
-  private streamer: Streamer;
+  private streamer!: Streamer;
   private input!: WasiInput | null;
-  /** Built on the first filesystem call: a program that only computes never pays for it. */
-  private fsState: { fs: WasiFs; calls: Imports; root: DirNode } | null = null;
+  /** The descriptor table and its imports, made once and reset for each invocation. */
+  private fsCore: { fs: WasiFs; calls: Imports } | null = null;
+  /** This invocation's tree, built on the first filesystem call (a program that only computes never pays for it). */
+  private fsRoot: DirNode | null = null;
   private given!: Map<string, Uint8Array>;
   private args!: Uint8Array[];
   private env!: Uint8Array[];
@@ -196,30 +198,32 @@ class WasiProgram implements WasiRun {
   private exitCode: number | undefined = undefined;
   private exited = false;
 
-  constructor(input: WasiInput | null, onOutput: (fd: 1 | 2, chunk: Uint8Array) => void) {
-    this.streamer = new Streamer(onOutput);
+  constructor(
+    input: WasiInput | null,
+    private readonly onOutput: (fd: 1 | 2, chunk: Uint8Array) => void,
+  ) {
     this.reset(input);
     this.imports = this.buildImports();
   }
 
   reset(input: WasiInput | null): void {
-    // Bad paths fail here, before the program runs, as they did when the tree was built eagerly.
-    for (const path of Object.keys(input?.files ?? {})) pathParts(path);
     this.input = input;
-    this.fsState = null;
+    this.fsRoot = null;
     this.given = new Map();
     this.args = cStrings(input?.argv ?? []);
     this.env = cStrings(Object.entries(input?.env ?? {}).map(([k, v]) => `${k}=${v}`));
     this.stdout = new Capture('stdout');
     this.stderr = new Capture('stderr');
+    // Output an earlier call left pending (it failed before finish) must not reach this one.
+    this.streamer = new Streamer(this.onOutput);
     this.fsGrowth = 0;
     this.exitCode = undefined;
     this.exited = false;
-    if (input && Object.keys(input.files).length > 0) this.fs(); // reports a bad tree before the run
+    if (input && Object.keys(input.files).length > 0) this.fs(); // a bad tree fails before the run
   }
 
-  private fs(): { fs: WasiFs; calls: Imports; root: DirNode } {
-    if (this.fsState) return this.fsState;
+  private fs(): Imports {
+    if (this.fsRoot && this.fsCore) return this.fsCore.calls;
     const { files = {}, stdin = null, preopens = ['/', '.'] } = this.input ?? {};
     const root = buildTree(files);
     for (const [path, entry] of Object.entries(files))
@@ -228,7 +232,7 @@ class WasiProgram implements WasiRun {
       const part = capture.take(data);
       if (part.byteLength > 0) this.streamer.write(fd, part);
     };
-    const fs = new WasiFs({
+    const options = {
       stdin,
       stdout: out(this.stdout, 1),
       stderr: out(this.stderr, 2),
@@ -236,14 +240,20 @@ class WasiProgram implements WasiRun {
       // wasi-libc resolves relative paths against the cwd ("/") in newer releases and against a
       // "." preopen in older ones: by default offer both, on the same directory.
       preopens,
-      grow: (bytes) => {
+      grow: (bytes: number) => {
         if (this.fsGrowth + bytes > MAX_FS_GROWTH_BYTES) return false;
         this.fsGrowth += bytes;
         return true;
       },
       memory: () => this.mem(),
-    });
-    return (this.fsState = { fs, calls: fs.imports() as Imports, root });
+    };
+    if (this.fsCore) this.fsCore.fs.reset(options);
+    else {
+      const fs = new WasiFs(options);
+      this.fsCore = { fs, calls: fs.imports() as Imports };
+    }
+    this.fsRoot = root;
+    return this.fsCore.calls;
   }
 
   private mem(): WebAssembly.Memory {
@@ -299,7 +309,7 @@ class WasiProgram implements WasiRun {
   /** Files that are new or differ from the input, by path relative to the root. */
   private changedFiles(): Record<string, Uint8Array> {
     const out: Record<string, Uint8Array> = {};
-    if (!this.fsState) return out;
+    if (!this.fsRoot) return out;
     const walk = (dir: DirNode, prefix: string) => {
       for (const [name, entry] of dir.entries) {
         const path = prefix + name;
@@ -310,7 +320,7 @@ class WasiProgram implements WasiRun {
         } else if (!(entry instanceof LinkNode)) throw new Error('unknown node');
       }
     };
-    walk(this.fsState.root, '');
+    walk(this.fsRoot, '');
     return out;
   }
 
@@ -383,7 +393,7 @@ class WasiProgram implements WasiRun {
       sched_yield: () => ERRNO_SUCCESS,
     };
     for (const name of FS_CALLS)
-      imports[name] = (...args: never[]) => (this.fs().calls[name] as (...a: never[]) => unknown)(...args);
+      imports[name] = (...args: never[]) => (this.fs()[name] as (...a: never[]) => unknown)(...args);
     return imports as Record<string, WebAssembly.ImportValue>;
   }
 }
