@@ -60,9 +60,9 @@ export const RIGHTS = {
   SOCK_SHUTDOWN: R(28),
   SOCK_ACCEPT: R(29),
 };
-const any = (...r: bigint[]) => r.reduce((a, b) => a | b, 0n);
+const union = (...r: bigint[]) => r.reduce((a, b) => a | b, 0n);
 /** What a directory descriptor can do itself. */
-const DIR_RIGHTS = any(
+const DIR_RIGHTS = union(
   RIGHTS.PATH_CREATE_DIRECTORY,
   RIGHTS.PATH_CREATE_FILE,
   RIGHTS.PATH_LINK_SOURCE,
@@ -85,7 +85,7 @@ const DIR_RIGHTS = any(
   RIGHTS.FD_ADVISE,
 );
 /** What a regular-file descriptor can do. */
-const FILE_RIGHTS = any(
+const FILE_RIGHTS = union(
   RIGHTS.FD_DATASYNC,
   RIGHTS.FD_READ,
   RIGHTS.FD_SEEK,
@@ -100,7 +100,7 @@ const FILE_RIGHTS = any(
   RIGHTS.FD_FILESTAT_SET_TIMES,
   RIGHTS.POLL_FD_READWRITE,
 );
-const STDIO_RIGHTS = any(
+const STDIO_RIGHTS = union(
   RIGHTS.FD_READ,
   RIGHTS.FD_WRITE,
   RIGHTS.FD_FDSTAT_SET_FLAGS,
