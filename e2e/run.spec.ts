@@ -247,13 +247,11 @@ test('the Run panel shows the exit code of every WASI run: n from exit(n), none 
   //   (func (export "_start") unreachable))
   const trapping =
     'AGFzbQEAAAABCAJgAX8AYAAAAiQBFndhc2lfc25hcHNob3RfcHJldmlldzEJcHJvY19leGl0AAADAgEBBQMBAAEHEwIGbWVtb3J5AgAGX3N0YXJ0AAEKBQEDAAAL';
-  await page
-    .getByLabel('Upload', { exact: true })
-    .setInputFiles({
-      name: 'wasi-trap.wasm',
-      mimeType: 'application/wasm',
-      buffer: Buffer.from(trapping, 'base64'),
-    });
+  await page.getByLabel('Upload', { exact: true }).setInputFiles({
+    name: 'wasi-trap.wasm',
+    mimeType: 'application/wasm',
+    buffer: Buffer.from(trapping, 'base64'),
+  });
   await expect(runForm(page, 'wasi-trap')).toBeVisible();
   await runFromPanel(page);
   await expect(outcome(page)).toHaveText('trap', { timeout: 15_000 });
