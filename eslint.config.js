@@ -62,6 +62,7 @@ export default defineConfig(
       'coverage/',
       '.vite/',
       'bench/results/',
+      'tests/wasi-testsuite/',
       'samples/**/*.wasm',
       'samples/wasi/expected/',
     ],

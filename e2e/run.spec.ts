@@ -232,6 +232,33 @@ test('a WASI program gets argv, env, stdin and files, and shows what it wrote', 
   expect(errors).toEqual([]);
 });
 
+test('the Run panel shows the exit code of every WASI run: n from exit(n), none for a trap', async ({
+  page,
+}) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'answer');
+  const run = panel(page, 'Run');
+  await page.getByLabel('Upload', { exact: true }).setInputFiles(wasiSample('exit3.wasm'));
+  await expect(runForm(page, 'exit3')).toBeVisible();
+  await runFromPanel(page);
+  await expect(outcome(page)).toHaveText('ok', { timeout: 15_000 });
+  await expect(run.getByTestId('exit-code')).toHaveText('3');
+  // (module (import "wasi_snapshot_preview1" "proc_exit" …) (memory (export "memory") 1)
+  //   (func (export "_start") unreachable))
+  const trapping =
+    'AGFzbQEAAAABCAJgAX8AYAAAAiQBFndhc2lfc25hcHNob3RfcHJldmlldzEJcHJvY19leGl0AAADAgEBBQMBAAEHEwIGbWVtb3J5AgAGX3N0YXJ0AAEKBQEDAAAL';
+  await page.getByLabel('Upload', { exact: true }).setInputFiles({
+    name: 'wasi-trap.wasm',
+    mimeType: 'application/wasm',
+    buffer: Buffer.from(trapping, 'base64'),
+  });
+  await expect(runForm(page, 'wasi-trap')).toBeVisible();
+  await runFromPanel(page);
+  await expect(outcome(page)).toHaveText('trap', { timeout: 15_000 });
+  await expect(run.getByTestId('exit-code')).toHaveText('—');
+  expect(errors).toEqual([]);
+});
+
 test('the Run panel fits 1024 px in dark mode', async ({ page }, testInfo) => {
   await narrowDark(page);
   await openWithSample(page, 'sum');

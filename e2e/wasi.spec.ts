@@ -5,7 +5,16 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { deploy, failOnPageErrors, openApp } from './support/faas';
 import { showPanel } from './support/panels';
 import { sample } from './support/samples';
-import { callOf, deployWasm, invokeWasi, wasiBytes, wasiIndex, wasiSample, wasiText } from './support/wasi';
+import {
+  callOf,
+  deployWasm,
+  invokeWasi,
+  wasiBytes,
+  wasiIndex,
+  wasiSample,
+  wasiText,
+  type WasiCall,
+} from './support/wasi';
 
 async function shot(page: Page, testInfo: TestInfo, name: string) {
   await showPanel(page, 'Console');
@@ -261,4 +270,56 @@ test('reactors are initialised once and reused; commands get a new instance ever
     ['ok', 0, 'new'],
   ]);
   await shot(page, testInfo, 'wasi-reuse');
+});
+
+test('files can hold empty directories and symlinks; preopens choose what the program can open', async ({
+  page,
+}) => {
+  await deployWasm(page, 'cat-sync', 'cat-sync.wasm');
+  const run = async (argv: string[], files: WasiCall['files'], preopens?: string[]) => {
+    const r = await invokeWasi(page, 'cat-sync', { argv, files, ...(preopens ? { preopens } : {}) });
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, files: Object.keys(r.files) };
+  };
+  const files: WasiCall['files'] = {
+    'notes.txt': 'through the link\n',
+    link: { symlink: 'notes.txt' },
+    empty: { directory: true },
+  };
+  expect(await run(['link'], files)).toEqual({
+    exitCode: 0,
+    stdout: 'through the link\n',
+    stderr: '',
+    files: [],
+  });
+  const dir = await run(['empty'], files);
+  expect(dir.exitCode).toBe(1);
+  expect(dir.stderr).toMatch(/read from 'empty' failed: Is a directory/);
+  // Only "/": relative paths still resolve (against the working directory "/").
+  expect((await run(['notes.txt'], files, ['/'])).stdout).toBe('through the link\n');
+  // No preopened directory: nothing to open at all.
+  const none = await run(['notes.txt'], files, []);
+  expect(none.exitCode).toBe(1);
+  expect(none.stderr).toMatch(/cannot open 'notes.txt'/);
+
+  const rejection = (options: object) =>
+    page.evaluate(
+      (o) =>
+        window.faas.invoke('cat-sync', [], o as object).then(
+          () => 'resolved',
+          (e: Error) => `${e.name}: ${e.message}`,
+        ),
+      options,
+    );
+  expect(await rejection({ preopens: '/' })).toMatch(
+    /ArgumentError: preopens must be an array of directory names/,
+  );
+  expect(await rejection({ files: { d: { directory: false } } })).toMatch(
+    /ArgumentError: file "d" must be a string, a Uint8Array, \{ directory: true \} or \{ symlink: "target" \}/,
+  );
+  expect(await rejection({ files: { l: { symlink: '' } } })).toMatch(
+    /ArgumentError: symlink "l" needs a target/,
+  );
+  expect(await rejection({ files: { a: 'x', 'a/b': 'y' } })).toMatch(
+    /"a" cannot be both a file and a directory/,
+  );
 });

@@ -46,16 +46,23 @@ export interface WasiResult {
   timings: Record<string, number>;
 }
 
-/** Deploys a .wasm from samples/wasi (bytes cross into the page as a number array). */
+/** Deploys a .wasm from samples/wasi, or given bytes (they cross into the page as base64: a
+ * number array of a 100 KB module takes Playwright a second or more to serialise). */
 export async function deployWasm(
   page: Page,
   name: string,
-  file: string,
+  file: string | Uint8Array,
   config: Record<string, unknown> = {},
 ) {
+  const bytes = typeof file === 'string' ? readFileSync(`${dir}${file}`) : Buffer.from(file);
   return page.evaluate(
-    ([n, bytes, c]) => window.faas.deploy(n as string, new Uint8Array(bytes as number[]), c as object),
-    [name, wasiBytes(file), config] as const,
+    ([n, base64, c]) =>
+      window.faas.deploy(
+        n as string,
+        Uint8Array.from(atob(base64 as string), (ch) => ch.charCodeAt(0)),
+        c as object,
+      ),
+    [name, bytes.toString('base64'), config] as const,
   );
 }
 
@@ -63,7 +70,9 @@ export interface WasiCall {
   argv?: string[];
   env?: Record<string, string>;
   stdin?: string;
-  files?: Record<string, string>;
+  /** Text, bytes as { base64 } (decoded in the page), an empty directory or a symlink. */
+  files?: Record<string, string | { base64: string } | { directory: true } | { symlink: string }>;
+  preopens?: string[];
   export?: string;
   args?: (number | string)[];
 }
@@ -71,17 +80,21 @@ export interface WasiCall {
 export async function invokeWasi(page: Page, name: string, call: WasiCall = {}): Promise<WasiResult> {
   return page.evaluate(
     async ([n, c]) => {
-      const { args = [], ...options } = c as WasiCall;
-      const inv = await window.faas.invoke(n as string, args, options);
-      const files: Record<string, number[]> = {};
-      for (const [path, bytes] of Object.entries(inv.files ?? {})) files[path] = [...bytes];
+      const { args = [], files: given, ...options } = c as WasiCall;
+      const bytes = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+      const files: Record<string, string | Uint8Array | { directory: true } | { symlink: string }> = {};
+      for (const [path, e] of Object.entries(given ?? {}))
+        files[path] = typeof e === 'object' && 'base64' in e ? bytes(e.base64) : e;
+      const inv = await window.faas.invoke(n as string, args, given ? { ...options, files } : options);
+      const out: Record<string, number[]> = {};
+      for (const [path, b] of Object.entries(inv.files ?? {})) out[path] = [...b];
       return {
         outcome: inv.outcome,
         error: inv.error,
         exitCode: inv.exitCode,
         stdout: inv.stdout ?? '',
         stderr: inv.stderr ?? '',
-        files,
+        files: out,
         instance: inv.instance,
         start: inv.start,
         memoryBytes: inv.memoryBytes,

@@ -17,6 +17,7 @@ import {
 } from './registry';
 import { classifyStart } from './records';
 import { RingBuffer } from './ring';
+import { wasiFiles, wasiPreopens } from './wasi-files';
 import {
   DEFAULT_PLATFORM_CONFIG,
   type ArgValue,
@@ -365,11 +366,15 @@ export class Platform {
 
   private wasiInput(rec: FunctionRecord, o: InvokeOptions): WasiInput | null {
     const given =
-      o.argv !== undefined || o.env !== undefined || o.stdin !== undefined || o.files !== undefined;
+      o.argv !== undefined ||
+      o.env !== undefined ||
+      o.stdin !== undefined ||
+      o.files !== undefined ||
+      o.preopens !== undefined;
     if (rec.info.kind === 'plain') {
       if (given)
         throw new ArgumentError(
-          `"${rec.info.name}" is not a WASI program; argv, env, stdin and files do not apply`,
+          `"${rec.info.name}" is not a WASI program; argv, env, stdin, files and preopens do not apply`,
         );
       return null;
     }
@@ -382,28 +387,17 @@ export class Platform {
       if (typeof v !== 'string' || k.includes('='))
         throw new ArgumentError(`env entry "${k}" must map a name without "=" to a string`);
     }
-    const files: Record<string, Uint8Array> = {};
-    for (const [path, content] of Object.entries(o.files ?? {})) {
-      const parts = path.replace(/^\.?\//, '').split('/');
-      if (!path || parts.some((part) => part === '' || part === '.' || part === '..'))
-        throw new ArgumentError(
-          `file path "${path}" must be a relative path like "input.txt" or "dir/data.bin", without "." or ".." parts`,
-        );
-      if (typeof content !== 'string' && !(content instanceof Uint8Array))
-        throw new ArgumentError(`file "${path}" must be a string or a Uint8Array`);
-      files[path] = typeof content === 'string' ? enc.encode(content) : new Uint8Array(content);
-    }
-    const paths = Object.keys(files).map((p) => p.replace(/^\.?\//, ''));
-    for (const p of paths)
-      if (paths.some((q) => q.startsWith(p + '/')))
-        throw new ArgumentError(`"${p}" cannot be both a file and a directory`);
+    const files = wasiFiles(o.files ?? {});
+    const preopens = wasiPreopens(o.preopens);
     const stdin =
       o.stdin === undefined
         ? null
         : typeof o.stdin === 'string'
           ? enc.encode(o.stdin)
           : new Uint8Array(o.stdin);
-    return { argv: [rec.info.name, ...argv], env: { ...env }, stdin, files };
+    const input: WasiInput = { argv: [rec.info.name, ...argv], env: { ...env }, stdin, files };
+    if (preopens) input.preopens = preopens;
+    return input;
   }
 
   /** Ends an invocation: dequeues it, or terminates the nanoprocess running it. */

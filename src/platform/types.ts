@@ -137,11 +137,17 @@ export type ResultValue = number | bigint | null | Array<number | bigint | null>
 /** Files are given and returned as path → bytes (strings are UTF-8 encoded). */
 export type FileMap = Record<string, Uint8Array>;
 
+/** A file's content (strings are UTF-8 encoded), an empty directory, or a symlink and its target. */
+export type WasiFileOption = string | Uint8Array | { directory: true } | { symlink: string };
+
 export interface WasiOptions {
   argv?: string[];
   env?: Record<string, string>;
+  /** Read as a pipe: these bytes, then end of file (nothing given: end of file at once). */
   stdin?: string | Uint8Array;
-  files?: Record<string, string | Uint8Array>;
+  files?: Record<string, WasiFileOption>;
+  /** Names the files' root directory is preopened under; default ["/", "."]; [] for none. */
+  preopens?: string[];
 }
 
 export interface InvokeOptions extends WasiOptions {

@@ -28,11 +28,17 @@ export interface MeterMeta {
   fuelExport: string;
 }
 
+/** A file's bytes, an empty directory, or a symlink (its target, relative to the link). */
+export type WasiEntry = Uint8Array | { directory: true } | { symlink: string };
+
 export interface WasiInput {
   argv: string[];
   env: Record<string, string>;
+  /** Read as a pipe: these bytes, then end of file. */
   stdin: Uint8Array | null;
-  files: Record<string, Uint8Array>;
+  files: Record<string, WasiEntry>;
+  /** Names the root directory is preopened under; absent: "/" and "."; empty: none. */
+  preopens?: string[];
 }
 
 export type ToWorker =

@@ -23,6 +23,8 @@ interface Loaded {
   meta: ModuleMeta;
   /** Live instance kept for the `reuse` policy. */
   live: Live | null;
+  /** A command's WASI state, reset for each call, so a warm call builds no imports. */
+  commandWasi: WasiRun | null;
 }
 
 interface Live {
@@ -163,10 +165,15 @@ function instantiate(
   budget: Budget | null,
 ): Live {
   const holder = { current: ctx };
-  const wasi =
-    entry.meta.kind === 'plain'
-      ? null
-      : createWasi(wasiInput, (fd, chunk) => post({ t: 'out', id: current, fd, chunk }));
+  let wasi: WasiRun | null = null;
+  if (entry.meta.kind === 'wasi-command' && entry.commandWasi) {
+    // A command never keeps its instance, so its WASI state is free for the next call.
+    wasi = entry.commandWasi;
+    wasi.reset(wasiInput);
+  } else if (entry.meta.kind !== 'plain') {
+    wasi = createWasi(wasiInput, (fd, chunk) => post({ t: 'out', id: current, fd, chunk }));
+    if (entry.meta.kind === 'wasi-command') entry.commandWasi = wasi;
+  }
   const meter = entry.meta.meter;
   const fuel = meter ? new FuelMeter() : null;
   // The start function is charged to the invocation that instantiates.
@@ -337,7 +344,7 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
       invoke(msg);
       break;
     case 'load':
-      modules.set(msg.mod, { module: msg.module, meta: msg.meta, live: null });
+      modules.set(msg.mod, { module: msg.module, meta: msg.meta, live: null, commandWasi: null });
       break;
     case 'evict':
       modules.delete(msg.mod);

@@ -150,6 +150,69 @@ describe('output', () => {
   });
 });
 
+describe('one WasiRun for many calls (how a worker runs a command)', () => {
+  it('reset gives each call its own argv, files, output and exit code', () => {
+    const mod = new WebAssembly.Module(read('cat-sync.wasm') as BufferSource);
+    const wasi = createWasi(null, () => {});
+    const runOnce = (input: WasiInput) => {
+      wasi.reset(input);
+      const instance = new WebAssembly.Instance(mod, { [wasi.moduleName]: wasi.imports });
+      wasi.attach(instance, instance.exports.memory as WebAssembly.Memory);
+      wasi.call(instance.exports._start as () => unknown, []);
+      const r = wasi.finish();
+      return { exitCode: r.exitCode, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+    };
+    const files = { 'a.txt': enc.encode('first\n') };
+    expect(runOnce({ argv: ['cat', 'a.txt'], env: {}, stdin: null, files })).toEqual({
+      exitCode: 0,
+      stdout: 'first\n',
+      stderr: '',
+    });
+    const second = runOnce({ argv: ['cat', 'a.txt'], env: {}, stdin: null, files: {} });
+    expect(second.exitCode).toBe(1);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toMatch(/cannot open 'a.txt'/);
+    expect(
+      runOnce({ argv: ['cat', 'b.txt'], env: {}, stdin: null, files: { 'b.txt': enc.encode('2') } }),
+    ).toEqual({
+      exitCode: 0,
+      stdout: '2',
+      stderr: '',
+    });
+  });
+});
+
+describe('exit codes', () => {
+  const program = (body: string) =>
+    watToWasm(`(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") ${body}))`);
+  const none = { argv: ['p'], env: {}, stdin: null, files: {} };
+
+  it('returning from _start is exit code 0; proc_exit(n) is n, even above 127', () => {
+    expect(run(program(''), none)).toMatchObject({ exitCode: 0, exited: true });
+    expect(run(program('(call $exit (i32.const 7)) unreachable'), none)).toMatchObject({
+      exitCode: 7,
+      exited: true,
+    });
+    expect(run(program('(call $exit (i32.const 300))'), none).exitCode).toBe(300);
+  });
+
+  it('a trap has no exit code', () => {
+    const wasi = createWasi(none, () => {});
+    const instance = new WebAssembly.Instance(
+      new WebAssembly.Module(program('unreachable') as BufferSource),
+      {
+        [wasi.moduleName]: wasi.imports,
+      },
+    );
+    wasi.attach(instance, instance.exports.memory as WebAssembly.Memory);
+    expect(() => wasi.call(instance.exports._start as () => unknown, [])).toThrow(WebAssembly.RuntimeError);
+    expect(wasi.finish()).toMatchObject({ exitCode: undefined, exited: false });
+  });
+});
+
 // wabt is a dependency of the app (the compiler worker); it also assembles the test programs here.
 type WabtInit = typeof import('wabt');
 let wabt: Awaited<ReturnType<WabtInit>>;

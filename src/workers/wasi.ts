@@ -1,22 +1,12 @@
-// WASI preview 1 for nanoprocesses, on @bjorn3/browser_wasi_shim.
+// WASI preview 1 for nanoprocesses: argv, env, clocks, randomness and exit here; the filesystem,
+// descriptors and polling in ./wasi-fs.
 //
 // One WasiRun per instance. A command (exports _start) gets a fresh one per invocation; a reactor
 // keeps its instance and is reset() with each invocation's argv/env/stdin/files. The program sees
 // only what is built here: argv, env, stdin, stdout/stderr that stream to the platform, clocks,
-// randomness, and an in-memory filesystem preopened at `/` (and `.`, same directory) holding
-// the invocation's files. Nothing else is reachable: no sockets, no host paths.
-import {
-  ConsoleStdout,
-  Directory,
-  File,
-  OpenFile,
-  PreopenDirectory,
-  WASI,
-  WASIProcExit,
-  wasi as defs,
-  type Fd,
-  type Inode,
-} from '@bjorn3/browser_wasi_shim';
+// randomness, and an in-memory filesystem holding the invocation's files, preopened under the
+// names the invocation gives (by default `/` and `.`, the same directory). Nothing else is reachable: no sockets, no host paths.
+import { buildTree, DirNode, FileNode, LinkNode, WasiFs, pathParts, realtimeNs } from './wasi-fs';
 import type { WasiInput } from '../platform/wire';
 
 export interface WasiFinish {
@@ -51,49 +41,13 @@ const FLUSH_MS = 50;
 const FLUSH_BURST = 8;
 
 const encoder = new TextEncoder();
+const ERRNO_SUCCESS = 0;
+const ERRNO_FAULT = 21;
+const ERRNO_INVAL = 28;
+const CLOCK_REALTIME = 0;
+const CLOCK_THREAD_CPUTIME = 3;
 
-/** Splits a file path from WasiInput.files into components: "/a/./b.txt" → ["a", "b.txt"]. */
-export function pathParts(path: string): string[] {
-  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.length === 0) throw new TypeError(`files: "${path}" is not a file path`);
-  if (parts.includes('..')) throw new TypeError(`files: "${path}" leaves the root; ".." is not allowed`);
-  if (path.includes('\0'))
-    throw new TypeError(`files: "${path.replaceAll('\0', '\\0')}" contains a NUL byte`);
-  return parts;
-}
-
-interface TreeNode {
-  files: Map<string, Uint8Array>;
-  dirs: Map<string, TreeNode>;
-}
-
-/** Builds the filesystem bottom-up so every Directory knows its parent (for `..` in readdir). */
-function buildRoot(files: Record<string, Uint8Array>): { root: Directory; given: Map<string, Uint8Array> } {
-  const top: TreeNode = { files: new Map(), dirs: new Map() };
-  const given = new Map<string, Uint8Array>();
-  for (const [path, bytes] of Object.entries(files)) {
-    const parts = pathParts(path);
-    const name = parts.pop()!;
-    let node = top;
-    for (const dir of parts) {
-      if (node.files.has(dir))
-        throw new TypeError(`files: "${path}" puts a file inside "${dir}", which is a file`);
-      let next = node.dirs.get(dir);
-      if (!next) node.dirs.set(dir, (next = { files: new Map(), dirs: new Map() }));
-      node = next;
-    }
-    if (node.dirs.has(name)) throw new TypeError(`files: "${path}" is both a file and a directory`);
-    node.files.set(name, bytes);
-    given.set([...parts, name].join('/'), bytes);
-  }
-  const toDirectory = (node: TreeNode): Directory => {
-    const entries: [string, Inode][] = [];
-    for (const [name, child] of node.dirs) entries.push([name, toDirectory(child)]);
-    for (const [name, bytes] of node.files) entries.push([name, new File(bytes)]); // File copies the bytes
-    return new Directory(entries);
-  };
-  return { root: toDirectory(top), given };
-}
+export { pathParts };
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
@@ -190,78 +144,126 @@ class Streamer {
   }
 }
 
-/** stdout/stderr as a character device, so wasi-libc line-buffers stdout as on a terminal. */
-function outputFd(capture: Capture, fd: 1 | 2, streamer: Streamer): Fd {
-  return new ConsoleStdout((data) => {
-    const part = capture.take(data);
-    if (part.byteLength > 0) streamer.write(fd, part);
-  });
+/** Thrown by proc_exit to unwind the program; call() turns it into the exit code. */
+class ProcExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit with code ${code}`);
+  }
 }
 
 type Imports = Record<string, (...args: never[]) => unknown>;
+const FS_CALLS = Object.keys(new WasiFs(emptyFsOptions()).imports());
+
+function emptyFsOptions() {
+  return {
+    stdin: null,
+    stdout: () => {},
+    stderr: () => {},
+    root: new DirNode(),
+    preopens: [],
+    grow: () => false,
+    memory: () => {
+      throw new Error('no memory');
+    },
+  };
+}
+
+/** Strings as NUL-terminated UTF-8, for args_get and environ_get. */
+function cStrings(list: string[]): Uint8Array[] {
+  return list.map((s) => {
+    const b = encoder.encode(s);
+    const out = new Uint8Array(b.byteLength + 1);
+    out.set(b);
+    return out;
+  });
+}
 
 class WasiProgram implements WasiRun {
   readonly moduleName = WASI_MODULE;
   readonly imports: Record<string, WebAssembly.ImportValue>;
-  private readonly wasi: WASI;
   private memory: WebAssembly.Memory | null = null;
   private start: unknown = null;
   private stdout!: Capture;
   private stderr!: Capture;
-  private streamer: Streamer;
-  private root!: Directory;
+  private streamer!: Streamer;
+  private input!: WasiInput | null;
+  /** The descriptor table and its imports, made once and reset for each invocation. */
+  private fsCore: { fs: WasiFs; calls: Imports } | null = null;
+  /** This invocation's tree, built on the first filesystem call (a program that only computes never pays for it). */
+  private fsRoot: DirNode | null = null;
   private given!: Map<string, Uint8Array>;
+  private args!: Uint8Array[];
+  private env!: Uint8Array[];
   private fsGrowth = 0;
   private exitCode: number | undefined = undefined;
   private exited = false;
 
-  constructor(input: WasiInput | null, onOutput: (fd: 1 | 2, chunk: Uint8Array) => void) {
-    this.streamer = new Streamer(onOutput);
-    // debug: false explicitly — the shim logs every call to the console when the option is left out.
-    this.wasi = new WASI([], [], [], { debug: false });
+  constructor(
+    input: WasiInput | null,
+    private readonly onOutput: (fd: 1 | 2, chunk: Uint8Array) => void,
+  ) {
     this.reset(input);
     this.imports = this.buildImports();
   }
 
   reset(input: WasiInput | null): void {
-    const { argv = [], env = {}, stdin = null, files = {} } = input ?? {};
-    const { root, given } = buildRoot(files);
-    this.root = root;
-    this.given = given;
+    this.input = input;
+    this.fsRoot = null;
+    this.given = new Map();
+    this.args = cStrings(input?.argv ?? []);
+    this.env = cStrings(Object.entries(input?.env ?? {}).map(([k, v]) => `${k}=${v}`));
     this.stdout = new Capture('stdout');
     this.stderr = new Capture('stderr');
+    // Output an earlier call left pending (it failed before finish) must not reach this one.
+    this.streamer = new Streamer(this.onOutput);
     this.fsGrowth = 0;
     this.exitCode = undefined;
     this.exited = false;
-    const slash = new PreopenDirectory('/', new Map());
-    slash.dir = root;
-    // wasi-libc resolves relative paths against the cwd ("/") in newer releases and against a
-    // "." preopen in older ones: offer both, on the same directory.
-    const dot = new PreopenDirectory('.', new Map());
-    dot.dir = root;
-    this.wasi.args = [...argv];
-    this.wasi.env = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    this.wasi.fds = [
-      new OpenFile(new File(stdin ?? new Uint8Array(0), { readonly: true })),
-      outputFd(this.stdout, 1, this.streamer),
-      outputFd(this.stderr, 2, this.streamer),
-      slash,
-      dot,
-    ];
+    if (input && Object.keys(input.files).length > 0) this.fs(); // a bad tree fails before the run
+  }
+
+  private fs(): Imports {
+    if (this.fsRoot && this.fsCore) return this.fsCore.calls;
+    const { files = {}, stdin = null, preopens = ['/', '.'] } = this.input ?? {};
+    const root = buildTree(files);
+    for (const [path, entry] of Object.entries(files))
+      if (entry instanceof Uint8Array) this.given.set(pathParts(path).join('/'), entry);
+    const out = (capture: Capture, fd: 1 | 2) => (data: Uint8Array) => {
+      const part = capture.take(data);
+      if (part.byteLength > 0) this.streamer.write(fd, part);
+    };
+    const options = {
+      stdin,
+      stdout: out(this.stdout, 1),
+      stderr: out(this.stderr, 2),
+      root,
+      // wasi-libc resolves relative paths against the cwd ("/") in newer releases and against a
+      // "." preopen in older ones: by default offer both, on the same directory.
+      preopens,
+      grow: (bytes: number) => {
+        if (this.fsGrowth + bytes > MAX_FS_GROWTH_BYTES) return false;
+        this.fsGrowth += bytes;
+        return true;
+      },
+      memory: () => this.mem(),
+    };
+    if (this.fsCore) this.fsCore.fs.reset(options);
+    else {
+      const fs = new WasiFs(options);
+      this.fsCore = { fs, calls: fs.imports() as Imports };
+    }
+    this.fsRoot = root;
+    return this.fsCore.calls;
+  }
+
+  private mem(): WebAssembly.Memory {
+    if (!this.memory)
+      throw new WebAssembly.RuntimeError('a WASI call needs the module to export or import its memory');
+    return this.memory;
   }
 
   attach(instance: WebAssembly.Instance, memory: WebAssembly.Memory | null): void {
     this.memory = memory;
-    // The shim reads memory through inst.exports.memory; modules that import theirs (env.memory) have none there.
-    const exports = {} as { memory: WebAssembly.Memory };
-    Object.defineProperty(exports, 'memory', {
-      get: () => {
-        if (!this.memory)
-          throw new WebAssembly.RuntimeError('a WASI call needs the module to export or import its memory');
-        return this.memory;
-      },
-    });
-    this.wasi.inst = { exports };
     const ex = instance.exports;
     this.start = ex._start ?? null;
     if (typeof ex._start !== 'function' && typeof ex._initialize === 'function') {
@@ -280,8 +282,8 @@ class WasiProgram implements WasiRun {
       }
       return result;
     } catch (err) {
-      if (err instanceof WASIProcExit) {
-        this.exitCode = err.code | 0;
+      if (err instanceof ProcExit) {
+        this.exitCode = err.code;
         this.exited = true;
         return undefined;
       }
@@ -307,94 +309,72 @@ class WasiProgram implements WasiRun {
   /** Files that are new or differ from the input, by path relative to the root. */
   private changedFiles(): Record<string, Uint8Array> {
     const out: Record<string, Uint8Array> = {};
-    const walk = (dir: Directory, prefix: string) => {
-      for (const [name, entry] of dir.contents) {
+    if (!this.fsRoot) return out;
+    const walk = (dir: DirNode, prefix: string) => {
+      for (const [name, entry] of dir.entries) {
         const path = prefix + name;
-        if (entry instanceof Directory) walk(entry, `${path}/`);
-        else if (entry instanceof File) {
+        if (entry instanceof DirNode) walk(entry, `${path}/`);
+        else if (entry instanceof FileNode) {
           const before = this.given.get(path);
           if (!before || !sameBytes(before, entry.data)) out[path] = entry.data.slice();
-        }
+        } else if (!(entry instanceof LinkNode)) throw new Error('unknown node');
       }
     };
-    walk(this.root, '');
+    walk(this.fsRoot, '');
     return out;
   }
 
   private view(): DataView {
-    return new DataView(this.wasi.inst.exports.memory.buffer);
+    return new DataView(this.mem().buffer);
   }
 
-  /**
-   * Makes room for a write that ends at `end`, within the filesystem budget. Grows the file's
-   * storage geometrically (the shim reallocates to the exact size on every write, which is
-   * quadratic for a file written in many small pieces) and leaves `data` sized to the file.
-   */
-  private reserve(file: File, end: bigint): number {
-    const size = file.data.byteLength;
-    if (end <= BigInt(size)) return defs.ERRNO_SUCCESS;
-    const growth = end - BigInt(size);
-    if (BigInt(this.fsGrowth) + growth > BigInt(MAX_FS_GROWTH_BYTES)) return defs.ERRNO_NOSPC;
-    this.fsGrowth += Number(growth);
-    const want = Number(end);
-    const buf = file.data.buffer;
-    if (file.data.byteOffset === 0 && buf instanceof ArrayBuffer && want <= buf.byteLength) {
-      const grown = new Uint8Array(buf, 0, want);
-      grown.fill(0, size);
-      file.data = grown;
-    } else {
-      const storage = new Uint8Array(Math.max(want, size * 2, 4096));
-      storage.set(file.data);
-      file.data = storage.subarray(0, want);
+  private putStrings(list: Uint8Array[], ptrs: number, buf: number): number {
+    const view = this.view();
+    const bytes = new Uint8Array(view.buffer);
+    for (const s of list) {
+      view.setUint32(ptrs, buf, true);
+      bytes.set(s, buf);
+      ptrs += 4;
+      buf += s.byteLength;
     }
-    return defs.ERRNO_SUCCESS;
+    return ERRNO_SUCCESS;
   }
 
-  private iovecBytes(iovs: number, count: number): number {
-    let total = 0;
-    for (const v of defs.Ciovec.read_bytes_array(this.view(), iovs, count)) total += v.buf_len;
-    return total;
-  }
-
-  private writableFile(fd: number): OpenFile | null {
-    const target = this.wasi.fds[fd];
-    return target instanceof OpenFile && !target.file.readonly ? target : null;
+  private putSizes(list: Uint8Array[], count: number, size: number): number {
+    const view = this.view();
+    view.setUint32(count, list.length, true);
+    view.setUint32(
+      size,
+      list.reduce((n, s) => n + s.byteLength, 0),
+      true,
+    );
+    return ERRNO_SUCCESS;
   }
 
   private buildImports(): Record<string, WebAssembly.ImportValue> {
-    const base = this.wasi.wasiImport as Imports;
-    const w = this.wasi;
-    const overrides: Imports = {
-      // The shim counts UTF-16 units instead of UTF-8 bytes, which overflows argv_buf for non-ASCII argv.
-      args_sizes_get: (argc: number, bufSize: number) => {
-        const v = this.view();
-        v.setUint32(argc, w.args.length, true);
-        v.setUint32(
-          bufSize,
-          w.args.reduce((n, a) => n + encoder.encode(a).byteLength + 1, 0),
-          true,
-        );
-        return defs.ERRNO_SUCCESS;
-      },
-      // The shim gives 0 for the CPU-time clocks, which makes C's clock() useless: use the monotonic clock.
+    const imports: Imports = {
+      args_get: (ptrs: number, buf: number) => this.putStrings(this.args, ptrs, buf),
+      args_sizes_get: (count: number, size: number) => this.putSizes(this.args, count, size),
+      environ_get: (ptrs: number, buf: number) => this.putStrings(this.env, ptrs, buf),
+      environ_sizes_get: (count: number, size: number) => this.putSizes(this.env, count, size),
+      // CPU-time clocks read the monotonic clock, so C's clock() measures something.
       clock_time_get: (id: number, _precision: bigint, out: number) => {
         let ns: bigint;
-        if (id === defs.CLOCKID_REALTIME)
-          ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-        else if (id >= defs.CLOCKID_MONOTONIC && id <= defs.CLOCKID_THREAD_CPUTIME_ID)
+        if (id === CLOCK_REALTIME) ns = realtimeNs();
+        else if (id > CLOCK_REALTIME && id <= CLOCK_THREAD_CPUTIME)
           ns = BigInt(Math.round(performance.now() * 1e6));
-        else return defs.ERRNO_INVAL;
+        else return ERRNO_INVAL;
         this.view().setBigUint64(out, ns, true);
-        return defs.ERRNO_SUCCESS;
+        return ERRNO_SUCCESS;
       },
       clock_res_get: (id: number, out: number) => {
-        if (id < defs.CLOCKID_REALTIME || id > defs.CLOCKID_THREAD_CPUTIME_ID) return defs.ERRNO_INVAL;
+        if (id < CLOCK_REALTIME || id > CLOCK_THREAD_CPUTIME) return ERRNO_INVAL;
         this.view().setBigUint64(out, 1000n, true);
-        return defs.ERRNO_SUCCESS;
+        return ERRNO_SUCCESS;
       },
       random_get: (buf: number, len: number) => {
-        const mem = this.wasi.inst.exports.memory;
-        if (buf + len > mem.buffer.byteLength) return defs.ERRNO_FAULT;
+        const mem = this.mem();
+        if (buf + len > mem.buffer.byteLength) return ERRNO_FAULT;
         // getRandomValues refuses views over shared memory and more than 64 KiB at a time.
         const scratch = new Uint8Array(Math.min(len, 65536));
         for (let at = 0; at < len; at += scratch.byteLength) {
@@ -402,49 +382,19 @@ class WasiProgram implements WasiRun {
           crypto.getRandomValues(scratch.subarray(0, n));
           new Uint8Array(mem.buffer, buf + at, n).set(scratch.subarray(0, n));
         }
-        return defs.ERRNO_SUCCESS;
+        return ERRNO_SUCCESS;
       },
-      fd_write: (fd: number, iovs: number, count: number, nwritten: number) => {
-        const f = this.writableFile(fd);
-        if (f) {
-          const err = this.reserve(f.file, f.file_pos + BigInt(this.iovecBytes(iovs, count)));
-          if (err !== defs.ERRNO_SUCCESS) return err;
-        }
-        return (base.fd_write as (...a: number[]) => number)(fd, iovs, count, nwritten);
-      },
-      fd_pwrite: (fd: number, iovs: number, count: number, offset: bigint, nwritten: number) => {
-        const f = this.writableFile(fd);
-        if (f) {
-          const err = this.reserve(f.file, offset + BigInt(this.iovecBytes(iovs, count)));
-          if (err !== defs.ERRNO_SUCCESS) return err;
-        }
-        return (base.fd_pwrite as (...a: (number | bigint)[]) => number)(fd, iovs, count, offset, nwritten);
-      },
-      fd_allocate: (fd: number, offset: bigint, len: bigint) => {
-        const f = this.writableFile(fd);
-        if (f) {
-          const err = this.reserve(f.file, offset + len);
-          if (err !== defs.ERRNO_SUCCESS) return err;
-        }
-        return (base.fd_allocate as (...a: (number | bigint)[]) => number)(fd, offset, len);
-      },
-      fd_filestat_set_size: (fd: number, size: bigint) => {
-        const f = this.writableFile(fd);
-        if (f) {
-          const err = this.reserve(f.file, size);
-          if (err !== defs.ERRNO_SUCCESS) return err;
-        }
-        return (base.fd_filestat_set_size as (...a: (number | bigint)[]) => number)(fd, size);
+      proc_exit: (code: number) => {
+        throw new ProcExit(code >>> 0);
       },
       proc_raise: (sig: number) => {
         throw new WebAssembly.RuntimeError(`the program raised signal ${sig}`);
       },
-      sock_accept: () => defs.ERRNO_NOTSUP,
-      sock_recv: () => defs.ERRNO_NOTSUP,
-      sock_send: () => defs.ERRNO_NOTSUP,
-      sock_shutdown: () => defs.ERRNO_NOTSUP,
+      sched_yield: () => ERRNO_SUCCESS,
     };
-    return { ...base, ...overrides } as Record<string, WebAssembly.ImportValue>;
+    for (const name of FS_CALLS)
+      imports[name] = (...args: never[]) => (this.fs()[name] as (...a: never[]) => unknown)(...args);
+    return imports as Record<string, WebAssembly.ImportValue>;
   }
 }
 
