@@ -180,7 +180,15 @@ function browser() {
   const clock = manualTimers();
   const sessions: Session[] = [];
 
-  async function tab(options: { hash?: string; search?: string; env?: Partial<SessionEnv> } = {}) {
+  async function tab(
+    options: {
+      hash?: string;
+      search?: string;
+      env?: Partial<SessionEnv>;
+      /** Runs after start() is called, while it is still restoring. */
+      whileStarting?: (t: { location: { hash: string }; win: EventTarget }) => void;
+    } = {},
+  ) {
     const app = new FakeApp();
     const platform = new FakePlatform();
     const location = {
@@ -213,7 +221,9 @@ function browser() {
     const openInitial = vi.fn(async () => {
       if (app.functions.length === 0) app.addFunction(wat('sum'));
     });
-    const started = await session.start({ openInitial });
+    const starting = session.start({ openInitial });
+    options.whileStarting?.({ location, win });
+    const started = await starting;
     return { app, platform, session, location, history, win, doc, downloads, openInitial, started };
   }
 
@@ -524,6 +534,20 @@ describe('share links', () => {
     t.location.hash = encodeShare(sharePayloadForFunction(sharer(), 'fib'));
     t.win.dispatchEvent(new Event('hashchange'));
     expect(t.app.functions.map((f) => f.name)).toEqual(['sum', 'fib (shared)']);
+  });
+
+  it('opens a link pasted while the tab is still restoring, once it has started', async () => {
+    const b = newBrowser();
+    const link = encodeShare(sharePayloadForFunction(sharer(), 'fib'));
+    const t = await b.tab({
+      whileStarting: ({ location, win }) => {
+        location.hash = link;
+        win.dispatchEvent(new Event('hashchange'));
+      },
+    });
+    await Promise.resolve();
+    // Opened once: by the start, which saw it in the address bar, or by the hashchange, not both.
+    expect(t.app.functions.map((f) => f.name)).toEqual(['fib (shared)']);
   });
 });
 

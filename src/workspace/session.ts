@@ -193,6 +193,8 @@ export class Session {
   readonly tabId: string;
 
   private started = false;
+  /** start() has finished: links pasted from now on open at once. */
+  private startedUp = false;
   private disposed = false;
   /** restoreHistory() announces itself as 'history-cleared'; that one must not clear the store. */
   private restoringHistory = false;
@@ -264,6 +266,18 @@ export class Session {
     this.started = true;
     this.openInitial = options.openInitial;
     const { location } = this.env;
+    // Listen before the first await: a link pasted into the address bar while the session is still
+    // restoring would otherwise be lost. It opens once the start is done, over what it restored.
+    let startedUp!: () => void;
+    const whenStarted = new Promise<void>((resolve) => (startedUp = resolve));
+    /** The link the start itself read from the address bar (not to be opened twice). */
+    let initialHash: string | null = null;
+    this.listen(this.env.window, 'hashchange', () => {
+      const hash = this.env.location.hash;
+      if (!isShareFragment(hash)) return;
+      if (this.startedUp) this.openLink(hash);
+      else void whenStarted.then(() => hash !== initialHash && this.openLink(hash));
+    });
 
     await this.openStorage();
     this.tabs = createTabSync({
@@ -275,7 +289,8 @@ export class Session {
     await this.restoreHistory();
     this.cleanups.push(this.platform.subscribe((ev) => this.onPlatform(ev)));
 
-    const link = isShareFragment(location.hash) ? this.readLink(location.hash) : null;
+    if (isShareFragment(location.hash)) initialHash = location.hash;
+    const link = initialHash !== null ? this.readLink(initialHash) : null;
     const wantsSample = new URLSearchParams(location.search).has('sample');
     // A link shows what it carries: the default sample only opens without one (or when asked for).
     if (!link || wantsSample) await this.runOpenInitial();
@@ -287,9 +302,6 @@ export class Session {
     // `?sample=` added to a restored workspace is.
     if (wantsSample) this.autosaver.schedule();
 
-    this.listen(this.env.window, 'hashchange', () => {
-      if (isShareFragment(this.env.location.hash)) this.openLink(this.env.location.hash);
-    });
     // beforeunload comes first on a reload or close and leaves the page more time than pagehide.
     this.listen(this.env.window, 'beforeunload', () => void this.saveOnExit());
     this.listen(this.env.window, 'pagehide', () => void this.saveOnExit());
@@ -300,6 +312,8 @@ export class Session {
       if (this.env.document.visibilityState === 'hidden') void this.flush();
       else void this.checkForNewerSave();
     });
+    this.startedUp = true;
+    startedUp();
     return { restored, openedLink };
   }
 
