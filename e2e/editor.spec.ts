@@ -9,6 +9,7 @@ import {
   editorPosition,
   editorReadOnly,
   editorHasFocus,
+  editorHost,
   editorText,
   focusEditor,
   functionNames,
@@ -92,6 +93,32 @@ test('an error gets a marker at its line and column and a problem entry; fixing 
   if (await panel.isVisible()) await expect(panel).toContainText('7');
   await page.screenshot({ path: testInfo.outputPath('ran.png') });
   await expectNoPageErrors(errors);
+});
+
+test('Enter inserts a newline while suggestions show; it accepts one only after an arrow key picks it', async ({
+  page,
+}) => {
+  await openPlayground(page);
+  await focusEditor(page);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
+  await expect.poll(() => editorText(page)).toBe('');
+  const widget = editorHost(page).locator('.suggest-widget.visible');
+  await page.keyboard.type('(module');
+  await expect(widget).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => editorText(page)).toMatch(/^\(module\n\s*\)$/);
+  await page.keyboard.type('i32.mul');
+  await expect(widget).toBeVisible();
+  await page.keyboard.press('Enter');
+  // Nothing was picked: the text is what was typed, on a new line.
+  await expect.poll(() => editorText(page)).toMatch(/^\(module\n\s*i32\.mul\n\s*\)$/);
+  await page.keyboard.type('i32.ad');
+  await expect(widget).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await expect(widget.locator('.monaco-list-row.focused')).toContainText('i32.add');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => editorText(page)).toMatch(/\n\s*i32\.add\s*\n?\s*\)$/);
 });
 
 test('a deploy of broken WAT reports it without losing the text', async ({ page }) => {
