@@ -149,7 +149,7 @@ export function functionRow(page: Page, fn: string): Locator {
     .locator(`li[data-fn="${fn.replace(/"/g, '\\"')}"]`);
 }
 
-/** The last-outcome badge of a function in the sidebar ("✓ ok", "✕ trap", …). */
+/** The last-outcome badge of a function in the sidebar (the shared OutcomeBadge: an icon and "ok", "trap", …). */
 export function outcomeBadge(page: Page, fn: string): Locator {
   return functionRow(page, fn).getByTestId('outcome');
 }
