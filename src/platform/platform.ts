@@ -430,13 +430,9 @@ export class Platform {
         n++;
       } else this.queue.push(p);
     }
-    for (const [np, p] of [...this.reserved])
-      if (name === undefined || p.record.info.name === name) {
-        this.reserved.delete(np);
-        this.settle(p, 'error', { error: 'Stopped before it started' });
-        n++;
-      }
-    for (const { p } of [...this.running.values()])
+    // Waiting for a worker spawned for them, or running: stop() ends each the way it would one by one.
+    const started = [...this.reserved.values(), ...[...this.running.values()].map((r) => r.p)];
+    for (const p of started)
       if (name === undefined || p.record.info.name === name) n += this.stop(p.id) ? 1 : 0;
     return n;
   }

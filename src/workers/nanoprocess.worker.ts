@@ -11,6 +11,7 @@ import type {
   WasiInput,
 } from '../platform/wire';
 import type { Outcome, ResultValue } from '../platform/types';
+import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
 import { createWasi, type WasiRun } from './wasi';
 
@@ -49,10 +50,6 @@ const modules = new Map<number, Loaded>();
 // ignoreBOM: a log line is what the module wrote, a leading U+FEFF included.
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 let port: MessagePort | null = null;
-
-function epochNow(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 function newContext(): CallContext {
   return { memory: null, logs: [], logBytes: 0, dropped: 0 };
