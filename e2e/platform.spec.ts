@@ -69,7 +69,7 @@ test('sum keeps answering while stuck spins on another worker', async ({ page })
     const sums: number[] = [];
     for (let i = 0; i < 20; i++) sums.push((await window.faas.invoke('sum', [i, 1])).result as number);
     const stillSpinning = !stuckSettled;
-    const stopped = window.faas.stopAll('stuck');
+    const stopped = await window.faas.stopAll('stuck');
     const s = await stuck;
     return { sums, stillSpinning, stopped, outcome: s.outcome, error: s.error };
   });

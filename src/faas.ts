@@ -1,5 +1,5 @@
 // The console API: `window.faas`, for teachers demoing from DevTools and for the tests.
-import type { Platform } from './platform/platform';
+import type { PlatformClient } from './platform/client';
 import type {
   ArgValue,
   FunctionConfig,
@@ -23,10 +23,10 @@ export interface FaasApi {
   invocations(name?: string): Invocation[];
   config(patch?: Partial<PlatformConfig>): PlatformConfig;
   undeploy(name: string): Promise<void>;
-  /** Ends an invocation (queued or running) by id. */
-  stop(id: number): boolean;
-  /** Ends every invocation of a function (or of all functions), queued or running; returns how many. */
-  stopAll(name?: string): number;
+  /** Ends an invocation (queued or running) by id; resolves with whether there was one to end. */
+  stop(id: number): Promise<boolean>;
+  /** Ends every invocation of a function (or of all functions), queued or running; resolves with how many. */
+  stopAll(name?: string): Promise<number>;
   /** The worker pool as it is now. */
   pool(): PoolSnapshot;
   /** The deployed module's bytes. */
@@ -34,7 +34,7 @@ export interface FaasApi {
   clearHistory(): void;
 }
 
-export function createFaasApi(platform: Platform): FaasApi {
+export function createFaasApi(platform: PlatformClient): FaasApi {
   return Object.freeze({
     deploy: (name, code, config) => platform.deploy(name, code, config),
     invoke: (name, args, options) => platform.invoke(name, args, options),

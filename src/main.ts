@@ -1,8 +1,8 @@
 // Wires the platform, the workspace and the UI; exposes window.faas.
 import { mount } from 'svelte';
 import { Compiler } from './platform/compiler';
-import { Platform } from './platform/platform';
-import { spawnCompiler, spawnNanoprocess } from './platform/spawn';
+import { PlatformClient } from './platform/client';
+import { spawnCompiler, spawnPlatform } from './platform/spawn';
 import { createFaasApi, type FaasApi } from './faas';
 import { AppState } from './ui/state.svelte';
 import App from './ui/App.svelte';
@@ -20,7 +20,8 @@ declare global {
 }
 
 const compiler = new Compiler(spawnCompiler);
-const platform = new Platform({ spawnWorker: spawnNanoprocess, compiler });
+// The platform runs in its own worker; the page (UI and window.faas) is its client.
+const platform = new PlatformClient({ spawnHost: spawnPlatform, compiler });
 window.faas = createFaasApi(platform);
 
 const app = new AppState(platform, compiler);

@@ -26,7 +26,7 @@
 import { releaseProxy, wrap } from 'comlink';
 import type { BaselineApi } from '../workers/baseline.worker';
 import { toCsv } from './metrics/csv';
-import type { Platform } from './platform';
+import type { PlatformClient } from './client';
 import type { FunctionConfig, Invocation } from './types';
 
 export type BenchMode = 'cold' | 'warm' | 'direct' | 'js';
@@ -79,7 +79,7 @@ export function connectBaseline(spawn: () => Worker): Baseline & { dispose(): vo
   };
 }
 
-export type BenchPlatform = Pick<Platform, 'deploy' | 'invoke' | 'undeploy' | 'functions'>;
+export type BenchPlatform = Pick<PlatformClient, 'deploy' | 'invoke' | 'undeploy' | 'functions'>;
 
 export interface Summary {
   n: number;

@@ -169,6 +169,24 @@ export class Columns<K extends string> {
     for (const k of this.keys) this.cols[k][i] = row[k];
   }
 
+  /** Rows from `from` to the end, one array per key (copies, for sending elsewhere). */
+  rows(from: number): Record<K, Float64Array> {
+    const out = {} as Record<K, Float64Array>;
+    for (const k of this.keys) out[k] = this.cols[k].slice(from, this.length);
+    return out;
+  }
+
+  /** Appends rows given as one array per key (what rows() returned on the other side). */
+  append(rows: Partial<Record<K, Float64Array>>): void {
+    const n = rows[this.keys[0]]?.length ?? 0;
+    while (this.length + n > this.cols[this.keys[0]].length) this.grow();
+    for (const k of this.keys) {
+      const col = rows[k];
+      if (col) this.cols[k].set(col, this.length);
+    }
+    this.length += n;
+  }
+
   private grow(): void {
     for (const k of this.keys) {
       const bigger = new Float64Array(this.cols[k].length * 2);
@@ -284,7 +302,25 @@ export function loadSchedule(spec: LoadSpec): Float64Array {
   );
 }
 
-export class LoadGenerator {
+/** What the UI reads of a load run, wherever the generator runs (LoadGenerator, or the client's mirror of one). */
+export interface LoadRun {
+  readonly spec: LoadSpec;
+  readonly samples: Columns<SampleKey>;
+  readonly completions: Columns<CompletionKey>;
+  readonly planned: number | null;
+  readonly plannedDurationMs: number | null;
+  readonly elapsedMs: number;
+  readonly issued: number;
+  readonly settled: number;
+  readonly inFlight: number;
+  start(): Promise<LoadResult>;
+  /** No new calls; resolves when the calls in flight have settled. */
+  stop(): Promise<LoadResult>;
+  /** Ends the calls still queued or running (they settle as errors). */
+  cancelInFlight(): void;
+}
+
+export class LoadGenerator implements LoadRun {
   readonly spec: LoadSpec;
   /** Sampled every sampleEveryMs: t (ms from start), cumulative issued/completed, in-flight, queue, busy/all workers. */
   readonly samples = new Columns<SampleKey>(SAMPLE_KEYS);

@@ -2,7 +2,6 @@
 // Framework-free: the Worker factories, clock and timers come in from outside.
 import { ArgumentError, convertArgs } from './args';
 import type { Compiler } from './compiler';
-import { StatsAccumulator } from './metrics/stats';
 import { Nanoprocess, type Dispatched, type WorkerEndpoint } from './nanoprocess';
 import { Deque } from './queue';
 import {
@@ -15,8 +14,8 @@ import {
   validateName,
   type FunctionRecord,
 } from './registry';
-import { classifyStart } from './records';
-import { RingBuffer } from './ring';
+import { classifyStart, emptyStats, RecordStore } from './records';
+import { applyConfig, notDeployed, ZERO_TIMINGS } from './rules';
 import { wasiFiles, wasiPreopens } from './wasi-files';
 import {
   DEFAULT_PLATFORM_CONFIG,
@@ -42,7 +41,7 @@ const PIPELINE_MAX_DEPTH = 64;
 const PIPELINE_LOW_WATER = 32;
 
 export type PlatformEvent =
-  | { type: 'invocation'; invocation: Invocation }
+  | { type: 'invocation'; invocation: Invocation; memoryMiB: number }
   | { type: 'dispatched'; id: number; fn: string; worker: number }
   | { type: 'output'; id: number; fn: string; fd: 1 | 2; chunk: Uint8Array }
   | { type: 'functions' }
@@ -98,7 +97,6 @@ function isStateless(m: ModuleInfo): boolean {
   );
 }
 
-const ZERO_TIMINGS: Timings = { queue: 0, spawn: 0, compile: 0, instantiate: 0, exec: 0, total: 0 };
 
 export class Platform {
   private cfg: PlatformConfig;
@@ -110,8 +108,7 @@ export class Platform {
   private readonly queue = new Deque<Pending>();
   /** Invocations sent to a worker and not yet settled, by id. */
   private readonly running = new Map<number, { p: Pending; np: Nanoprocess }>();
-  private readonly records: RingBuffer<Invocation>;
-  private readonly statsByFn = new Map<string, StatsAccumulator>();
+  private readonly records: RecordStore;
   private readonly listeners = new Set<(ev: PlatformEvent) => void>();
   private readonly retired = new Set<number>();
   private nextId = 1;
@@ -125,7 +122,7 @@ export class Platform {
     this.clock = opts.clock ?? systemClock;
     this.cfg = { ...DEFAULT_PLATFORM_CONFIG };
     this.features = { ...(opts.features ?? {}) };
-    this.records = new RingBuffer(this.cfg.historyLimit);
+    this.records = new RecordStore(this.cfg.historyLimit);
     this.config(opts.config ?? {});
   }
 
@@ -149,19 +146,7 @@ export class Platform {
   // ---- configuration -------------------------------------------------------
 
   config(patch: Partial<PlatformConfig> = {}): PlatformConfig {
-    const next = { ...this.cfg, ...patch };
-    const int = (k: keyof PlatformConfig, min: number, max: number) => {
-      const v = next[k];
-      if (!Number.isInteger(v) || v < min || v > max)
-        throw new RangeError(`${k} must be an integer from ${min} to ${max} (got ${v})`);
-    };
-    int('maxWorkers', 1, 64);
-    int('prewarm', 0, 64);
-    int('maxQueue', 0, 10_000_000);
-    int('historyLimit', 1, 1_000_000);
-    if (!Number.isFinite(next.keepAliveMs) || next.keepAliveMs < 0)
-      throw new RangeError(`keepAliveMs must be ≥ 0`);
-    if (next.prewarm > next.maxWorkers) next.prewarm = next.maxWorkers;
+    const next = applyConfig(this.cfg, patch);
     const historyChanged = next.historyLimit !== this.cfg.historyLimit;
     this.cfg = next;
     if (historyChanged) {
@@ -185,12 +170,14 @@ export class Platform {
     name: string,
     code: string | Uint8Array | ArrayBuffer,
     config?: Partial<FunctionConfig>,
+    /** The WAT the bytes were compiled from, when the caller compiled it (kept for source()). */
+    source?: string,
   ): Promise<FunctionInfo> {
     validateName(name);
     const prev = this.fns.get(name);
     const cfg = normalizeConfig(config, prev?.info.config);
     let bytes: Uint8Array;
-    let wat: string | null = null;
+    let wat: string | null = typeof source === 'string' ? source : null;
     if (typeof code === 'string') {
       if (!this.opts.compiler) throw new DeployError('Deploying WAT needs the compiler worker');
       wat = code;
@@ -229,8 +216,7 @@ export class Platform {
       this.retire(current.mod);
     }
     this.fns.set(name, record);
-    if (!this.statsByFn.has(name))
-      this.statsByFn.set(name, new StatsAccumulator({ limit: this.cfg.historyLimit }));
+    this.records.track(name);
     this.emit({ type: 'functions' });
     return this.describe(record);
   }
@@ -288,10 +274,7 @@ export class Platform {
 
   private get(name: string): FunctionRecord {
     const rec = this.fns.get(name);
-    if (!rec)
-      throw new Error(
-        `No function named "${name}" is deployed${this.fns.size ? ` (deployed: ${[...this.fns.keys()].join(', ')})` : ''}`,
-      );
+    if (!rec) throw notDeployed(name, this.fns.keys());
     return rec;
   }
 
@@ -704,12 +687,10 @@ export class Platform {
       if (extra.stderrBytes) inv.stderrBytes = extra.stderrBytes;
       inv.files = extra.files ?? {};
     }
-    this.records.push(inv);
-    let acc = this.statsByFn.get(inv.fn);
-    if (!acc) this.statsByFn.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
-    acc.add(inv, p.record.info.config.memoryMiB);
+    const memoryMiB = p.record.info.config.memoryMiB;
+    this.records.add(inv, memoryMiB);
     p.resolve(inv);
-    if (this.listeners.size) this.emit({ type: 'invocation', invocation: inv });
+    if (this.listeners.size) this.emit({ type: 'invocation', invocation: inv, memoryMiB });
   }
 
   // ---- pool upkeep ----------------------------------------------------------------
@@ -810,34 +791,27 @@ export class Platform {
   }
 
   stats(name: string): FunctionStats {
-    const acc = this.statsByFn.get(name);
-    if (!acc) {
-      this.get(name);
-      return new StatsAccumulator({ limit: 1 }).snapshot(name);
-    }
-    return acc.snapshot(name);
+    const s = this.records.stats(name);
+    if (s) return s;
+    this.get(name);
+    return emptyStats(name);
   }
 
   invocations(name?: string): Invocation[] {
-    const all = this.records.toArray();
-    return name === undefined ? all : all.filter((i) => i.fn === name);
+    return this.records.invocations(name);
   }
 
   /** Forgets invocation records and stats (the functions stay deployed). */
   clearHistory(): void {
     this.records.clear();
-    for (const s of this.statsByFn.values()) s.reset();
     this.emit({ type: 'history-cleared' });
   }
 
   /** Adds records from elsewhere (a saved history) without running anything. */
   restoreHistory(invocations: Invocation[]): void {
     for (const inv of invocations) {
-      this.records.push(inv);
       if (inv.id >= this.nextId) this.nextId = inv.id + 1;
-      let acc = this.statsByFn.get(inv.fn);
-      if (!acc) this.statsByFn.set(inv.fn, (acc = new StatsAccumulator({ limit: this.cfg.historyLimit })));
-      acc.add(inv, this.fns.get(inv.fn)?.info.config.memoryMiB ?? 64);
+      this.records.add(inv, this.fns.get(inv.fn)?.info.config.memoryMiB ?? 64);
     }
     this.emit({ type: 'history-cleared' });
   }

@@ -22,3 +22,11 @@ export function spawnBaseline(): Worker {
     name: 'benchmark-baseline',
   });
 }
+
+/** The platform worker (src/workers/platform.worker.ts); it spawns the nanoprocesses itself. */
+export function spawnPlatform(): Worker {
+  return new Worker(new URL('../workers/platform.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'platform',
+  });
+}

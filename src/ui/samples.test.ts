@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Compiler } from '../platform/compiler';
-import type { Platform } from '../platform/platform';
+import type { PlatformClient } from '../platform/client';
 import { DEFAULT_PLATFORM_CONFIG } from '../platform/types';
 import { findSample, openInitialSample, openSample, sampleSource, SAMPLES } from './samples';
 import { AppState } from './state.svelte';
@@ -10,7 +10,7 @@ function newApp(): AppState {
     currentConfig: () => ({ ...DEFAULT_PLATFORM_CONFIG }),
     subscribe: () => () => {},
     setFeatures: () => {},
-  } as unknown as Platform;
+  } as unknown as PlatformClient;
   return new AppState(platform, {} as Compiler);
 }
 

@@ -3,7 +3,7 @@
 // talk to workers themselves.
 import { SvelteMap } from 'svelte/reactivity';
 import type { Compiler, Diagnostic } from '../platform/compiler';
-import type { Platform, PlatformEvent } from '../platform/platform';
+import type { ClientEvent, PlatformClient } from '../platform/client';
 import {
   DEFAULT_FUNCTION_CONFIG,
   DEFAULT_PLATFORM_CONFIG,
@@ -124,7 +124,7 @@ export class AppState {
   private listeners = new Set<() => void>();
 
   constructor(
-    readonly platform: Platform,
+    readonly platform: PlatformClient,
     readonly compiler: Compiler,
   ) {
     this.log = new InvocationLog(platform.currentConfig().historyLimit);
@@ -244,7 +244,7 @@ export class AppState {
     const wasCurrent = !!this.deployed[fn.name] && !this.needsDeploy(fn);
     this.setConfig(patch, fn.name);
     if (!this.deployed[fn.name]) return;
-    await this.platform.reconfigure(fn.name, patch);
+    await this.platform.reconfigure(fn.name, $state.snapshot(patch));
     if (wasCurrent) this.deployedFrom.set(fn.name, fingerprint($state.snapshot(fn) as WorkspaceFunction));
   }
 
@@ -372,10 +372,12 @@ export class AppState {
     this.busy = 'running';
     try {
       const wasi = info.kind === 'plain' ? {} : wasiOptions(fn);
-      const call = this.platform.start(fn.name, args, { export: exportName, ...wasi });
-      this.track(call.id, fn.name, exportName ?? info.entry);
+      const options = $state.snapshot({ export: exportName, ...wasi });
+      const call = this.platform.start(fn.name, $state.snapshot(args), options, (id) =>
+        this.track(id, fn.name, exportName ?? info.entry),
+      );
       const inv = await call.done;
-      delete this.running[call.id];
+      delete this.running[inv.id];
       return inv;
     } catch (err) {
       this.notify('error', message(err));
@@ -388,7 +390,7 @@ export class AppState {
   /** Stops every running or queued invocation of the open function (the Stop button). */
   stop(name = this.open): void {
     if (!name) return;
-    this.platform.stopAll(name);
+    void this.platform.stopAll(name);
   }
 
   // ---- notices -----------------------------------------------------------------------
@@ -408,8 +410,19 @@ export class AppState {
 
   private poolScheduled = false;
 
-  private onPlatform(ev: PlatformEvent): void {
+  private onPlatform(ev: ClientEvent): void {
     switch (ev.type) {
+      case 'stopped':
+        this.running = {};
+        this.deployed = {};
+        this.notify('error', `The platform stopped: ${ev.reason}. Calls in progress ended as errors; your workspace is safe.`, {
+          label: 'Restart platform',
+          run: () => this.platform.restart(),
+        });
+        break;
+      case 'restarted':
+        this.notify('success', 'The platform restarted. Functions deploy again on their next Run.');
+        break;
       case 'invocation': {
         // Reactive state is touched once per frame, not per call: a load test settles thousands a second.
         const inv = ev.invocation;

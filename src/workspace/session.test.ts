@@ -132,7 +132,7 @@ class FakePlatform implements SessionPlatform {
   invoke(fn: string) {
     const inv = invocation(this.records.length + 1, fn);
     this.records.push(inv);
-    this.emit({ type: 'invocation', invocation: inv });
+    this.emit({ type: 'invocation', invocation: inv, memoryMiB: 64 });
   }
 }
 

@@ -10,7 +10,7 @@
 //
 // Browser globals (location, history, window/document events, IndexedDB, BroadcastChannel, file
 // downloads, timers) come in through `SessionEnv`, so tests can swap every one of them.
-import type { PlatformEvent } from '../platform/platform';
+import type { ClientEvent } from '../platform/client';
 import type { Invocation, PlatformConfig } from '../platform/types';
 import {
   createAutosaver,
@@ -63,7 +63,7 @@ export interface SessionApp {
 
 /** The part of the Platform the session uses. */
 export interface SessionPlatform {
-  subscribe(listener: (ev: PlatformEvent) => void): () => void;
+  subscribe(listener: (ev: ClientEvent) => void): () => void;
   restoreHistory(invocations: Invocation[]): void;
   clearHistory(): void;
   invocations(): Invocation[];
@@ -416,7 +416,7 @@ export class Session {
     this.autosaver.schedule();
   }
 
-  private onPlatform(ev: PlatformEvent): void {
+  private onPlatform(ev: ClientEvent): void {
     switch (ev.type) {
       case 'invocation':
         if (this.store) this.recorder.add(ev.invocation);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadGenerator, LoadResult, LoadSpec } from '../../../platform/load';
-import type { Platform } from '../../../platform/platform';
+import type { LoadResult, LoadRun, LoadSpec } from '../../../platform/load';
+import type { PlatformClient } from '../../../platform/client';
 import {
   DEFAULT_PLATFORM_CONFIG,
   type FunctionConfig,
@@ -42,7 +42,7 @@ function fakePlatform() {
     },
   };
   return {
-    platform: platform as unknown as Platform,
+    platform: platform as unknown as PlatformClient,
     log,
     get cfg() {
       return cfg;
@@ -91,7 +91,7 @@ describe('runComparison', () => {
         ensureDeployed: async () => true,
         run: async (_s, label) => {
           seen.push({ label, cfg: f.cfg, fn: f.fnCfg, workersAtStart: f.workers });
-          return { result: { spec } as LoadResult, gen: {} as LoadGenerator };
+          return { result: { spec } as LoadResult, gen: {} as LoadRun };
         },
         status: () => {},
         cancelled: () => false,

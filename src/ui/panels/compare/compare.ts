@@ -1,7 +1,7 @@
 // A/B comparison of platform configurations: the same seeded workload run twice, one config
 // after the other, each from an empty pool, and the user's settings put back at the end.
-import type { LoadGenerator, LoadResult, LoadSpec } from '../../../platform/load';
-import type { Platform } from '../../../platform/platform';
+import type { PlatformClient } from '../../../platform/client';
+import type { LoadResult, LoadRun, LoadSpec } from '../../../platform/load';
 import type { FunctionConfig, InstancePolicy, PlatformConfig } from '../../../platform/types';
 import type { WorkloadDraft } from '../load/draft';
 
@@ -126,13 +126,13 @@ export function diffRows(a: LoadResult, b: LoadResult): DiffRow[] {
 export interface SideResult {
   config: CompareConfig;
   result: LoadResult;
-  gen: LoadGenerator;
+  gen: LoadRun;
 }
 
 export interface CompareDeps {
-  platform: Platform;
+  platform: PlatformClient;
   /** Runs the spec to the end (deploying if needed); null when it could not run. */
-  run(spec: LoadSpec, label: string): Promise<{ result: LoadResult; gen: LoadGenerator } | null>;
+  run(spec: LoadSpec, label: string): Promise<{ result: LoadResult; gen: LoadRun } | null>;
   /** Makes sure the function is deployed as the workspace has it. */
   ensureDeployed(fn: string): Promise<boolean>;
   status(text: string): void;

@@ -1,7 +1,7 @@
 // The load test in progress (or the last one), shared by the Load test, Compare and Metrics
 // panels. It owns the generator and turns its typed-array columns into chart data at most four
 // times a second; nothing here runs per invocation.
-import { browserTimers, LoadGenerator, type LoadResult, type LoadSpec } from '../../../platform/load';
+import type { LoadResult, LoadRun, LoadSpec } from '../../../platform/load';
 import { OUTCOMES } from '../../../platform/types';
 import { ratePerSec } from '../../charts/prepare';
 import type { PointCategory, ScatterData, TimeSeriesData } from '../../charts/types';
@@ -59,7 +59,7 @@ export class LoadSession {
   phase = $state<SessionPhase>('idle');
   /** What the current or last run is: "Load test", "A: keep-alive 1 s", … */
   label = $state('');
-  gen = $state.raw<LoadGenerator | null>(null);
+  gen = $state.raw<LoadRun | null>(null);
   result = $state.raw<LoadResult | null>(null);
   live = $state.raw<LiveView | null>(null);
   error = $state<string | null>(null);
@@ -88,10 +88,7 @@ export class LoadSession {
         this.phase = 'idle';
         return null;
       }
-      const gen = new LoadGenerator(app.platform, spec, {
-        priceModel: currentPriceModel(),
-        timers: browserTimers(),
-      });
+      const gen = app.platform.load(spec, { priceModel: currentPriceModel() });
       this.gen = gen;
       this.catN = 0;
       this.phase = 'running';
@@ -162,7 +159,7 @@ export class LoadSession {
     };
   }
 
-  private scatterOf(gen: LoadGenerator): ScatterData {
+  private scatterOf(gen: LoadRun): ScatterData {
     const c = gen.completions;
     const n = c.length;
     if (n === 0) return EMPTY_SCATTER;
@@ -184,7 +181,7 @@ export class LoadSession {
 }
 
 /** Chart data for a finished generator (Compare keeps two of them). */
-export function generatorScatter(gen: LoadGenerator): ScatterData {
+export function generatorScatter(gen: LoadRun): ScatterData {
   const c = gen.completions;
   const n = c.length;
   const x = new Float64Array(n);
