@@ -9,6 +9,7 @@
 //   --no-build      serve the last bench build (bench/results/dist) as it is
 //   --only a,b      run these scenarios (plus the ones their targets need, e.g. warm needs raw)
 //   --strict        exit 1 when a target is missed or a scenario fails (default: report only)
+//   --no-metrics    do not open the Metrics panel before each scenario (it is open by default)
 //   --no-isolation  serve without COOP/COEP. By default the server sends them: the app does not
 //                   need them, but a cross-origin-isolated page gets performance.now() at 5 µs
 //                   instead of 100 µs, and the round trips measured here are ~0.1 ms.
@@ -68,6 +69,7 @@ const { values: opts } = parseArgs({
     out: { type: 'string', default: resolve(root, 'bench/results/latest.json') },
     list: { type: 'boolean', default: false },
     headed: { type: 'boolean', default: false },
+    'no-metrics': { type: 'boolean', default: false },
   },
 });
 opts.build = !opts['no-build'];
@@ -300,6 +302,9 @@ async function main() {
       process.stdout.write(paint(2, `  running ${s.name} …`));
       try {
         await resetPlatform(page);
+        // As a teacher runs it: the Metrics panel open, charting every record (scenarios that
+        // drive another panel switch to it themselves).
+        if (!opts['no-metrics']) await page.getByRole('tab', { name: 'Metrics', exact: true }).click();
         const ctx = {
           results,
           options: opts,

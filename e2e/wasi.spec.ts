@@ -4,6 +4,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { deploy, failOnPageErrors, openApp } from './support/faas';
 import { showPanel } from './support/panels';
+import { openPlayground, replaceEditorText, runButton } from './support/playground';
 import { sample } from './support/samples';
 import {
   callOf,
@@ -163,75 +164,40 @@ test('malloc-hog under a 4 MiB cap ends with its own error exit, and sum still w
   await shot(page, testInfo, 'wasi-malloc-hog');
 });
 
-// Records every stdout/stderr chunk the page receives from a nanoprocess, with its arrival time,
-// by wrapping the invoke port's message handler (window.faas has no output subscription).
-async function recordStreams(page: Page) {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __streamed: { id: number; fd: number; text: string; at: number }[] };
-    w.__streamed = [];
-    const desc = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage')!;
-    Object.defineProperty(MessagePort.prototype, 'onmessage', {
-      configurable: true,
-      get() {
-        return desc.get!.call(this);
-      },
-      set(fn: ((ev: MessageEvent) => void) | null) {
-        const wrapped =
-          fn &&
-          ((ev: MessageEvent) => {
-            const d = ev.data as { t?: string; id: number; fd: number; chunk: Uint8Array };
-            if (d && d.t === 'out')
-              w.__streamed.push({
-                id: d.id,
-                fd: d.fd,
-                text: new TextDecoder().decode(d.chunk),
-                at: performance.now(),
-              });
-            return fn.call(this, ev);
-          });
-        desc.set!.call(this, wrapped);
-      },
-    });
-  });
-}
-
-test('stdout streams while the program runs, before the call ends', async ({ page }, testInfo) => {
-  await recordStreams(page);
-  await openApp(page);
-  // Prints a line with fd_write, then spins until stopped.
-  const printsThenSpins = `(module
-    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-    (memory (export "memory") 1)
-    (data (i32.const 16) "started, now spinning\\n")
-    (func (export "_start")
-      (i32.store (i32.const 0) (i32.const 16))
-      (i32.store (i32.const 4) (i32.const 22))
-      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
-      (drop (call $fd_write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
-      (loop $spin (br $spin))))`;
-  await deploy(page, 'prints-then-spins', printsThenSpins, { timeoutMs: 600_000 });
-  const r = await page.evaluate(async () => {
-    const w = window as unknown as { __streamed: { id: number; fd: number; text: string; at: number }[] };
-    let settled = false;
-    const call = window.faas.invoke('prints-then-spins').then((inv) => {
-      settled = true;
-      return inv;
-    });
-    // Wait for both lines to stream in, then look: the program is still spinning.
-    while (w.__streamed.length < 2) await new Promise((res) => setTimeout(res, 10));
-    const stillRunning = !settled;
-    window.faas.stopAll('prints-then-spins');
-    const inv = await call;
-    return { outcome: inv.outcome, streamed: w.__streamed, stillRunning, stdout: inv.stdout };
-  });
-  expect(r.streamed.map((s) => [s.fd, s.text])).toEqual([
-    [1, 'started, now spinning\n'],
-    [2, 'started, now spinning\n'],
-  ]);
-  // It arrived while the program was still spinning, and the record keeps what it wrote.
-  expect(r.stillRunning).toBe(true);
-  expect(r.outcome).toBe('error');
+test('stdout streams into the Run panel while the program runs, before the call ends', async ({
+  page,
+}, testInfo) => {
+  await openPlayground(page);
+  // Prints a line with fd_write to stdout and stderr, then spins until stopped.
+  await replaceEditorText(
+    page,
+    `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "started, now spinning\\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 22))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (drop (call $fd_write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (loop $spin (br $spin))))`,
+  );
+  // A long timeout, so only Stop ends the call.
+  const settings = await showPanel(page, 'Settings');
+  await settings.getByLabel('Timeout (ms)').fill('600000');
+  await settings.getByLabel('Timeout (ms)').press('Enter');
+  const run = await showPanel(page, 'Run');
+  await runButton(page).click();
+  const live = run.getByLabel('Output so far');
+  await expect(live).toHaveText('started, now spinning\nstarted, now spinning\n');
+  // It arrived while the program was still spinning: the call is still running.
+  await expect(run.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await run.getByRole('button', { name: 'Stop' }).click();
+  await expect(live).toHaveCount(0);
   await shot(page, testInfo, 'wasi-streaming');
+  const rec = await page.evaluate(() => window.faas.invocations().at(-1)!);
+  expect(rec.outcome).toBe('error');
+  expect(rec.error).toMatch(/Stopped by the user/);
 });
 
 test('reactors are initialised once and reused; commands get a new instance every call', async ({

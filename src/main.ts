@@ -23,6 +23,10 @@ const compiler = new Compiler(spawnCompiler);
 // The platform runs in its own worker; the page (UI and window.faas) is its client.
 const platform = new PlatformClient({ spawnHost: spawnPlatform, compiler });
 window.faas = createFaasApi(platform);
+// Diagnostics, and the e2e suite's check of crash recovery: make the platform worker fail, or restart it.
+Object.defineProperty(window, 'nanofaasPlatform', {
+  value: Object.freeze({ crash: () => platform.crashForTest(), restart: () => platform.restart() }),
+});
 
 const app = new AppState(platform, compiler);
 // Persistence, share links, multi-tab and import/export; the browser's globals are passed in.

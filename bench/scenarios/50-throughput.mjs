@@ -96,9 +96,9 @@ export default {
     };
   },
   target: {
-    label: 'invocations/s ≥ 0.7 × raw',
+    label: 'invocations/s ≥ 0.8 × raw',
     check: (r) => ({
-      pass: r.metrics.ratio >= 0.7,
+      pass: r.metrics.ratio >= 0.8,
       actual: `${r.metrics.ratio.toFixed(2)}× (${perSec(r.metrics.faasPerSec)} vs ${perSec(r.metrics.rawPerSec)})`,
     }),
   },

@@ -14,42 +14,6 @@ async function heapAfterGc(cdp) {
   return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
 }
 
-/**
- * Context for the lateness figure: the same schedule (2,000 arrivals/s, ticks ≥ 1 ms apart, the
- * MessageChannel hop against timer clamping) driving nothing but itself, in this page, for 2 s.
- * On a busy machine even this misses a 5 ms p99; then the generator's own number means little.
- */
-function bareTimerLateness([rate, seconds]) {
-  return new Promise((resolve) => {
-    const gap = 1000 / rate;
-    const n = rate * seconds;
-    const late = new Float64Array(n);
-    const ch = new MessageChannel();
-    let hop = null;
-    ch.port1.onmessage = () => hop?.();
-    let next = 0;
-    let depth = 0;
-    const t0 = performance.now();
-    const tick = (level) => {
-      depth = level;
-      const el = performance.now() - t0;
-      for (; next < n && next * gap <= el + 1e-3; next++) late[next] = performance.now() - t0 - next * gap;
-      if (next >= n) {
-        late.sort();
-        resolve({ p50: late[Math.floor(n * 0.5)], p99: late[Math.ceil(n * 0.99) - 1], max: late[n - 1] });
-        return;
-      }
-      const wait = Math.max(1, next * gap - (performance.now() - t0));
-      if (depth < 4) setTimeout(() => tick(depth + 1), wait);
-      else {
-        hop = () => setTimeout(() => tick(1), wait);
-        ch.port2.postMessage(0);
-      }
-    };
-    tick(0);
-  });
-}
-
 async function fill(panel, label, value) {
   await panel.getByLabel(label, { exact: true }).fill(String(value));
 }
@@ -74,7 +38,10 @@ export default {
     await fill(panel, 'Count', '');
     await fill(panel, 'Seed', 1);
 
-    const baseline = await page.evaluate(bareTimerLateness, [RATE, 2]);
+    // The baseline: the generator's schedule driving nothing but itself, in a plain worker (the
+    // generator runs in the platform worker), and for context in this page.
+    const baseline = await page.evaluate(([r, s]) => window.nanofaasBench.timerLateness(r, s, 'worker'), [RATE, 2]);
+    const inPage = await page.evaluate(([r, s]) => window.nanofaasBench.timerLateness(r, s, 'page'), [RATE, 2]);
     const before = await heapAfterGc(cdp);
     ctx.log('running…');
     await panel.getByRole('button', { name: 'Start', exact: true }).click();
@@ -115,6 +82,7 @@ export default {
         heapDeltaMiB,
         bareTimerLatenessP50: baseline.p50,
         bareTimerLatenessP99: baseline.p99,
+        pageTimerLatenessP99: inPage.p99,
       },
       lines: [
         ['invocations', `${m.settled.toLocaleString('en-US')} (${m.ok.toLocaleString('en-US')} ok)`],
@@ -124,8 +92,12 @@ export default {
         ],
         ['generator lateness', lateness.replace(/\s+/g, ' ')],
         [
-          '  context: a bare timer loop, same schedule',
-          `p50 ${baseline.p50.toFixed(2)} ms · p99 ${baseline.p99.toFixed(2)} ms · max ${baseline.max.toFixed(2)} ms (nothing else running in the page)`,
+          '  baseline: a bare timer loop in a worker, same schedule',
+          `p50 ${baseline.p50.toFixed(2)} ms · p99 ${baseline.p99.toFixed(2)} ms · max ${baseline.max.toFixed(2)} ms`,
+        ],
+        [
+          '  context: the same loop in the page',
+          `p50 ${inPage.p50.toFixed(2)} ms · p99 ${inPage.p99.toFixed(2)} ms · max ${inPage.max.toFixed(2)} ms`,
         ],
         ['total latency p99', `${m.totalP99.toFixed(2)} ms · queue peak ${m.queuePeak}`],
         [
@@ -142,8 +114,11 @@ export default {
       check: (r) => ({ pass: r.metrics.ratio >= 0.99, actual: `${(r.metrics.ratio * 100).toFixed(2)} %` }),
     },
     {
-      label: 'generator lateness p99 ≤ 5 ms',
-      check: (r) => ({ pass: r.metrics.latenessP99 <= 5, actual: `${r.metrics.latenessP99.toFixed(2)} ms` }),
+      label: 'generator lateness p99 ≤ 2× a bare timer loop in a worker',
+      check: (r) => ({
+        pass: r.metrics.latenessP99 <= 2 * r.metrics.bareTimerLatenessP99,
+        actual: `${r.metrics.latenessP99.toFixed(2)} ms vs ≤ ${(2 * r.metrics.bareTimerLatenessP99).toFixed(2)} ms (${(r.metrics.latenessP99 / r.metrics.bareTimerLatenessP99).toFixed(2)}×)`,
+      }),
     },
     {
       label: 'page heap after the run within 20 MB of before',

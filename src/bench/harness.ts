@@ -5,6 +5,8 @@
 // The baseline workers are built by Vite from a real file (no Blob or data: URL), so the
 // benchmark keeps working under a CSP that forbids blob: and eval.
 
+import { timerLoopLateness, type LatenessFigures } from './timer-loop';
+
 export interface RawOptions {
   /** 'worker': worker.postMessage (the default); 'port': a MessageChannel, as the platform's invoke port. */
   via?: 'worker' | 'port';
@@ -28,6 +30,8 @@ export interface NanofaasBench {
   rawRoundTrip(n: number, options?: RawOptions): Promise<number[]>;
   /** `n` calls issued at once, round-robin over `workers` baseline workers, each with its own promise. */
   rawPipelined(n: number, workers?: number, options?: RawOptions): Promise<PipelinedResult>;
+  /** How late a bare timer loop on the load generator's schedule runs, in this page or in a plain worker. */
+  timerLateness(rate: number, seconds: number, where: 'page' | 'worker'): Promise<LatenessFigures>;
   /** Ends the baseline workers. */
   dispose(): void;
 }
@@ -132,6 +136,20 @@ const bench: NanofaasBench = {
     const ms = performance.now() - t0;
     if (results[n - 1] !== n) throw new Error(`baseline sum(${n - 1}, 1) returned ${results[n - 1]}`);
     return { n, workers, ms, perSec: (n / ms) * 1000 };
+  },
+
+  async timerLateness(rate, seconds, where) {
+    if (where === 'page') return timerLoopLateness(rate, seconds);
+    const worker = spawnRaw();
+    try {
+      return await new Promise<LatenessFigures>((resolve, reject) => {
+        worker.onmessage = (ev: MessageEvent<LatenessFigures>) => resolve(ev.data);
+        worker.onerror = (e) => reject(new Error(`timer worker failed: ${e.message}`));
+        worker.postMessage({ t: 'timers', rate, seconds });
+      });
+    } finally {
+      worker.terminate();
+    }
   },
 
   dispose() {

@@ -6,7 +6,10 @@
 //               { t: 'port', port }           also serve calls arriving on a MessagePort
 //               { id, a, b, fresh? }          call sum(a, b) (on a new instance when `fresh`)
 //               { t: 'inv', id, args, … }     the same, but shaped like the platform's invoke message
+//               { t: 'timers', rate, seconds } a bare timer loop on the load generator's schedule
 // Messages out: { id, result }, or a platform-shaped `done` message for `inv`
+
+import { timerLoopLateness } from './timer-loop';
 
 type Sum = (a: number, b: number) => number;
 
@@ -31,7 +34,11 @@ interface ShapedCall {
 }
 
 type In =
-  { t: 'init'; bytes: Uint8Array<ArrayBuffer> } | { t: 'port'; port: MessagePort } | ShapedCall | Call;
+  | { t: 'init'; bytes: Uint8Array<ArrayBuffer> }
+  | { t: 'port'; port: MessagePort }
+  | { t: 'timers'; rate: number; seconds: number }
+  | ShapedCall
+  | Call;
 
 let module: WebAssembly.Module | null = null;
 let sum: Sum | null = null;
@@ -69,6 +76,8 @@ function handle(msg: In, reply: (m: unknown) => void): void {
       execMs,
       memoryBytes: 0,
     });
+  } else if (msg.t === 'timers') {
+    void timerLoopLateness(msg.rate, msg.seconds).then((r) => reply({ t: 'timers', ...r }));
   } else if (msg.t === 'init') {
     module = new WebAssembly.Module(msg.bytes);
     sum = exportOf(new WebAssembly.Instance(module, {}));

@@ -56,10 +56,7 @@ export interface PlatformClientOptions {
 }
 
 /** Why the client cannot send anything: the platform worker crashed and was not restarted. */
-export type ClientEvent =
-  | PlatformEvent
-  | { type: 'stopped'; reason: string }
-  | { type: 'restarted' };
+export type ClientEvent = PlatformEvent | { type: 'stopped'; reason: string } | { type: 'restarted' };
 
 interface WaitingInvoke {
   kind: 'invoke';
@@ -161,7 +158,9 @@ export class PlatformClient {
           if (cmd.k === 'crash') continue;
           const w = this.waiting.get(cmd.ticket);
           this.waiting.delete(cmd.ticket);
-          const e = new TypeError(`Could not send this call to the platform: ${err instanceof Error ? err.message : String(err)}`);
+          const e = new TypeError(
+            `Could not send this call to the platform: ${err instanceof Error ? err.message : String(err)}`,
+          );
           if (w?.kind === 'invoke') w.rejectId?.(e);
           w?.reject(e);
         }
@@ -238,10 +237,15 @@ export class PlatformClient {
           this.poolSnapshot = u.pool;
           this.emit({ type: 'pool' });
           break;
-        case 'config':
+        case 'config': {
+          // Mostly the echo of a config() made here; only a real change is news.
+          const changed = (Object.keys(u.config) as (keyof PlatformConfig)[]).some(
+            (k) => u.config[k] !== this.cfg[k],
+          );
           this.setConfig(u.config);
-          this.emit({ type: 'config', config: { ...u.config } });
+          if (changed) this.emit({ type: 'config', config: { ...u.config } });
           break;
+        }
         case 'cleared': {
           // The echo of a clear this client sent: records that settled in between were cleared there too.
           const had = this.records.invocations().length > 0;
@@ -333,7 +337,8 @@ export class PlatformClient {
     this.code.clear();
     this.send({ k: 'call', ticket: this.nextTicket++, method: 'config', args: [this.cfg] });
     const history = this.records.invocations();
-    if (history.length) this.send({ k: 'call', ticket: this.nextTicket++, method: 'restoreHistory', args: [history] });
+    if (history.length)
+      this.send({ k: 'call', ticket: this.nextTicket++, method: 'restoreHistory', args: [history] });
     this.emit({ type: 'functions' });
     this.emit({ type: 'restarted' });
   }
@@ -373,7 +378,8 @@ export class PlatformClient {
       const bytes = await this.opts.compiler.toBinary(code, this.features);
       return this.call('deploy', name, bytes, config, code);
     }
-    if (code instanceof Uint8Array || code instanceof ArrayBuffer) return this.call('deploy', name, code, config);
+    if (code instanceof Uint8Array || code instanceof ArrayBuffer)
+      return this.call('deploy', name, code, config);
     throw new DeployError('code must be WAT text, a Uint8Array or an ArrayBuffer');
   }
 
@@ -521,7 +527,8 @@ export class PlatformClient {
   /** Adds records from elsewhere (a saved history) without running anything. */
   restoreHistory(invocations: Invocation[]): void {
     for (const inv of invocations) this.records.add(inv, this.infos.get(inv.fn)?.config.memoryMiB ?? 64);
-    if (!this.down) this.send({ k: 'call', ticket: this.nextTicket++, method: 'restoreHistory', args: [invocations] });
+    if (!this.down)
+      this.send({ k: 'call', ticket: this.nextTicket++, method: 'restoreHistory', args: [invocations] });
     this.emit({ type: 'history-cleared' });
   }
 
@@ -595,7 +602,11 @@ export class RemoteLoad implements LoadRun {
     this.remote.cancel();
   }
 
-  update(samples: Record<string, Float64Array>, completions: Record<string, Float64Array>, state: LoadState): void {
+  update(
+    samples: Record<string, Float64Array>,
+    completions: Record<string, Float64Array>,
+    state: LoadState,
+  ): void {
     this.samples.append(samples);
     this.completions.append(completions);
     this.state = state;

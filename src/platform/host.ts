@@ -8,13 +8,7 @@
 import type { Clock } from './clock';
 import { LoadGenerator, type LoadTimers } from './load';
 import type { Platform, PlatformEvent } from './platform';
-import {
-  toWireError,
-  type Command,
-  type HostMethod,
-  type LoadStartOptions,
-  type Update,
-} from './protocol';
+import { toWireError, type Command, type HostMethod, type LoadStartOptions, type Update } from './protocol';
 import type { PlatformConfig } from './types';
 
 export const FRAME_MS = 16;
@@ -196,7 +190,8 @@ export class PlatformHost {
         break;
       }
       case 'output':
-        if (this.tracked.has(ev.id)) this.push({ t: 'out', id: ev.id, fn: ev.fn, fd: ev.fd, chunk: ev.chunk }, false);
+        if (this.tracked.has(ev.id))
+          this.push({ t: 'out', id: ev.id, fn: ev.fn, fd: ev.fd, chunk: ev.chunk }, false);
         break;
       case 'dispatched':
       case 'pool':
@@ -209,7 +204,12 @@ export class PlatformHost {
         for (const f of infos) {
           if (this.sentVersions.get(f.name) === f.version) continue;
           this.sentVersions.set(f.name, f.version);
-          code.push({ name: f.name, version: f.version, bytes: this.platform.bytes(f.name), wat: this.platform.source(f.name) });
+          code.push({
+            name: f.name,
+            version: f.version,
+            bytes: this.platform.bytes(f.name),
+            wat: this.platform.source(f.name),
+          });
         }
         for (const name of [...this.sentVersions.keys()])
           if (!infos.some((f) => f.name === name)) this.sentVersions.delete(name);

@@ -97,7 +97,6 @@ function isStateless(m: ModuleInfo): boolean {
   );
 }
 
-
 export class Platform {
   private cfg: PlatformConfig;
   private features: Record<string, boolean>;

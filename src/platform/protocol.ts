@@ -88,7 +88,12 @@ export function toWireError(err: unknown): WireError {
 
 /** An Error with the original's name and message (RangeError and TypeError keep their class). */
 export function fromWireError(w: WireError): Error {
-  const err = w.name === 'RangeError' ? new RangeError(w.message) : w.name === 'TypeError' ? new TypeError(w.message) : new Error(w.message);
+  const err =
+    w.name === 'RangeError'
+      ? new RangeError(w.message)
+      : w.name === 'TypeError'
+        ? new TypeError(w.message)
+        : new Error(w.message);
   if (err.name !== w.name) err.name = w.name;
   if (w.diagnostics !== undefined) (err as { diagnostics?: unknown }).diagnostics = w.diagnostics;
   return err;

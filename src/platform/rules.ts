@@ -13,7 +13,8 @@ export function applyConfig(cfg: PlatformConfig, patch: Partial<PlatformConfig>)
   int('prewarm', 0, 64);
   int('maxQueue', 0, 10_000_000);
   int('historyLimit', 1, 1_000_000);
-  if (!Number.isFinite(next.keepAliveMs) || next.keepAliveMs < 0) throw new RangeError(`keepAliveMs must be ≥ 0`);
+  if (!Number.isFinite(next.keepAliveMs) || next.keepAliveMs < 0)
+    throw new RangeError(`keepAliveMs must be ≥ 0`);
   if (next.prewarm > next.maxWorkers) next.prewarm = next.maxWorkers;
   return next;
 }
@@ -21,7 +22,9 @@ export function applyConfig(cfg: PlatformConfig, patch: Partial<PlatformConfig>)
 /** The error for a name no function has. */
 export function notDeployed(name: string, deployed: Iterable<string>): Error {
   const names = [...deployed];
-  return new Error(`No function named "${name}" is deployed${names.length ? ` (deployed: ${names.join(', ')})` : ''}`);
+  return new Error(
+    `No function named "${name}" is deployed${names.length ? ` (deployed: ${names.join(', ')})` : ''}`,
+  );
 }
 
 export const ZERO_TIMINGS: Timings = { queue: 0, spawn: 0, compile: 0, instantiate: 0, exec: 0, total: 0 };

@@ -415,10 +415,14 @@ export class AppState {
       case 'stopped':
         this.running = {};
         this.deployed = {};
-        this.notify('error', `The platform stopped: ${ev.reason}. Calls in progress ended as errors; your workspace is safe.`, {
-          label: 'Restart platform',
-          run: () => this.platform.restart(),
-        });
+        this.notify(
+          'error',
+          `The platform stopped: ${ev.reason}. Calls in progress ended as errors; your workspace is safe.`,
+          {
+            label: 'Restart platform',
+            run: () => this.platform.restart(),
+          },
+        );
         break;
       case 'restarted':
         this.notify('success', 'The platform restarted. Functions deploy again on their next Run.');

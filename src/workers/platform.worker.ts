@@ -8,4 +8,9 @@ import { Platform } from '../platform/platform';
 import { spawnNanoprocess } from '../platform/spawn';
 
 const platform = new Platform({ spawnWorker: spawnNanoprocess });
-new PlatformHost(platform, self as unknown as ConstructorParameters<typeof PlatformHost>[1], systemClock, browserTimers);
+new PlatformHost(
+  platform,
+  self as unknown as ConstructorParameters<typeof PlatformHost>[1],
+  systemClock,
+  browserTimers,
+);
