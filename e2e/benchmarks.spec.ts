@@ -40,6 +40,10 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
   await panel.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(panel.getByRole('button', { name: 'Stop' })).toBeVisible();
   await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+  // What the benchmark deployed for a moment never joins the workspace.
+  await expect(
+    page.getByRole('navigation', { name: 'Functions' }).locator('li[data-fn^="benchmark-"]'),
+  ).toHaveCount(0);
 
   const table = panel.getByRole('table', { name: /Mean ± standard deviation/ });
   await expect(table.getByRole('row')).toHaveCount(3); // header + nop + nbody

@@ -6,6 +6,7 @@ import { deploy, failOnPageErrors, openApp } from './support/faas';
 import { showPanel } from './support/panels';
 import { editorText, openPlayground, runButton } from './support/playground';
 import { sample } from './support/samples';
+import { waitForSaved } from './support/share';
 
 test('a timeout fires while the page’s main thread is blocked', async ({ page }) => {
   const errors = failOnPageErrors(page);
@@ -61,4 +62,28 @@ test('a crashed platform worker is reported, settles its calls, and restarts; th
   await expect(run.getByTestId('outcome')).toContainText('ok');
   const fns = await page.evaluate(() => window.faas.functions().map((f) => f.name));
   expect(fns).toContain('sum');
+});
+
+test('one registry: a function deployed from the console shows in the sidebar and survives a reload', async ({
+  page,
+}) => {
+  await openPlayground(page);
+  const sidebar = page.getByRole('navigation', { name: 'Functions' });
+  await deploy(page, 'from-console', '(module (func (export "answer") (result i32) i32.const 42))');
+  await expect(sidebar.locator('li[data-fn="from-console"]')).toBeVisible();
+  // A new version from the console replaces the workspace's copy.
+  await deploy(page, 'from-console', '(module (func (export "answer") (result i32) i32.const 43))');
+  await sidebar.locator('li[data-fn="from-console"]').getByRole('button').first().click();
+  await expect.poll(() => editorText(page)).toContain('i32.const 43');
+  // Saved with the workspace: after a reload (a new platform, nothing deployed) it is still there and runs.
+  await waitForSaved(page, (w) => w.functions.some((f) => f.name === 'from-console'));
+  await page.reload();
+  await page.waitForFunction(() => typeof window.faas?.invoke === 'function');
+  await expect(sidebar.locator('li[data-fn="from-console"]')).toBeVisible();
+  expect(await page.evaluate(() => window.faas.functions().map((f) => f.name))).not.toContain('from-console');
+  await sidebar.locator('li[data-fn="from-console"]').getByRole('button').first().click();
+  await runButton(page).click();
+  const run = await showPanel(page, 'Run');
+  await expect(run.getByTestId('outcome')).toContainText('ok');
+  await expect(run).toContainText('43');
 });

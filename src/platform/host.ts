@@ -233,13 +233,36 @@ export class PlatformHost {
     else this.scheduleFrame();
   }
 
+  /**
+   * Replies go out at the end of this task when nothing else is in flight (a sequential caller
+   * waits no longer than it must). While other calls are running, they wait one task more, so
+   * the answers of calls settling back to back travel in one message instead of one each.
+   */
   private scheduleReply(): void {
     if (this.replyScheduled) return;
     this.replyScheduled = true;
-    queueMicrotask(() => {
+    const run = () => {
       this.replyScheduled = false;
       this.flush(false);
-    });
+    };
+    if (this.platform.unsettled > 0) this.nextTask(run);
+    else queueMicrotask(run);
+  }
+
+  private readonly hop = new MessageChannel();
+  private hopQueue: (() => void)[] = [];
+
+  /** Runs `fn` in a later task, behind the messages already queued (a zero timeout may be clamped). */
+  private nextTask(fn: () => void): void {
+    if (this.hopQueue.length === 0) {
+      this.hop.port1.onmessage ??= () => {
+        const q = this.hopQueue;
+        this.hopQueue = [];
+        for (const f of q) f();
+      };
+      this.hop.port2.postMessage(0);
+    }
+    this.hopQueue.push(fn);
   }
 
   private scheduleFrame(): void {

@@ -815,6 +815,11 @@ export class Platform {
     this.emit({ type: 'history-cleared' });
   }
 
+  /** Calls accepted and not yet settled (queued, waiting for a worker, or running). */
+  get unsettled(): number {
+    return this.queue.length + this.reserved.size + this.running.size;
+  }
+
   currentConfig(): PlatformConfig {
     return { ...this.cfg };
   }

@@ -119,6 +119,15 @@ export class AppState {
   theme = $state<'system' | 'light' | 'dark'>('system');
 
   readonly log: InvocationLog;
+  /** Deploys this page's UI has under way; any other new version came from elsewhere (the console). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders from it
+  private readonly uiDeploying = new Set<string>();
+  /** Versions the workspace is known to match, by name. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders from it
+  private readonly knownVersions = new Map<string, number>();
+  /** Functions deployed for a moment by a tool (the Benchmarks panel); never part of the workspace. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders from it
+  private readonly temporary = new Set<string>();
   // Plain callbacks, not reactive state: nothing renders from this set.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private listeners = new Set<() => void>();
@@ -325,7 +334,14 @@ export class AppState {
     try {
       const snapshot = $state.snapshot(fn) as WorkspaceFunction;
       const code = snapshot.source.kind === 'wat' ? snapshot.source.text : snapshot.source.bytes;
-      const info = await this.platform.deploy(fn.name, code, snapshot.config);
+      this.uiDeploying.add(fn.name);
+      let info: FunctionInfo;
+      try {
+        info = await this.platform.deploy(fn.name, code, snapshot.config);
+      } finally {
+        this.uiDeploying.delete(fn.name);
+      }
+      this.knownVersions.set(fn.name, info.version);
       this.deployedFrom.set(fn.name, fingerprint(snapshot));
       if (fn.name === this.open) this.diagnostics = [];
       return info;
@@ -425,6 +441,7 @@ export class AppState {
         );
         break;
       case 'restarted':
+        this.knownVersions.clear();
         this.notify('success', 'The platform restarted. Functions deploy again on their next Run.');
         break;
       case 'invocation': {
@@ -453,6 +470,7 @@ export class AppState {
         const next: Record<string, FunctionInfo> = {};
         for (const f of this.platform.functions()) next[f.name] = f;
         this.deployed = next;
+        this.adoptDeploys(next);
         break;
       }
       case 'pool':
@@ -468,6 +486,60 @@ export class AppState {
         for (const inv of this.log.items) this.counts[inv.fn] = (this.counts[inv.fn] ?? 0) + 1;
         break;
     }
+  }
+
+  /**
+   * One registry: a function deployed from elsewhere (window.faas, the HTTP gateway) joins the
+   * workspace, so the sidebar shows it and it survives a reload; a new version deployed from
+   * elsewhere replaces the workspace's copy. Deploys of this UI and temporary ones are not news.
+   */
+  private adoptDeploys(deployed: Record<string, FunctionInfo>): void {
+    let changed = false;
+    for (const info of Object.values(deployed)) {
+      const { name, version } = info;
+      if (this.uiDeploying.has(name) || this.temporary.has(name)) continue;
+      if ((this.knownVersions.get(name) ?? 0) >= version) continue;
+      this.knownVersions.set(name, version);
+      const wat = this.platform.source(name);
+      const fn: WorkspaceFunction = {
+        name,
+        source:
+          wat !== null ? { kind: 'wat', text: wat } : { kind: 'wasm', bytes: this.platform.bytes(name) },
+        config: { ...info.config },
+      };
+      const i = this.functions.findIndex((f) => f.name === name);
+      if (i >= 0) {
+        if (fingerprint($state.snapshot(this.functions[i]) as WorkspaceFunction) === fingerprint(fn))
+          continue;
+        this.functions[i] = { ...this.functions[i], source: fn.source, config: fn.config };
+      } else this.functions.push(fn);
+      this.deployedFrom.set(name, fingerprint(fn));
+      if (name === this.open) this.diagnostics = [];
+      changed = true;
+    }
+    if (changed) this.changed();
+  }
+
+  /**
+   * The platform as a tool that deploys functions for a moment sees it (the Benchmarks panel):
+   * what it deploys stays out of the workspace.
+   */
+  temporaryPlatform(): Pick<PlatformClient, 'deploy' | 'invoke' | 'undeploy' | 'functions'> {
+    return {
+      deploy: (name, code, config) => {
+        this.temporary.add(name);
+        return this.platform.deploy(name, code, config);
+      },
+      undeploy: async (name) => {
+        try {
+          await this.platform.undeploy(name);
+        } finally {
+          this.temporary.delete(name);
+        }
+      },
+      invoke: (name, args, options) => this.platform.invoke(name, args, options),
+      functions: () => this.platform.functions(),
+    };
   }
 
   private settled: Invocation[] = [];
