@@ -40,8 +40,14 @@ export default {
 
     // The baseline: the generator's schedule driving nothing but itself, in a plain worker (the
     // generator runs in the platform worker), and for context in this page.
-    const baseline = await page.evaluate(([r, s]) => window.nanofaasBench.timerLateness(r, s, 'worker'), [RATE, 2]);
-    const inPage = await page.evaluate(([r, s]) => window.nanofaasBench.timerLateness(r, s, 'page'), [RATE, 2]);
+    const baseline = await page.evaluate(
+      ([r, s]) => window.nanofaasBench.timerLateness(r, s, 'worker'),
+      [RATE, 2],
+    );
+    const inPage = await page.evaluate(
+      ([r, s]) => window.nanofaasBench.timerLateness(r, s, 'page'),
+      [RATE, 2],
+    );
     const before = await heapAfterGc(cdp);
     ctx.log('running…');
     await panel.getByRole('button', { name: 'Start', exact: true }).click();

@@ -231,6 +231,18 @@ describe('LoadGenerator, open loop', () => {
     expect(at500).toBe(21); // the regular arrival and the burst of 20
   });
 
+  it('counts open-loop latency from the intended send time, lateness beside it', async () => {
+    const { clock, gen } = setup({ ratePerSec: 100, durationSec: 1 });
+    clock.lateBy = () => 3; // every wake-up comes 3 ms after it was asked for; calls take 5 ms
+    const r = await clock.until(gen.start());
+    const c = gen.completions;
+    expect(c.get('late')[1]).toBe(3);
+    expect(c.get('total')[1]).toBe(8);
+    expect(r.total.max).toBe(8);
+    expect(c.get('late')[0]).toBe(0); // the first call goes out at once
+    expect(c.get('total')[0]).toBe(5);
+  });
+
   it('measures its own lateness when timers fire late', async () => {
     const { clock, gen } = setup({ ratePerSec: 100, durationSec: 1 });
     clock.lateBy = () => 3; // every wake-up comes 3 ms after it was asked for
@@ -349,6 +361,9 @@ describe('LoadGenerator, open loop', () => {
     platform.behaviour = (i) => ({ latencyMs: i % 2 ? 0 : 5, outcome: i % 2 ? 'throttled' : 'ok' });
     const r = await clock.until(gen.start());
     expect(r.outcomes.throttled).toBe(50);
+    // The throughput chart's series: completed leaves throttled calls out; they have their own.
+    expect(gen.samples.get('completed').at(-1)).toBe(50);
+    expect(gen.samples.get('throttled').at(-1)).toBe(50);
     expect(r.cold + r.warm).toBe(50);
     expect(r.achievedPerSec).toBeCloseTo(50, 6);
     expect(r.cost.invocations).toBe(50);

@@ -196,7 +196,17 @@ export class Columns<K extends string> {
   }
 }
 
-export const SAMPLE_KEYS = ['t', 'issued', 'completed', 'inFlight', 'queue', 'busy', 'workers'] as const;
+/** `completed` counts calls that ran (throttled ones left out); `throttled` those refused at once. Both cumulative. */
+export const SAMPLE_KEYS = [
+  't',
+  'issued',
+  'completed',
+  'throttled',
+  'inFlight',
+  'queue',
+  'busy',
+  'workers',
+] as const;
 export type SampleKey = (typeof SAMPLE_KEYS)[number];
 
 /** Per settled call, in settle order. Times in ms from the start of the run; outcome is an index into OUTCOMES. */
@@ -211,6 +221,7 @@ export const COMPLETION_KEYS = [
   'instantiate',
   'cold',
   'outcome',
+  'late',
 ] as const;
 export type CompletionKey = (typeof COMPLETION_KEYS)[number];
 
@@ -344,6 +355,7 @@ export class LoadGenerator implements LoadRun {
   private next = 0;
   private issuedCount = 0;
   private settledCount = 0;
+  private throttledCount = 0;
   private outstanding = new Set<number>();
   private issuingDone = false;
   private issueEndMs = 0;
@@ -535,13 +547,14 @@ export class LoadGenerator implements LoadRun {
       bigger.set(this.lateness);
       this.lateness = bigger;
     }
-    this.lateness[this.latenessCount++] = Math.max(0, latenessMs);
+    const late = Math.max(0, latenessMs);
+    this.lateness[this.latenessCount++] = late;
     const issueMs = this.timers.now() - this.t0;
     this.issuedCount++;
     this.outstanding.add(call.id);
     call.done.then(
       (inv) => {
-        this.onSettled(call.id, inv, issueMs);
+        this.onSettled(call.id, inv, issueMs, late);
         then?.(inv);
         this.maybeFinish();
       },
@@ -554,16 +567,22 @@ export class LoadGenerator implements LoadRun {
     return true;
   }
 
-  private onSettled(id: number, inv: Invocation, issueMs: number): void {
+  /**
+   * `late`: how far behind its intended send time the call went out. Latency counts from the
+   * intended time (open loop), so a generator that fell behind cannot hide the wait it caused
+   * (coordinated omission); `late` is kept beside it.
+   */
+  private onSettled(id: number, inv: Invocation, issueMs: number, late: number): void {
     this.outstanding.delete(id);
     this.settledCount++;
+    if (inv.outcome === 'throttled') this.throttledCount++;
     const endMs = this.timers.now() - this.t0;
     this.lastSettleMs = Math.max(this.lastSettleMs, endMs);
     const t = inv.timings;
     this.completions.push({
       endMs,
       issueMs,
-      total: t.total,
+      total: t.total + late,
       exec: t.exec,
       queue: t.queue,
       spawn: t.spawn,
@@ -571,6 +590,7 @@ export class LoadGenerator implements LoadRun {
       instantiate: t.instantiate,
       cold: inv.start === 'cold' ? 1 : 0,
       outcome: OUTCOMES.indexOf(inv.outcome),
+      late,
     });
     this.invocations.push(inv);
   }
@@ -629,7 +649,8 @@ export class LoadGenerator implements LoadRun {
     this.samples.push({
       t: tMs,
       issued: this.issuedCount,
-      completed: this.settledCount,
+      completed: this.settledCount - this.throttledCount,
+      throttled: this.throttledCount,
       inFlight: this.outstanding.size,
       queue,
       busy,

@@ -140,6 +140,7 @@ export class LoadSession {
       ys: [
         ratePerSec(t, s.get('completed'), n),
         ratePerSec(t, s.get('issued'), n),
+        ratePerSec(t, s.get('throttled'), n),
         s.get('inFlight').slice(),
         s.get('queue').slice(),
         s.get('busy').slice(),
