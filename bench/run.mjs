@@ -198,7 +198,8 @@ function withTimeout(promise, ms, what) {
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-const verdict = (pass) => (pass ? paint(32, 'PASS') : paint(31, 'MISS'));
+/** pass: true, false, or null when the target does not apply on this machine (said in `actual`). */
+const verdict = (pass) => (pass === null ? paint(2, 'N/A') : pass ? paint(32, 'PASS') : paint(31, 'MISS'));
 
 function printTable(records) {
   const rows = [];
@@ -334,7 +335,7 @@ async function main() {
         }
         try {
           const { pass, actual, ...rest } = t.check(rec.result, results);
-          rec.targets.push({ label: t.label, pass: !!pass, actual, ...rest });
+          rec.targets.push({ label: t.label, pass: pass === null ? null : !!pass, actual, ...rest });
         } catch (err) {
           rec.targets.push({ label: t.label, pass: false, actual: `check failed: ${err.message}` });
         }
@@ -353,7 +354,7 @@ async function main() {
     for (const e of [...new Set(pageErrors)].slice(0, 10)) console.log(`    ${e}`);
   }
 
-  const misses = records.reduce((n, r) => n + r.targets.filter((t) => !t.pass).length, 0);
+  const misses = records.reduce((n, r) => n + r.targets.filter((t) => t.pass === false).length, 0);
   const errors = records.filter((r) => r.error).length;
   const report = {
     note: SEED_NOTE,

@@ -148,6 +148,7 @@ test('a whole-workspace link carries every function and the platform settings; D
 });
 
 test('a tampered or truncated link shows a clear message and loads nothing', async ({ page }, testInfo) => {
+  test.setTimeout(120_000); // three full page loads, two in fresh browser contexts
   await openPlayground(page);
   const link = await makeShareLink(page);
   await closeDialog(page, 'Share');
