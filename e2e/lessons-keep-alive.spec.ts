@@ -10,9 +10,9 @@ test('keep-alive: a short keep-alive makes the next call cold, the default keeps
   const lesson = await openLesson(page, 'keep-alive');
   await expectNothingRan(page);
 
-  const short = await press(lesson, 'Keep-alive 1 s: run, wait 2.5 s, run');
+  const short = await press(lesson, 'Keep-alive 1 s: run, wait 2 s, run');
   expect(await starts(short)).toEqual(['cold', 'cold']);
-  const long = await press(lesson, 'Keep-alive 60 s: run, wait 2.5 s, run');
+  const long = await press(lesson, 'Keep-alive 60 s: run, wait 2 s, run');
   expect(await starts(long)).toEqual(['cold', 'warm']);
   await expect(page.getByRole('tabpanel', { name: 'Settings' })).toBeVisible();
 

@@ -11,6 +11,7 @@ test('throttling: Start the load throttles the calls past the queue and counts t
   await expectNothingRan(page);
 
   await press(lesson, 'Start the load');
+  await expect(lesson.getByTestId('lesson-note')).toContainText(/\d+ ok, \d+ throttled · queue peak 10/);
   const load = page.getByRole('tabpanel', { name: 'Load test' });
   const summary = load.getByTestId('load-summary');
   await expect(summary).toBeVisible();

@@ -13,6 +13,9 @@ test('wasm-vs-js: mandelbrot as Wasm and as JavaScript, numbers side by side', a
   for (const mode of ['cold', 'warm', 'direct', 'js'])
     await expect(row.locator(`td[data-mode="${mode}"]`)).toHaveText(/^\d+(\.\d+)? ± \d/);
   await expect(row).toBeInViewport();
+  await expect(lesson.getByTestId('lesson-note')).toHaveText(
+    /^mandelbrot: Wasm \d+\.\d ms, JavaScript \d+\.\d ms per run \(Wasm ÷ JS \d+\.\d\d\)$/,
+  );
 
   await saveLessonScreenshot(page, 'wasm-vs-js');
   await expectNoPageErrors(errors);

@@ -11,17 +11,17 @@ export default {
       fn: 'sum-keepalive',
       text:
         'After keep-alive without a call, a worker drops the module (and idle workers beyond prewarm end). ' +
-        'With a 1 s keep-alive, a call 2.5 s after the last one is cold again. Each button redeploys first, so ' +
+        'With a 1 s keep-alive, a call 2 s after the last one is cold again. Each button redeploys first, so ' +
         'its first call is cold.',
       buttons: [
         {
-          label: 'Keep-alive 1 s: run, wait 2.5 s, run',
+          label: 'Keep-alive 1 s: run, wait 2 s, run',
           panel: 'settings',
           actions: [
             { do: 'platform', set: { keepAliveMs: 1000 } },
             { do: 'deploy', fn: 'sum-keepalive' },
             { do: 'run', fn: 'sum-keepalive' },
-            { do: 'wait', ms: 2500 },
+            { do: 'wait', ms: 2000 },
             { do: 'run', fn: 'sum-keepalive' },
           ],
         },
@@ -31,13 +31,13 @@ export default {
       text: 'With 60 s (the default), the second call finds the module still in its worker: warm.',
       buttons: [
         {
-          label: 'Keep-alive 60 s: run, wait 2.5 s, run',
+          label: 'Keep-alive 60 s: run, wait 2 s, run',
           panel: 'settings',
           actions: [
             { do: 'platform', set: { keepAliveMs: 60_000 } },
             { do: 'deploy', fn: 'sum-keepalive' },
             { do: 'run', fn: 'sum-keepalive' },
-            { do: 'wait', ms: 2500 },
+            { do: 'wait', ms: 2000 },
             { do: 'run', fn: 'sum-keepalive' },
           ],
         },

@@ -4,25 +4,56 @@ export default {
   id: 'scaling',
   title: 'Scaling with the pool',
   order: 7,
-  summary: 'More workers run more calls at once, up to the cores of the machine.',
-  functions: [{ name: 'fib-scaling', sample: 'fib', args: ['30'] }],
+  summary: 'More workers run more calls at once; for computing, only as many as there are cores.',
+  functions: [
+    { name: 'sleep-scaling', sample: 'sleep', args: ['50'] },
+    { name: 'fib-scaling', sample: 'fib', args: ['32'] },
+  ],
   steps: [
+    {
+      fn: 'sleep-scaling',
+      text:
+        'A function that waits, like one calling a database: sleep(50 ms) holds its worker for 50 ms whatever ' +
+        'else the machine does. Eight clients call it back to back for 3 s, with 1 worker, then 4: throughput ' +
+        'grows with the pool, even past the {cores} cores this browser reports (navigator.hardwareConcurrency).',
+      buttons: [
+        {
+          label: 'Compare 1 vs 4 workers on sleep(50)',
+          panel: 'compare',
+          actions: [
+            {
+              do: 'compare',
+              workload: {
+                fn: 'sleep-scaling',
+                args: '50',
+                mode: 'closed',
+                concurrency: 8,
+                duration: 3,
+                count: null,
+              },
+              a: { maxWorkers: 1, prewarm: 1 },
+              b: { maxWorkers: 4, prewarm: 4 },
+            },
+          ],
+        },
+      ],
+    },
     {
       fn: 'fib-scaling',
       text:
-        'Four clients call fib(30) back to back for 3 s, first with 1 worker, then with 2. Each worker is a ' +
-        'thread: this browser reports {cores} cores (navigator.hardwareConcurrency), so up to {cores} workers ' +
-        'can compute at once. Compare the throughput rows.',
+        'A function that computes, fib(32), needs a core for every call it runs. On a quiet machine 2 workers ' +
+        'do about twice the work of 1, but never more than {cores} workers’ worth here ({cores} cores), and ' +
+        'less when other programs keep the cores busy: on a shared 2-core machine the difference can vanish.',
       buttons: [
         {
-          label: 'Compare 1 vs 2 workers',
+          label: 'Compare 1 vs 2 workers on fib(32)',
           panel: 'compare',
           actions: [
             {
               do: 'compare',
               workload: {
                 fn: 'fib-scaling',
-                args: '30',
+                args: '32',
                 mode: 'closed',
                 concurrency: 4,
                 duration: 3,
@@ -30,32 +61,6 @@ export default {
               },
               a: { maxWorkers: 1, prewarm: 1 },
               b: { maxWorkers: 2, prewarm: 2 },
-            },
-          ],
-        },
-      ],
-    },
-    {
-      text:
-        'Beyond the cores, workers only take turns: with {cores} cores, 4 workers beat 2 only if {cores} is ' +
-        'more than 2. Other programs on the machine take their share too.',
-      buttons: [
-        {
-          label: 'Compare 2 vs 4 workers',
-          panel: 'compare',
-          actions: [
-            {
-              do: 'compare',
-              workload: {
-                fn: 'fib-scaling',
-                args: '30',
-                mode: 'closed',
-                concurrency: 4,
-                duration: 3,
-                count: null,
-              },
-              a: { maxWorkers: 2, prewarm: 2 },
-              b: { maxWorkers: 4, prewarm: 4 },
             },
           ],
         },

@@ -20,6 +20,8 @@ export class LessonSession {
   names = $state<Record<string, string>>({});
   /** Calls made by each button, by its key ("step.button"). */
   calls = $state<Record<string, Invocation[]>>({});
+  /** One-line results (load test, comparison, benchmarks) of each button, by its key. */
+  notes = $state<Record<string, string[]>>({});
   /** Key of the button whose actions are running. */
   running = $state<string | null>(null);
   error = $state<string | null>(null);
@@ -62,6 +64,7 @@ export class LessonSession {
     this.controller = null;
     this.lesson = null;
     this.calls = {};
+    this.notes = {};
     this.running = null;
     this.error = null;
     this.pressed = 0;
@@ -75,6 +78,7 @@ export class LessonSession {
     this.running = key;
     this.error = null;
     this.calls[key] = [];
+    this.notes[key] = [];
     if (button.panel) app.panel = button.panel;
     try {
       await runActions(app, button.actions, {
@@ -82,6 +86,9 @@ export class LessonSession {
         signal: controller.signal,
         onCall: (inv) => {
           if (!controller.signal.aborted) this.calls[key].push(inv);
+        },
+        onNote: (text) => {
+          if (!controller.signal.aborted) this.notes[key].push(text);
         },
       });
     } catch (err) {

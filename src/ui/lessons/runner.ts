@@ -1,7 +1,9 @@
 // Runs a lesson button's actions with the app's own machinery: AppState (settings, deploy, run),
 // the Load test, Compare and Benchmarks panels (through their request slots) and the price model.
 import type { LessonAction } from '../../lessons/types';
-import type { Invocation } from '../../platform/types';
+import type { ProgramResult } from '../../platform/benchmarks';
+import type { LoadResult } from '../../platform/load';
+import { OUTCOMES, type Invocation } from '../../platform/types';
 import { benchRequests } from '../panels/benchmarks/request';
 import { awaitPrewarm, emptyPool } from '../panels/compare/compare';
 import { compareRequests } from '../panels/compare/request';
@@ -15,6 +17,8 @@ export interface RunContext {
   name: (lessonName: string) => string;
   signal: AbortSignal;
   onCall: (inv: Invocation) => void;
+  /** A one-line result of a load test, comparison or benchmark, shown under the button. */
+  onNote: (text: string) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -71,22 +75,31 @@ async function runAction(app: AppState, a: LessonAction, ctx: RunContext): Promi
     case 'wait':
       await sleep(a.ms);
       return;
-    case 'load':
+    case 'load': {
       app.panel = 'load';
-      await loadRequests.post({ ...a.workload, fn: ctx.name(a.workload.fn) });
+      const result = await loadRequests.post({ ...a.workload, fn: ctx.name(a.workload.fn) });
+      if (!result) throw new Error('The load test did not run');
+      ctx.onNote(describeLoad(result));
       return;
-    case 'compare':
+    }
+    case 'compare': {
       app.panel = 'compare';
-      await compareRequests.post({
+      const result = await compareRequests.post({
         workload: { ...a.workload, fn: ctx.name(a.workload.fn) },
         a: a.a,
         b: a.b,
       });
+      if (!result) throw new Error('The comparison did not run');
+      ctx.onNote(describeCompare(result.a, result.b));
       return;
-    case 'benchmark':
+    }
+    case 'benchmark': {
       app.panel = 'benchmarks';
-      await benchRequests.post({ programs: a.programs, runs: a.runs });
+      const result = await benchRequests.post({ programs: a.programs, runs: a.runs });
+      if (!result) throw new Error('The benchmarks did not run');
+      for (const p of result) ctx.onNote(describeProgram(p));
       return;
+    }
     case 'price':
       pricing.model = { ...pricing.model, granularityMs: a.granularityMs };
       return;
@@ -104,4 +117,25 @@ async function call(app: AppState, name: string, ctx: RunContext): Promise<void>
   const inv = await app.run(name);
   if (!inv) throw new Error(`"${name}" could not run`);
   ctx.onCall(inv);
+}
+
+/** "120 calls: 41 ok, 79 throttled · queue peak 10" */
+export function describeLoad(r: LoadResult): string {
+  const outcomes = OUTCOMES.filter((o) => r.outcomes[o] > 0).map((o) => `${r.outcomes[o]} ${o}`);
+  return `${r.settled} calls: ${outcomes.join(', ') || 'none settled'} · queue peak ${r.queuePeak}`;
+}
+
+/** "throughput A 18.5/s, B 71.2/s (B ÷ A 3.85)" */
+export function describeCompare(a: LoadResult, b: LoadResult): string {
+  const ratio = a.achievedPerSec > 0 ? ` (B ÷ A ${(b.achievedPerSec / a.achievedPerSec).toFixed(2)})` : '';
+  return `throughput A ${a.achievedPerSec.toFixed(1)}/s, B ${b.achievedPerSec.toFixed(1)}/s${ratio}`;
+}
+
+/** "mandelbrot: Wasm 31.2 ms, JavaScript 45.0 ms per run (Wasm ÷ JS 0.69)" */
+export function describeProgram(p: ProgramResult): string {
+  const wasm = p.modes.direct?.summary.mean;
+  const js = p.modes.js?.summary.mean;
+  if (wasm === undefined || js === undefined)
+    return `${p.name}: ${p.error ?? 'no Wasm and JavaScript times'}`;
+  return `${p.name}: Wasm ${wasm.toFixed(1)} ms, JavaScript ${js.toFixed(1)} ms per run (Wasm ÷ JS ${(wasm / js).toFixed(2)})`;
 }
