@@ -1,5 +1,7 @@
 import type { Lesson } from './types';
 
+const RESULTS = 'section[aria-label="Comparison results"]';
+
 export default {
   id: 'scaling',
   title: 'Scaling with the pool',
@@ -20,6 +22,7 @@ export default {
         {
           label: 'Compare 1 vs 4 workers on sleep(50)',
           panel: 'compare',
+          reveal: RESULTS,
           actions: [
             {
               do: 'compare',
@@ -48,6 +51,7 @@ export default {
         {
           label: 'Compare 1 vs 2 workers on fib(32)',
           panel: 'compare',
+          reveal: RESULTS,
           actions: [
             {
               do: 'compare',
