@@ -1,31 +1,16 @@
-// Lesson story: a call past its timeout ends as timeout; the metered worker survives and the next
-// call is warm; unmetered, the worker is terminated and the next call is cold.
-import { expect, test } from '@playwright/test';
-import { expectNoPageErrors, failOnPageErrors } from './support/faas';
-import {
-  expectNothingRan,
-  openLesson,
-  outcomes,
-  press,
-  saveLessonScreenshot,
-  starts,
-} from './support/lessons';
+// Lesson story: a call past its timeout ends as timeout and the platform keeps serving: the next
+// call of another function is warm. Metered, the function's own worker survives too.
+import { expect } from '@playwright/test';
+import { lessonTest, outcomes, press, starts } from './support/lessons';
 
-test('timeout: a timeout, then a warm call; without metering the next call is cold', async ({ page }) => {
-  const errors = failOnPageErrors(page);
-  const lesson = await openLesson(page, 'timeout');
-  await expectNothingRan(page);
-
-  expect(await outcomes(await press(lesson, 'Run sleep(300 ms)'))).toEqual(['timeout']);
-  const next = await press(lesson, 'Run sleep(20 ms)');
-  expect(await outcomes(next)).toEqual(['ok']);
-  expect(await starts(next)).toEqual(['warm']);
+lessonTest('timeout', 'a timeout, then a warm call', async (page, lesson) => {
+  const calls = await press(lesson, 'Run sum, sleep(300 ms), sum');
+  expect(await outcomes(calls)).toEqual(['ok', 'timeout', 'ok']);
+  expect((await starts(calls))[2]).toBe('warm');
+  await expect(calls.locator('.call').nth(1)).toContainText('by terminate');
   await expect(page.getByRole('tabpanel', { name: 'Run' }).getByTestId('outcome')).toHaveText(/ok/);
 
-  const unmetered = await press(lesson, 'Metering off: sleep(300), then sleep(20)');
-  expect(await outcomes(unmetered)).toEqual(['timeout', 'ok']);
-  expect((await starts(unmetered))[1]).toBe('cold');
-
-  await saveLessonScreenshot(page, 'timeout');
-  await expectNoPageErrors(errors);
+  // Whether the metered worker survives depends on the machine's load (the lesson says so): only outcomes here.
+  const metered = await press(lesson, 'Metering on: sleep(300), then sleep(20)');
+  expect(await outcomes(metered)).toEqual(['timeout', 'ok']);
 });

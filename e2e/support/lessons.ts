@@ -1,7 +1,7 @@
 // Page-object helpers for the lesson specs: open a lesson from its link at projector size, press
 // its buttons (nothing else), read the calls each button made, save the screenshot.
-import { expect, type Locator, type Page } from '@playwright/test';
-import { openApp } from './faas';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectNoPageErrors, failOnPageErrors, openApp } from './faas';
 
 export const LESSON_VIEWPORT = { width: 1024, height: 768 };
 
@@ -52,4 +52,23 @@ export async function expectNothingRan(page: Page): Promise<void> {
 /** The lesson at 1024×768, for the lecturer's review. */
 export async function saveLessonScreenshot(page: Page, id: string): Promise<void> {
   await page.screenshot({ path: `reports/lessons/${id}.png` });
+}
+
+/**
+ * One lesson's spec: land on its link at 1024×768, check that nothing ran, follow it (`body`
+ * clicks only the lesson's buttons), then save its screenshot; any page error fails it.
+ */
+export function lessonTest(
+  id: string,
+  title: string,
+  body: (page: Page, lesson: Locator) => Promise<void>,
+): void {
+  test(`${id}: ${title}`, async ({ page }) => {
+    const errors = failOnPageErrors(page);
+    const lesson = await openLesson(page, id);
+    await expectNothingRan(page);
+    await body(page, lesson);
+    await saveLessonScreenshot(page, id);
+    await expectNoPageErrors(errors);
+  });
 }

@@ -1,4 +1,19 @@
-import type { Lesson } from './types';
+import type { Lesson, LessonButton } from './types';
+
+/** Sets the keep-alive, redeploys (so the first call is cold), runs, waits 2 s and runs again. */
+function runPauseRun(keepAliveMs: number): LessonButton {
+  return {
+    label: `Keep-alive ${keepAliveMs / 1000} s: run, wait 2 s, run`,
+    panel: 'settings',
+    actions: [
+      { do: 'platform', set: { keepAliveMs } },
+      { do: 'deploy', fn: 'sum-keepalive' },
+      { do: 'run', fn: 'sum-keepalive' },
+      { do: 'wait', ms: 2000 },
+      { do: 'run', fn: 'sum-keepalive' },
+    ],
+  };
+}
 
 export default {
   id: 'keep-alive',
@@ -13,35 +28,11 @@ export default {
         'After keep-alive without a call, a worker drops the module (and idle workers beyond prewarm end). ' +
         'With a 1 s keep-alive, a call 2 s after the last one is cold again. Each button redeploys first, so ' +
         'its first call is cold.',
-      buttons: [
-        {
-          label: 'Keep-alive 1 s: run, wait 2 s, run',
-          panel: 'settings',
-          actions: [
-            { do: 'platform', set: { keepAliveMs: 1000 } },
-            { do: 'deploy', fn: 'sum-keepalive' },
-            { do: 'run', fn: 'sum-keepalive' },
-            { do: 'wait', ms: 2000 },
-            { do: 'run', fn: 'sum-keepalive' },
-          ],
-        },
-      ],
+      buttons: [runPauseRun(1000)],
     },
     {
       text: 'With 60 s (the default), the second call finds the module still in its worker: warm.',
-      buttons: [
-        {
-          label: 'Keep-alive 60 s: run, wait 2 s, run',
-          panel: 'settings',
-          actions: [
-            { do: 'platform', set: { keepAliveMs: 60_000 } },
-            { do: 'deploy', fn: 'sum-keepalive' },
-            { do: 'run', fn: 'sum-keepalive' },
-            { do: 'wait', ms: 2000 },
-            { do: 'run', fn: 'sum-keepalive' },
-          ],
-        },
-      ],
+      buttons: [runPauseRun(60_000)],
     },
     {
       text:

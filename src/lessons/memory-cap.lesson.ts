@@ -1,4 +1,4 @@
-import type { Lesson } from './types';
+import type { Lesson, LessonButton } from './types';
 
 const GROW_TO = `;; Grows memory one page (64 KiB) at a time to $mib MiB; traps when memory.grow refuses.
 ;; Returns the memory size in MiB.
@@ -18,6 +18,18 @@ const GROW_TO = `;; Grows memory one page (64 KiB) at a time to $mib MiB; traps 
     (i32.div_u (memory.size) (i32.const 16))))
 `;
 
+/** Sets the cap and asks grow-to for 32 MiB. */
+function askFor32(label: string, memoryMiB: number): LessonButton {
+  return {
+    label,
+    panel: 'run',
+    actions: [
+      { do: 'config', fn: 'grow-to', set: { memoryMiB } },
+      { do: 'run', fn: 'grow-to', args: ['32'] },
+    ],
+  };
+}
+
 export default {
   id: 'memory-cap',
   title: 'Memory caps',
@@ -30,29 +42,11 @@ export default {
       text:
         'Each function has a memory cap (also what its GB-seconds are billed on). grow-to grows its memory to ' +
         'N MiB and traps if memory.grow refuses; a trap with memory at the cap is reported as memory-limit.',
-      buttons: [
-        {
-          label: 'Ask for 32 MiB under a 16 MiB cap',
-          panel: 'run',
-          actions: [
-            { do: 'config', fn: 'grow-to', set: { memoryMiB: 16 } },
-            { do: 'run', fn: 'grow-to', args: ['32'] },
-          ],
-        },
-      ],
+      buttons: [askFor32('Ask for 32 MiB under a 16 MiB cap', 16)],
     },
     {
       text: 'Raise the cap and the same call fits: the badge shows the memory it ended with.',
-      buttons: [
-        {
-          label: 'Cap 64 MiB: ask for 32 MiB again',
-          panel: 'run',
-          actions: [
-            { do: 'config', fn: 'grow-to', set: { memoryMiB: 64 } },
-            { do: 'run', fn: 'grow-to', args: ['32'] },
-          ],
-        },
-      ],
+      buttons: [askFor32('Cap 64 MiB: ask for 32 MiB again', 64)],
     },
   ],
 } satisfies Lesson;

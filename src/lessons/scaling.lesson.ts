@@ -1,6 +1,21 @@
-import type { Lesson } from './types';
+import type { Lesson, LessonButton } from './types';
 
-const RESULTS = 'section[aria-label="Comparison results"]';
+/** Compare: `clients` calling fn(arg) back to back for 3 s under `a` then `b` workers. */
+function compareWorkers(fn: string, arg: string, clients: number, a: number, b: number): LessonButton {
+  return {
+    label: `Compare ${a} vs ${b} workers on ${fn.split('-')[0]}(${arg})`,
+    panel: 'compare',
+    reveal: 'section[aria-label="Comparison results"]',
+    actions: [
+      {
+        do: 'compare',
+        workload: { fn, args: arg, mode: 'closed', concurrency: clients, duration: 3, count: null },
+        a: { maxWorkers: a, prewarm: a },
+        b: { maxWorkers: b, prewarm: b },
+      },
+    ],
+  };
+}
 
 export default {
   id: 'scaling',
@@ -18,28 +33,7 @@ export default {
         'A function that waits, like one calling a database: sleep(50 ms) holds its worker for 50 ms whatever ' +
         'else the machine does. Eight clients call it back to back for 3 s, with 1 worker, then 4: throughput ' +
         'grows with the pool, even past the {cores} cores this browser reports (navigator.hardwareConcurrency).',
-      buttons: [
-        {
-          label: 'Compare 1 vs 4 workers on sleep(50)',
-          panel: 'compare',
-          reveal: RESULTS,
-          actions: [
-            {
-              do: 'compare',
-              workload: {
-                fn: 'sleep-scaling',
-                args: '50',
-                mode: 'closed',
-                concurrency: 8,
-                duration: 3,
-                count: null,
-              },
-              a: { maxWorkers: 1, prewarm: 1 },
-              b: { maxWorkers: 4, prewarm: 4 },
-            },
-          ],
-        },
-      ],
+      buttons: [compareWorkers('sleep-scaling', '50', 8, 1, 4)],
     },
     {
       fn: 'fib-scaling',
@@ -47,28 +41,7 @@ export default {
         'A function that computes, fib(32), needs a core for every call it runs. On a quiet machine 2 workers ' +
         'do about twice the work of 1, but never more than {cores} workers’ worth here ({cores} cores), and ' +
         'less when other programs keep the cores busy: on a shared 2-core machine the difference can vanish.',
-      buttons: [
-        {
-          label: 'Compare 1 vs 2 workers on fib(32)',
-          panel: 'compare',
-          reveal: RESULTS,
-          actions: [
-            {
-              do: 'compare',
-              workload: {
-                fn: 'fib-scaling',
-                args: '32',
-                mode: 'closed',
-                concurrency: 4,
-                duration: 3,
-                count: null,
-              },
-              a: { maxWorkers: 1, prewarm: 1 },
-              b: { maxWorkers: 2, prewarm: 2 },
-            },
-          ],
-        },
-      ],
+      buttons: [compareWorkers('fib-scaling', '32', 4, 1, 2)],
     },
   ],
 } satisfies Lesson;
