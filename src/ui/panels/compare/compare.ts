@@ -158,7 +158,7 @@ async function waitFor(
 
 /** Ends every idle worker (keep-alive and prewarm 0 until none is left); the caller sets the config after. */
 export async function emptyPool(
-  platform: Platform,
+  platform: PlatformClient,
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Promise<void> {
   platform.config({ keepAliveMs: 0, prewarm: 0 });
@@ -167,7 +167,7 @@ export async function emptyPool(
 
 /** Waits until the prewarmed workers the config asks for are up and idle. */
 export async function awaitPrewarm(
-  platform: Platform,
+  platform: PlatformClient,
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Promise<void> {
   const cfg = platform.currentConfig();
