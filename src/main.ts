@@ -7,6 +7,8 @@ import { createFaasApi, type FaasApi } from './faas';
 import { AppState } from './ui/state.svelte';
 import App from './ui/App.svelte';
 import { openInitialSample } from './ui/samples';
+import { lessonFromSearch } from './lessons';
+import { lessonSession } from './ui/lessons/lesson.svelte';
 import { downloadText } from './ui/share/download';
 import { registerServiceWorker } from './ui/share/pwa';
 import { ShareUi } from './ui/share/share-ui.svelte';
@@ -42,8 +44,15 @@ shareUi.watchConnection(window);
 mount(App, { target: document.getElementById('app')!, props: { app }, context: shareUi.context() });
 document.getElementById('boot')?.remove();
 // The saved workspace is restored first, so ?sample= adds to it and the default sample only opens
-// in an empty workspace; a share link opens after both.
-void session.start({ openInitial: () => openInitialSample(app, window.location) });
+// in an empty workspace; a share link opens after both. A ?lesson= opens last, over a link's
+// functions (a lecturer's edits), and brings its own instead of the default sample.
+const lessonId = new URLSearchParams(location.search).get('lesson');
+void session
+  .start({
+    openInitial: () =>
+      lessonFromSearch(location.search) ? Promise.resolve() : openInitialSample(app, window.location),
+  })
+  .then(() => lessonId !== null && lessonSession.open(app, lessonId));
 registerServiceWorker(shareUi);
 
 // The benchmark harness (`npm run bench` opens /?bench): a plain-worker baseline measured on the same page.

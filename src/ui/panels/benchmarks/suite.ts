@@ -44,6 +44,16 @@ const expectedTexts = import.meta.glob<string>('/samples/wasi/expected/*.stdout'
   import: 'default',
 });
 
+/** The bytes of a program in samples/wasi (by its index.json name). */
+export async function wasiSampleBytes(name: string, fetchFn: typeof fetch = fetch): Promise<Uint8Array> {
+  const s = (index as WasiSample[]).find((x) => x.name === name);
+  const url = s && wasmUrls[`/samples/wasi/${s.file}`];
+  if (!s || !url) throw new Error(`There is no WASI sample called "${name}"`);
+  const res = await fetchFn(url);
+  if (!res.ok) throw new Error(`${name}: could not load ${s.file} (${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 export function argvFor(sample: WasiSample, workload: Workload): string[] {
   return workload === 'full' ? (sample.benchArgv ?? sample.argv) : (QUICK_ARGV[sample.name] ?? sample.argv);
 }
@@ -61,10 +71,7 @@ export async function loadPrograms(
   const enc = new TextEncoder();
   return Promise.all(
     SUITE.filter((s) => names.includes(s.name)).map(async (s) => {
-      const url = wasmUrls[`/samples/wasi/${s.file}`];
-      if (!url) throw new Error(`${s.name}: ${s.file} is not bundled`);
-      const res = await fetchFn(url);
-      if (!res.ok) throw new Error(`${s.name}: could not load ${s.file} (${res.status})`);
+      const bytes = await wasiSampleBytes(s.name, fetchFn);
       const argv = argvFor(s, workload);
       const expectedFile = sameArgs(argv, s.argv)
         ? s.expected
@@ -76,7 +83,7 @@ export async function loadPrograms(
       for (const [path, text] of Object.entries(s.files ?? {})) files[path] = enc.encode(text);
       const program: BenchProgram = {
         name: s.name,
-        bytes: new Uint8Array(await res.arrayBuffer()),
+        bytes,
         argv,
         files,
         hasJs: withJs.includes(s.name),

@@ -156,6 +156,32 @@ async function waitFor(
   return true;
 }
 
+/** Ends every idle worker (keep-alive and prewarm 0 until none is left); the caller sets the config after. */
+export async function emptyPool(
+  platform: PlatformClient,
+  sleep: (ms: number) => Promise<void> = defaultSleep,
+): Promise<void> {
+  platform.config({ keepAliveMs: 0, prewarm: 0 });
+  await waitFor(() => platform.pool().workers.length === 0, 5000, sleep);
+}
+
+/** Waits until the prewarmed workers the config asks for are up and idle. */
+export async function awaitPrewarm(
+  platform: PlatformClient,
+  sleep: (ms: number) => Promise<void> = defaultSleep,
+): Promise<void> {
+  const cfg = platform.currentConfig();
+  const want = Math.min(cfg.prewarm, cfg.maxWorkers);
+  await waitFor(
+    () => {
+      const p = platform.pool();
+      return p.workers.length >= want && p.workers.every((w) => w.state === 'idle');
+    },
+    10_000,
+    sleep,
+  );
+}
+
 /**
  * Runs `spec` under A then B. Before each run the pool is emptied (keep-alive 0 and prewarm 0
  * until every idle worker is reaped), then the side's config is applied and prewarmed workers are
@@ -184,8 +210,7 @@ export async function runComparison(
     ] as const) {
       if (deps.cancelled()) return null;
       deps.status(`${side}: emptying the pool…`);
-      platform.config({ keepAliveMs: 0, prewarm: 0 });
-      await waitFor(() => platform.pool().workers.length === 0, 5000, sleep);
+      await emptyPool(platform, sleep);
       deps.status(`${side}: applying its settings…`);
       const fnNow = platform.functions().find((f) => f.name === spec.fn)?.config;
       if (fnNow && (fnNow.instance !== cfg.instance || fnNow.memoryMiB !== cfg.memoryMiB)) {
@@ -198,15 +223,7 @@ export async function runComparison(
         prewarm: cfg.prewarm,
         keepAliveMs: cfg.keepAliveMs,
       });
-      const want = Math.min(cfg.prewarm, cfg.maxWorkers);
-      await waitFor(
-        () => {
-          const p = platform.pool();
-          return p.workers.length >= want && p.workers.every((w) => w.state === 'idle');
-        },
-        10_000,
-        sleep,
-      );
+      await awaitPrewarm(platform, sleep);
       if (deps.cancelled()) return null;
       deps.status(`${side}: running…`);
       const ran = await deps.run(spec, `${side}: ${describeDifference(cfg, side === 'A' ? b : a)}`);
