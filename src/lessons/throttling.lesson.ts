@@ -38,8 +38,8 @@ export default {
     },
     {
       text:
-        'The summary counts ok and throttled calls; the queue line of the chart sits at its limit. Put the ' +
-        'settings back when done:',
+        'The Throughput chart draws completed calls (about 10/s) apart from throttled ones (the rest); the ' +
+        'queue sits at its limit; the summary below counts both. Put the settings back when done:',
       buttons: [
         {
           label: 'Restore max workers 4, queue 10000',
