@@ -1,6 +1,7 @@
 // User story: a teacher links to a sample (?sample=fib) or a student picks one from the menu.
 import { expect, test } from '@playwright/test';
 import { expectNoPageErrors, failOnPageErrors } from './support/faas';
+import { readFileSync } from 'node:fs';
 import { sample } from './support/samples';
 import {
   clickRun,
@@ -39,7 +40,7 @@ test('the Samples menu lists every sample and switches between them', async ({ p
   await samplesButton(page).click();
   const menu = page.getByRole('menu', { name: 'Samples' });
   await expect(menu).toBeVisible();
-  await expect(menu.getByRole('menuitem')).toHaveCount(10);
+  await expect(menu.getByRole('menuitem')).toHaveCount(21); // 10 WAT samples and 11 WASI programs
   await expect(menu.getByRole('menuitem', { name: 'counter' })).toHaveAccessibleDescription(/fresh vs reuse/);
   await page.screenshot({ path: testInfo.outputPath('menu.png') });
   await menu.getByRole('menuitem', { name: 'counter', exact: true }).click();
@@ -69,4 +70,29 @@ test('the Samples menu lists every sample and switches between them', async ({ p
   await expect(menu).toBeVisible();
   await page.getByRole('navigation', { name: 'Functions' }).click({ position: { x: 10, y: 300 } });
   await expect(menu).toBeHidden();
+});
+
+test('a WASI sample opens as its binary beside its C source and runs in one click with its argv, env and stdin', async ({
+  page,
+}, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openPlayground(page);
+  await pickSample(page, 'env-echo');
+  await expect(functionRow(page, 'env-echo')).toHaveClass(/selected/);
+  const c = page.getByLabel('C source, env-echo.c (read-only)');
+  await expect(c).toContainText('getenv("GREETING")');
+  await expect.poll(() => editorText(page)).toContain('(import "wasi_snapshot_preview1"');
+  await page.screenshot({ path: testInfo.outputPath('env-echo.png') });
+
+  const inv = await clickRun(page, 'env-echo');
+  expect(inv.outcome).toBe('ok');
+  expect(inv.exitCode).toBe(0);
+  expect(inv.stdout).toBe(
+    readFileSync(new URL('../samples/wasi/expected/env-echo.stdout', import.meta.url), 'utf8'),
+  );
+
+  // The C source can be put away; the disassembly stays.
+  await page.getByRole('button', { name: 'C source' }).click();
+  await expect(c).toBeHidden();
+  await expectNoPageErrors(errors);
 });

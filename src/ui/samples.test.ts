@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { Compiler } from '../platform/compiler';
 import type { PlatformClient } from '../platform/client';
 import { DEFAULT_PLATFORM_CONFIG } from '../platform/types';
-import { findSample, openInitialSample, openSample, sampleSource, SAMPLES } from './samples';
+import { readFile } from 'node:fs/promises';
+import {
+  findSample,
+  openInitialSample,
+  openSample,
+  sampleFunction,
+  sampleSource,
+  SAMPLES,
+  wasiSampleOf,
+} from './samples';
 import { AppState } from './state.svelte';
 
 function newApp(): AppState {
@@ -16,10 +25,52 @@ function newApp(): AppState {
 
 const at = (search: string) => ({ search });
 
+/** Serves the bundled sample URLs (/samples/wasi/X.wasm under Vitest) from the repository. */
+const serveSamples = (async (url: string) => {
+  const path = new URL(`../..${String(url).replace(/\?.*$/, '')}`, import.meta.url);
+  return new Response(await readFile(path));
+}) as typeof fetch;
+
 describe('samples', () => {
   it('has a source for every sample in the index', async () => {
     expect(SAMPLES.length).toBeGreaterThan(5);
-    for (const s of SAMPLES) expect(await sampleSource(s)).toContain('(module');
+    for (const s of SAMPLES.filter((s) => s.kind === 'wat'))
+      expect(await sampleSource(s)).toContain('(module');
+  });
+
+  it('lists every WASI program of samples/wasi with its C source', async () => {
+    const wasi = SAMPLES.filter((s) => s.kind === 'wasi').map((s) => s.name);
+    expect(wasi).toEqual(
+      expect.arrayContaining(['nbody', 'fannkuch-redux', 'mandelbrot', 'binary-trees', 'env-echo']),
+    );
+    expect(wasi).toHaveLength(11);
+    for (const s of SAMPLES.filter((s) => s.kind === 'wasi'))
+      expect(await sampleSource(s)).toContain('int main');
+  });
+
+  it('opens a WASI sample as its binary with its default argv, env, stdin and files', async () => {
+    const fn = await sampleFunction(findSample('env-echo')!, serveSamples);
+    expect(fn.source.kind).toBe('wasm');
+    expect(fn.source.kind === 'wasm' && [...fn.source.bytes.subarray(0, 4)]).toEqual([0, 0x61, 0x73, 0x6d]);
+    expect(fn.wasi).toMatchObject({
+      argv: ['hello', 'two words', 'ünïcödé'],
+      env: { GREETING: 'hi from nanofaas' },
+    });
+    expect(fn.wasi?.stdin).toMatch(/^first line/);
+    const cat = await sampleFunction(findSample('cat-sync')!, serveSamples);
+    expect(new TextDecoder().decode(cat.wasi?.files?.['input.txt'])).toMatch(/^The quick brown fox/);
+    expect((await sampleFunction(findSample('spin')!, serveSamples)).config.timeoutMs).toBe(1000);
+  });
+
+  it('finds the sample a binary came from by name and bytes, not by name alone', async () => {
+    const nbody = await sampleFunction(findSample('nbody')!, serveSamples);
+    expect((await wasiSampleOf(nbody, serveSamples))?.source).toBe('nbody.c');
+    expect((await wasiSampleOf({ ...nbody, name: 'nbody-2' }, serveSamples))?.name).toBe('nbody');
+    const other = {
+      name: 'nbody',
+      source: { kind: 'wasm' as const, bytes: new Uint8Array([0, 0x61, 0x73, 0x6d]) },
+    };
+    expect(await wasiSampleOf(other, serveSamples)).toBeUndefined();
   });
 
   it('opens sum in an empty workspace, with its Run arguments', async () => {
