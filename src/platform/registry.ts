@@ -251,6 +251,7 @@ export async function prepareModule(
       : null,
     imports: info.imports.map((i) => `${i.module}.${i.name}`),
     meter,
+    hasStart: info.hasStart,
   };
   return {
     info,

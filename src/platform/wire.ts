@@ -20,6 +20,8 @@ export interface ModuleMeta {
   imports: string[];
   /** Set when the module was rewritten for metering (meter.ts). */
   meter: MeterMeta | null;
+  /** The module has a start function (it runs at instantiation, so it belongs to a call). */
+  hasStart: boolean;
 }
 
 export interface MeterMeta {

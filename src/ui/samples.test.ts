@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Compiler } from '../platform/compiler';
 import type { PlatformClient } from '../platform/client';
 import { DEFAULT_PLATFORM_CONFIG } from '../platform/types';
-import { readFile } from 'node:fs/promises';
 import {
   findSample,
   openInitialSample,
@@ -24,6 +23,11 @@ function newApp(): AppState {
 }
 
 const at = (search: string) => ({ search });
+
+// Node's fs, typed here: this folder's tsconfig leaves out Node's types (they clash with the DOM's).
+const { readFile } = (await import(/* @vite-ignore */ 'node:fs/promises' as string)) as {
+  readFile(path: URL): Promise<Uint8Array<ArrayBuffer>>;
+};
 
 /** Serves the bundled sample URLs (/samples/wasi/X.wasm under Vitest) from the repository. */
 const serveSamples = (async (url: string) => {

@@ -13,6 +13,7 @@ import type {
 import type { Outcome, ResultValue } from '../platform/types';
 import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
+import { SpareInstance } from './spare-instance';
 import { createWasi, type WasiRun } from './wasi';
 
 const MAX_LOG_LINES = 1000;
@@ -155,6 +156,23 @@ function convertResult(value: unknown): ResultValue | undefined {
 /** Id of the invocation running now; streamed output is tagged with it. */
 let current = 0;
 
+const spares = new SpareInstance<Loaded, Live>({
+  loaded: (mod) => modules.get(mod),
+  meta: (entry) => entry.meta,
+  instantiate: (entry) => instantiate(entry, null, newContext(), null),
+  later: (fn) => setTimeout(fn, 0),
+});
+
+/** Takes the prepared instance for this call, when it is of this module. */
+function takeSpare(entry: Loaded, input: WasiInput | null, ctx: CallContext): Live | null {
+  const live = spares.take(entry);
+  if (!live) return null;
+  live.holder.current = ctx;
+  ctx.memory = live.memory;
+  live.wasi?.reset(input);
+  return live;
+}
+
 function instantiate(
   entry: Loaded,
   wasiInput: WasiInput | null,
@@ -237,7 +255,9 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   try {
     const t0 = performance.now();
     if (!live) {
-      live = instantiate(entry, msg.wasi, ctx, budget);
+      const prepared = reuse ? null : takeSpare(entry, msg.wasi, ctx);
+      if (prepared && budget) prepared.fuel?.begin(budget.fuelLimit, budget.deadline);
+      live = prepared ?? instantiate(entry, msg.wasi, ctx, budget);
       if (reuse) entry.live = live;
     } else {
       live.holder.current = ctx;
@@ -290,6 +310,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     memoryBytes: ctx.memory?.buffer.byteLength ?? 0,
   };
   if (exhausted) done.exhausted = true;
+  else if (!reuse) spares.prepare(msg.mod, entry);
   if (instructions !== undefined) done.instructions = instructions;
   if (!wasiDone && outcome === 'ok' && ctx.logs.length === 0 && instructions === undefined) {
     const tuple: DoneTuple = [
@@ -344,6 +365,7 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
       modules.set(msg.mod, { module: msg.module, meta: msg.meta, live: null, commandWasi: null });
       break;
     case 'evict':
+      spares.drop(modules.get(msg.mod));
       modules.delete(msg.mod);
       break;
   }
