@@ -316,6 +316,63 @@ describe('index shifting and bad input', () => {
     expect(() => meterModule(broken)).toThrow(/unknown instruction 0xe0/);
   });
 
+  it('marks every refuel branch unlikely with a branch hint placed before the code section', () => {
+    const m = meterModule(readFileSync(new URL('nbody.wasm', wasiDir)));
+    const b = m.bytes;
+    let p = 8;
+    const u32 = () => {
+      let v = 0;
+      for (let shift = 0; ; shift += 7) {
+        const x = b[p++];
+        v += (x & 0x7f) * 2 ** shift;
+        if (!(x & 0x80)) return v;
+      }
+    };
+    const name = () => {
+      const n = u32();
+      p += n;
+      return dec.decode(b.subarray(p - n, p));
+    };
+    let hints: [number, number[]][] | null = null;
+    const bodies: number[] = [];
+    let imported = 0;
+    while (p < b.length) {
+      const id = b[p++];
+      const end = u32() + p;
+      if (id === 0 && name() === 'metadata.code.branch_hint') {
+        expect(bodies, 'the hints come before the code').toEqual([]);
+        hints = [];
+        for (let f = u32(); f > 0; f--) {
+          const func = u32();
+          const offsets: number[] = [];
+          for (let k = u32(); k > 0; k--) {
+            offsets.push(u32());
+            expect([u32(), b[p++]]).toEqual([1, 0]); // one byte: unlikely
+          }
+          hints.push([func, offsets]);
+        }
+      } else if (id === 2) {
+        imported = inspectModule(b).imports.filter((i) => i.kind === 'function').length;
+      } else if (id === 10) {
+        for (let n = u32(); n > 0; n--) {
+          const size = u32();
+          bodies.push(p);
+          p += size;
+        }
+      }
+      p = end;
+    }
+    expect(hints).not.toBeNull();
+    // Every function entry is checked, so every body has at least one hint.
+    expect(hints!.length).toBe(bodies.length);
+    for (const [func, offsets] of hints!) {
+      const body = bodies[func - imported];
+      for (const at of offsets)
+        // i64.const 0; i64.lt_s; if (empty block type): the refuel branch
+        expect([...b.subarray(body + at - 3, body + at + 2)]).toEqual([0x42, 0x00, 0x53, 0x04, 0x40]);
+    }
+  });
+
   it('counts per invocation on a reused instance', () => {
     const bytes = wat(readFileSync(new URL('fib.wat', samples), 'utf8'));
     const m = meterModule(bytes);
