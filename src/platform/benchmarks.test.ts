@@ -36,15 +36,19 @@ describe('summarize', () => {
 });
 
 /** A fake platform and baseline that log what the runner asked for, in order. */
-function fakes(opts: { failWarmAt?: number; wrongOutputAt?: number } = {}) {
+function fakes(
+  opts: { failWarmAt?: number; wrongOutputAt?: number; countAt?: (call: number) => number } = {},
+) {
   const log: string[] = [];
+  const configs: unknown[] = [];
   const deployed = new Map<string, number>();
   const calls = new Map<string, number>();
   let warmCalls = 0;
   let t = 0;
   const platform: BenchPlatform = {
     functions: () => [{ name: 'benchmark-nbody' } as FunctionInfo],
-    deploy: async (name) => {
+    deploy: async (name, _code, config) => {
+      configs.push(config);
       const version = (deployed.get(name) ?? 0) + 1;
       deployed.set(name, version);
       log.push(`deploy ${name}`);
@@ -72,6 +76,8 @@ function fakes(opts: { failWarmAt?: number; wrongOutputAt?: number } = {}) {
         inv.error = 'unreachable';
       }
       if (opts.wrongOutputAt !== undefined && !cold && warmCalls === opts.wrongOutputAt) inv.stdout = 'nope';
+      const meter = (configs.at(-1) as { meter?: boolean } | undefined)?.meter;
+      if (meter) inv.instructions = opts.countAt?.(warmCalls) ?? 1234;
       return inv;
     },
   };
@@ -91,7 +97,7 @@ function fakes(opts: { failWarmAt?: number; wrongOutputAt?: number } = {}) {
     jsPrograms: async () => ['nbody'],
     unload: async () => {},
   };
-  return { platform, baseline, log };
+  return { platform, baseline, log, configs };
 }
 
 const program = (name: string, hasJs: boolean): BenchProgram => ({
@@ -103,6 +109,36 @@ const program = (name: string, hasJs: boolean): BenchProgram => ({
 });
 
 describe('runBenchmarks', () => {
+  it('with meter, deploys metered and reports the instruction count of each program in the table and the CSV', async () => {
+    const { platform, baseline, configs } = fakes();
+    const report = await runBenchmarks([program('nbody', false)], platform, baseline, {
+      runs: 2,
+      meter: true,
+      settle: async () => {},
+    });
+    expect(configs.every((c) => (c as { meter?: boolean }).meter === true)).toBe(true);
+    expect(report.programs[0].instructions).toBe(1234);
+    expect(report.environment.metered).toBe(true);
+    const rows = parseCsv(benchmarksToCsv(report));
+    const col = rows[0].indexOf('instructions');
+    expect(rows.find((r) => r[2] === 'warm')?.[col]).toBe('1234');
+    const plain = await runBenchmarks([program('nbody', false)], fakes().platform, baseline, {
+      runs: 1,
+      settle: async () => {},
+    });
+    expect(plain.programs[0].instructions).toBeUndefined();
+  });
+
+  it('with meter, a count that changes between runs is an error', async () => {
+    const { platform, baseline } = fakes({ countAt: (n) => (n === 3 ? 999 : 1234) });
+    const report = await runBenchmarks([program('nbody', false)], platform, baseline, {
+      runs: 3,
+      meter: true,
+      settle: async () => {},
+    });
+    expect(report.programs[0].error).toMatch(/ran 999 instructions, an earlier run 1234/);
+  });
+
   it('interleaves warm, direct and js in rotating order after two untimed rounds, then cold as a block', async () => {
     const { platform, baseline, log } = fakes();
     const progress: string[] = [];

@@ -107,6 +107,8 @@ export interface ProgramResult {
   overheadPct: number | null;
   /** The same for the execution part alone (warm exec vs direct `_start`). */
   execOverheadPct: number | null;
+  /** With `meter`: the instructions one run executes (the same on every cold and warm run). */
+  instructions?: number;
   error?: string;
 }
 
@@ -139,6 +141,8 @@ export interface BenchOptions {
   onProgram?: (r: ProgramResult) => void;
   /** Extra facts about the machine, recorded in the report (user agent, cores, …). */
   environment?: Record<string, string | number | boolean>;
+  /** Deploy the programs metered (meter.ts), so each result carries its instruction count. */
+  meter?: boolean;
   now?: () => number;
   /**
    * Awaited before every timed run, so work queued by the previous one (the UI reacting to a
@@ -222,6 +226,7 @@ export async function runBenchmarks(
   const now = options.now ?? (() => performance.now());
   const pause = options.pause ?? nextMacrotask;
   const settle = options.settle ?? (() => new Promise<void>((r) => setTimeout(r, 100)));
+  const config: Partial<FunctionConfig> = options.meter ? { ...BENCH_CONFIG, meter: true } : BENCH_CONFIG;
   const started = now();
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
@@ -229,7 +234,7 @@ export async function runBenchmarks(
     runs,
     stopped: false,
     method: BENCH_METHOD,
-    environment: { ...(options.environment ?? {}) },
+    environment: { ...(options.environment ?? {}), ...(options.meter ? { metered: true } : {}) },
     programs: [],
   };
   const modesOf = (p: BenchProgram) => BENCH_MODES.filter((m) => m !== 'js' || p.hasJs);
@@ -262,6 +267,12 @@ export async function runBenchmarks(
     const progress = (mode: BenchProgress['mode'], run: number) =>
       options.onProgress?.({ program: program.name, mode, run, runs, done, total });
     let expected = program.expectedStdout;
+    const countInstructions = (what: string, n: number | undefined) => {
+      if (n === undefined) throw new Error(`${what} was not metered`);
+      if (result.instructions === undefined) result.instructions = n;
+      else if (n !== result.instructions)
+        throw new Error(`${what} ran ${n} instructions, an earlier run ${result.instructions}`);
+    };
     const verify = (what: string, stdout: string | undefined, exitCode: number | undefined) => {
       if (exitCode !== 0) throw new Error(`${what} exited with ${exitCode ?? 'no exit code'}`);
       if (expected === undefined) expected = stdout;
@@ -273,11 +284,12 @@ export async function runBenchmarks(
       if (inv.outcome !== 'ok')
         throw new Error(`${what}: ${inv.outcome}${inv.error ? ` (${inv.error})` : ''}`);
       verify(what, inv.stdout, inv.exitCode);
+      if (options.meter) countInstructions(what, inv.instructions);
       return inv;
     };
     const runs1 = {
       cold: async () => {
-        await platform.deploy(coldName, program.bytes, BENCH_CONFIG);
+        await platform.deploy(coldName, program.bytes, config);
         if (!deployed.includes(coldName)) deployed.push(coldName);
         const inv = await invoke(coldName, 'cold run');
         if (inv.start !== 'cold') throw new Error('cold run: the platform reported a warm start');
@@ -305,7 +317,7 @@ export async function runBenchmarks(
 
     try {
       progress('setup', 0);
-      await platform.deploy(warmName, program.bytes, BENCH_CONFIG);
+      await platform.deploy(warmName, program.bytes, config);
       deployed.push(warmName);
       await baseline.load(key, program.bytes);
       // Untimed first runs: the warm function's first call is cold, and both JITs tier up hot code.
@@ -370,6 +382,7 @@ export const BENCH_CSV_HEADER = [
   'exec_mean_ms',
   'exec_sd_ms',
   'overhead_pct',
+  'instructions',
   'error',
 ] as const;
 
@@ -382,7 +395,7 @@ export function benchmarksToCsv(report: BenchReport): string {
   for (const p of report.programs) {
     const modes = BENCH_MODES.filter((m) => p.modes[m]);
     if (modes.length === 0)
-      rows.push([p.name, p.argv.join(' '), '', '0', '', '', '', '', '', '', '', '', p.error ?? '']);
+      rows.push([p.name, p.argv.join(' '), '', '0', '', '', '', '', '', '', '', '', '', p.error ?? '']);
     for (const m of modes) {
       const r = p.modes[m]!;
       const s = r.summary;
@@ -399,6 +412,7 @@ export function benchmarksToCsv(report: BenchReport): string {
         num(r.exec?.mean),
         num(r.exec?.sd),
         m === 'warm' ? num(p.overheadPct) : '',
+        m === 'warm' ? num(p.instructions) : '',
         p.error ?? '',
       ]);
     }
