@@ -77,7 +77,7 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
     .trim()
     .split('\r\n');
   expect(csv[0]).toBe(
-    'program,argv,mode,n,mean_ms,sd_ms,min_ms,median_ms,max_ms,exec_mean_ms,exec_sd_ms,overhead_pct,error',
+    'program,argv,mode,n,mean_ms,sd_ms,min_ms,median_ms,max_ms,exec_mean_ms,exec_sd_ms,overhead_pct,instructions,error',
   );
   expect(csv.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
     'nop,,cold,3',
@@ -128,4 +128,40 @@ test('Stop ends a run early and keeps what finished', async ({ page }, testInfo)
   await expect(panel.locator('tr[data-program="cat-sync"]')).toHaveCount(0);
   expect(await page.evaluate(() => window.faas.functions().map((f) => f.name))).toEqual([]);
   await page.screenshot({ path: testInfo.outputPath('benchmarks-stopped.png') });
+});
+
+test('Count instructions runs the suite metered and shows each program’s instruction count', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const errors = failOnPageErrors(page);
+  await openApp(page);
+  const panel = await showPanel(page, 'Benchmarks');
+  await choose(panel, ['nop', 'fannkuch-redux']);
+  await panel.getByLabel('Runs (N)').fill('2');
+  const table = panel.getByRole('table', { name: /Mean ± standard deviation/ });
+
+  // Unmetered: no Instructions column.
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+  await expect(table.getByRole('columnheader', { name: 'Instructions' })).toHaveCount(0);
+
+  await panel.getByRole('checkbox', { name: 'Count instructions (metered)' }).check();
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(panel.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+  await expect(table.getByRole('columnheader', { name: 'Instructions' })).toBeVisible();
+  const count = async (program: string) =>
+    Number(
+      (await table.locator(`tr[data-program="${program}"] td[data-mode="instructions"]`).innerText()).replace(
+        /,/g,
+        '',
+      ),
+    );
+  expect(await count('nop')).toBeGreaterThan(0);
+  // fannkuch-redux 9 does far more work than starting and exiting.
+  expect(await count('fannkuch-redux')).toBeGreaterThan(1000 * (await count('nop')));
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath('benchmarks-metered.png') });
+  expect(errors).toEqual([]);
 });

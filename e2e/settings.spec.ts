@@ -112,3 +112,52 @@ test('the Settings panel fits 1024 px in dark mode', async ({ page }, testInfo) 
   await growPanels(page);
   await screenshot(page, testInfo, 'settings-1024-dark');
 });
+
+test('Meter instructions and a fuel limit in Settings: calls count instructions, and past the limit end as out-of-fuel', async ({
+  page,
+}, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'fib');
+  const settings = await showPanel(page, 'Settings');
+  const meter = settings.getByRole('checkbox', { name: /Meter instructions/ });
+  await expect(meter).not.toBeChecked();
+  await meter.check();
+  await expect(settings.getByTestId('function-settings-status')).toContainText('Metering saved');
+
+  await showPanel(page, 'Run');
+  await runFromPanel(page);
+  await expect(outcome(page)).toHaveText('ok');
+  await expect.poll(() => page.evaluate(() => window.faas.invocations('fib').length)).toBe(1);
+  const full = await page.evaluate(() => window.faas.invocations('fib').at(-1)!);
+  expect(full.result).toBe(75025);
+  expect(full.instructions).toBeGreaterThan(1_000_000);
+  expect(await page.evaluate(() => window.faas.functions()[0].config.meter)).toBe(true);
+
+  await showPanel(page, 'Settings');
+  const fuel = settings.getByLabel('Fuel limit (instructions, 0 = none)');
+  await fuel.fill('-1');
+  await expect(fuel).toHaveAttribute('aria-invalid', 'true');
+  await fuel.fill(String(full.instructions! - 1));
+  await fuel.press('Enter');
+  await expect(settings.getByTestId('function-settings-status')).toContainText('Fuel limit saved');
+
+  await showPanel(page, 'Run');
+  await runFromPanel(page);
+  await expect(outcome(page)).toHaveText('out-of-fuel');
+  await expect.poll(() => page.evaluate(() => window.faas.invocations('fib').length)).toBe(2);
+  const short = await page.evaluate(() => window.faas.invocations('fib').at(-1)!);
+  expect(short.outcome).toBe('out-of-fuel');
+  expect(short.error).toMatch(/out of fuel/);
+  expect(short.instructions).toBeGreaterThanOrEqual(full.instructions! - 1);
+
+  await showPanel(page, 'Settings');
+  await fuel.fill(String(full.instructions));
+  await fuel.press('Enter');
+  await showPanel(page, 'Run');
+  await runFromPanel(page);
+  await expect.poll(() => page.evaluate(() => window.faas.invocations('fib').length)).toBe(3);
+  const exact = await page.evaluate(() => window.faas.invocations('fib').at(-1)!);
+  expect([exact.outcome, exact.instructions]).toEqual(['ok', full.instructions]);
+  await screenshot(page, testInfo, 'settings-meter');
+  expect(errors).toEqual([]);
+});
