@@ -15,6 +15,22 @@ async function choose(panel: Locator, names: string[]) {
   }
 }
 
+/** Opens the panel with these programs and N chosen. */
+async function openPanel(page: Page, programs: string[], runs: number): Promise<Locator> {
+  await openApp(page);
+  const panel = await showPanel(page, 'Benchmarks');
+  await choose(panel, programs);
+  await panel.getByLabel('Runs (N)').fill(String(runs));
+  return panel;
+}
+
+/** Clicks Run and waits until the run is done. */
+async function runToEnd(panel: Locator): Promise<void> {
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(panel.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+}
+
 /** Counts canvas pixels that are not transparent (uPlot draws on a canvas). */
 async function paintedPixels(page: Page, canvas: Locator): Promise<number> {
   return canvas.evaluate((el: HTMLCanvasElement) => {
@@ -33,13 +49,8 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
 }, testInfo) => {
   test.setTimeout(120_000);
   const errors = failOnPageErrors(page);
-  await openApp(page);
-  const panel = await showPanel(page, 'Benchmarks');
-  await choose(panel, ['nop', 'nbody']);
-  await panel.getByLabel('Runs (N)').fill('3');
-  await panel.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(panel.getByRole('button', { name: 'Stop' })).toBeVisible();
-  await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+  const panel = await openPanel(page, ['nop', 'nbody'], 3);
+  await runToEnd(panel);
   // What the benchmark deployed for a moment never joins the workspace.
   await expect(
     page.getByRole('navigation', { name: 'Functions' }).locator('li[data-fn^="benchmark-"]'),
@@ -113,10 +124,7 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
 });
 
 test('Stop ends a run early and keeps what finished', async ({ page }, testInfo) => {
-  await openApp(page);
-  const panel = await showPanel(page, 'Benchmarks');
-  await choose(panel, ['nop', 'cat-sync']);
-  await panel.getByLabel('Runs (N)').fill('1000');
+  const panel = await openPanel(page, ['nop', 'cat-sync'], 1000);
   await panel.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(panel.getByRole('status')).toContainText(/nop: .+ run \d+ of 1000 — \d{2,} of 6000 runs/, {
     timeout: 30_000,
@@ -135,21 +143,15 @@ test('Count instructions runs the suite metered and shows each program’s instr
 }, testInfo) => {
   test.setTimeout(120_000);
   const errors = failOnPageErrors(page);
-  await openApp(page);
-  const panel = await showPanel(page, 'Benchmarks');
-  await choose(panel, ['nop', 'fannkuch-redux']);
-  await panel.getByLabel('Runs (N)').fill('2');
+  const panel = await openPanel(page, ['nop', 'fannkuch-redux'], 2);
   const table = panel.getByRole('table', { name: /Mean ± standard deviation/ });
 
   // Unmetered: no Instructions column.
-  await panel.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+  await runToEnd(panel);
   await expect(table.getByRole('columnheader', { name: 'Instructions' })).toHaveCount(0);
 
   await panel.getByRole('checkbox', { name: 'Count instructions (metered)' }).check();
-  await panel.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(panel.getByRole('button', { name: 'Stop' })).toBeVisible();
-  await expect(panel.getByRole('status')).toContainText(/Done after/, { timeout: 90_000 });
+  await runToEnd(panel);
   await expect(table.getByRole('columnheader', { name: 'Instructions' })).toBeVisible();
   const count = async (program: string) =>
     Number(

@@ -1,6 +1,6 @@
 // The Settings panel: per-function limits applied to the deployed function at once, platform
 // settings, wabt feature flags, and the live pool.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { failOnPageErrors } from './support/faas';
 import {
   expectFits,
@@ -113,6 +113,14 @@ test('the Settings panel fits 1024 px in dark mode', async ({ page }, testInfo) 
   await screenshot(page, testInfo, 'settings-1024-dark');
 });
 
+/** Runs fib from the Run panel and returns its `nth` invocation. */
+async function runFib(page: Page, nth: number) {
+  await showPanel(page, 'Run');
+  await runFromPanel(page);
+  await expect.poll(() => page.evaluate(() => window.faas.invocations('fib').length)).toBe(nth);
+  return page.evaluate(() => window.faas.invocations('fib').at(-1)!);
+}
+
 test('Meter instructions and a fuel limit in Settings: calls count instructions, and past the limit end as out-of-fuel', async ({
   page,
 }, testInfo) => {
@@ -124,11 +132,8 @@ test('Meter instructions and a fuel limit in Settings: calls count instructions,
   await meter.check();
   await expect(settings.getByTestId('function-settings-status')).toContainText('Metering saved');
 
-  await showPanel(page, 'Run');
-  await runFromPanel(page);
+  const full = await runFib(page, 1);
   await expect(outcome(page)).toHaveText('ok');
-  await expect.poll(() => page.evaluate(() => window.faas.invocations('fib').length)).toBe(1);
-  const full = await page.evaluate(() => window.faas.invocations('fib').at(-1)!);
   expect(full.result).toBe(75025);
   expect(full.instructions).toBeGreaterThan(1_000_000);
   expect(await page.evaluate(() => window.faas.functions()[0].config.meter)).toBe(true);
@@ -141,11 +146,8 @@ test('Meter instructions and a fuel limit in Settings: calls count instructions,
   await fuel.press('Enter');
   await expect(settings.getByTestId('function-settings-status')).toContainText('Fuel limit saved');
 
-  await showPanel(page, 'Run');
-  await runFromPanel(page);
+  const short = await runFib(page, 2);
   await expect(outcome(page)).toHaveText('out-of-fuel');
-  await expect.poll(() => page.evaluate(() => window.faas.invocations('fib').length)).toBe(2);
-  const short = await page.evaluate(() => window.faas.invocations('fib').at(-1)!);
   expect(short.outcome).toBe('out-of-fuel');
   expect(short.error).toMatch(/out of fuel/);
   expect(short.instructions).toBeGreaterThanOrEqual(full.instructions! - 1);
@@ -153,10 +155,7 @@ test('Meter instructions and a fuel limit in Settings: calls count instructions,
   await showPanel(page, 'Settings');
   await fuel.fill(String(full.instructions));
   await fuel.press('Enter');
-  await showPanel(page, 'Run');
-  await runFromPanel(page);
-  await expect.poll(() => page.evaluate(() => window.faas.invocations('fib').length)).toBe(3);
-  const exact = await page.evaluate(() => window.faas.invocations('fib').at(-1)!);
+  const exact = await runFib(page, 3);
   expect([exact.outcome, exact.instructions]).toEqual(['ok', full.instructions]);
   await screenshot(page, testInfo, 'settings-meter');
   expect(errors).toEqual([]);
