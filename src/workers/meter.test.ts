@@ -228,17 +228,24 @@ describe('metering the seed 002 programs (samples/wasi)', () => {
     const bytes = new Uint8Array(readFileSync(new URL(e.file, wasiDir)));
     return capMemory(bytes, mibToPages(64))?.bytes ?? bytes;
   };
+  // Each runs a real program three times (malloc-hog fills 64 MiB each time): ~4 s on a loaded
+  // 2-core machine, too close to Vitest's 5 s default.
+  const PROGRAM_TIMEOUT_MS = 30_000;
   for (const e of index.filter((x) => x.name !== 'spin')) {
-    it(`${e.name}: same output metered and unmetered, same count every run`, () => {
-      const bytes = load(e);
-      const plain = runWasi(bytes, e, false);
-      const metered = runWasi(bytes, e, true);
-      const again = runWasi(bytes, e, true);
-      const { instructions, ...rest } = metered;
-      expect(rest).toEqual(Object.fromEntries(Object.entries(plain).filter(([k]) => k !== 'instructions')));
-      expect(instructions).toBeGreaterThan(0);
-      expect(again.instructions).toBe(instructions);
-    });
+    it(
+      `${e.name}: same output metered and unmetered, same count every run`,
+      { timeout: PROGRAM_TIMEOUT_MS },
+      () => {
+        const bytes = load(e);
+        const plain = runWasi(bytes, e, false);
+        const metered = runWasi(bytes, e, true);
+        const again = runWasi(bytes, e, true);
+        const { instructions, ...rest } = metered;
+        expect(rest).toEqual(Object.fromEntries(Object.entries(plain).filter(([k]) => k !== 'instructions')));
+        expect(instructions).toBeGreaterThan(0);
+        expect(again.instructions).toBe(instructions);
+      },
+    );
   }
 
   it('spin (loops forever) runs out of fuel at the same count every time', () => {
