@@ -27,6 +27,8 @@ interface Loaded {
   live: Live | null;
   /** A command's WASI state, reset for each call, so a warm call builds no imports. */
   commandWasi: WasiRun | null;
+  /** What the last instantiation on a call's path cost, in ms (decides whether to prepare a spare). */
+  instantiateCostMs: number;
 }
 
 interface Live {
@@ -159,6 +161,7 @@ let current = 0;
 const spares = new SpareInstance<Loaded, Live>({
   loaded: (mod) => modules.get(mod),
   meta: (entry) => entry.meta,
+  costMs: (entry) => entry.instantiateCostMs,
   instantiate: (entry) => instantiate(entry, null, newContext(), null),
   later: (fn) => setTimeout(fn, 0),
 });
@@ -258,6 +261,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
       const prepared = reuse ? null : takeSpare(entry, msg.wasi, ctx);
       if (prepared && budget) prepared.fuel?.begin(budget.fuelLimit, budget.deadline);
       live = prepared ?? instantiate(entry, msg.wasi, ctx, budget);
+      if (!prepared) entry.instantiateCostMs = performance.now() - t0;
       if (reuse) entry.live = live;
     } else {
       live.holder.current = ctx;
@@ -362,7 +366,13 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
       invoke(msg);
       break;
     case 'load':
-      modules.set(msg.mod, { module: msg.module, meta: msg.meta, live: null, commandWasi: null });
+      modules.set(msg.mod, {
+        module: msg.module,
+        meta: msg.meta,
+        live: null,
+        commandWasi: null,
+        instantiateCostMs: 0,
+      });
       break;
     case 'evict':
       spares.drop(modules.get(msg.mod));

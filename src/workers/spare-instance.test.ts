@@ -5,6 +5,7 @@ import { SpareInstance } from './spare-instance';
 
 interface Entry {
   meta: Pick<ModuleMeta, 'kind' | 'hasStart'>;
+  costMs?: number;
 }
 
 function setup(loaded: Map<number, Entry>) {
@@ -13,6 +14,7 @@ function setup(loaded: Map<number, Entry>) {
   const spares = new SpareInstance<Entry, string>({
     loaded: (mod) => loaded.get(mod),
     meta: (e) => e.meta as ModuleMeta,
+    costMs: (e) => e.costMs ?? 50,
     instantiate: () => `instance ${++made}`,
     later: (fn) => queued.push(fn),
   });
@@ -63,6 +65,14 @@ describe('SpareInstance', () => {
     idle();
     spares.drop(command);
     expect(spares.take(command)).toBeNull();
+  });
+
+  it('prepares nothing for a module that instantiates in under a millisecond', () => {
+    const small: Entry = { meta: { kind: 'wasi-command', hasStart: false }, costMs: 0.03 };
+    const { spares, idle, made } = setup(new Map([[1, small]]));
+    spares.prepare(1, small);
+    idle();
+    expect(made()).toBe(0);
   });
 
   it('never runs user code ahead: no spare for a start function or a reactor', () => {
