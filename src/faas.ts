@@ -37,7 +37,8 @@ export interface FaasApi {
 export function createFaasApi(platform: PlatformClient): FaasApi {
   return Object.freeze({
     deploy: (name, code, config) => platform.deploy(name, code, config),
-    invoke: (name, args, options) => platform.invoke(name, args, options),
+    // Calls typed in DevTools are 'console'; the gateway, built on this API, says 'http'.
+    invoke: (name, args, options) => platform.invoke(name, args, { trigger: 'console', ...options }),
     functions: () => platform.functions(),
     stats: (name) => platform.stats(name),
     invocations: (name) => platform.invocations(name),

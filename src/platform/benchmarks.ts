@@ -280,7 +280,11 @@ export async function runBenchmarks(
         throw new Error(`${what} printed different output: ${JSON.stringify((stdout ?? '').slice(0, 120))}`);
     };
     const invoke = async (name: string, what: string): Promise<Invocation> => {
-      const inv = await platform.invoke(name, [], { argv: program.argv, files: program.files });
+      const inv = await platform.invoke(name, [], {
+        argv: program.argv,
+        files: program.files,
+        trigger: 'ui',
+      });
       if (inv.outcome !== 'ok')
         throw new Error(`${what}: ${inv.outcome}${inv.error ? ` (${inv.error})` : ''}`);
       verify(what, inv.stdout, inv.exitCode);

@@ -294,6 +294,7 @@ export class PlatformClient {
         version: info?.version ?? 0,
         export: w.options.export ?? info?.entry ?? '',
         args: w.args,
+        trigger: w.options.trigger ?? 'console',
         start: 'cold',
         instance: 'new',
         outcome: 'error',

@@ -382,7 +382,7 @@ export class LoadGenerator implements LoadRun {
     this.priceModel = { ...(options.priceModel ?? DEFAULT_PRICE_MODEL) };
     this.sampleEveryMs = options.sampleEveryMs ?? 100;
     this.tickBudgetMs = options.tickBudgetMs ?? 8;
-    this.options = spec.export ? { export: spec.export } : {};
+    this.options = spec.export ? { export: spec.export, trigger: 'load' } : { trigger: 'load' };
     this.schedule = spec.mode === 'open' ? loadSchedule(spec) : null;
     this.lateness = new Float64Array(this.schedule ? Math.max(1, this.schedule.length) : 1024);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));

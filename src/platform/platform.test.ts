@@ -385,3 +385,15 @@ describe('which export runs', () => {
     expect(ran).toEqual(['']);
   });
 });
+
+describe('triggers', () => {
+  it('records how each call arrived, and says console when nobody said', async () => {
+    const { clock, deploy, p } = await setup();
+    await deploy('f');
+    const plain = await clock.until(p.invoke('f', [1]));
+    const http = await clock.until(p.invoke('f', [2], { trigger: 'http' }));
+    const load = await clock.until(p.start('f', [3], { trigger: 'load' }).done);
+    expect([plain.trigger, http.trigger, load.trigger]).toEqual(['console', 'http', 'load']);
+    expect(p.invocations('f').map((i) => i.trigger)).toEqual(['console', 'http', 'load']);
+  });
+});

@@ -30,6 +30,7 @@ import {
   type PlatformConfig,
   type PoolSnapshot,
   type Timings,
+  type Trigger,
 } from './types';
 import { every, systemClock, type Clock } from './clock';
 import type { DoneMessage, WasiInput } from './wire';
@@ -67,6 +68,7 @@ interface Pending {
   record: FunctionRecord;
   export: string;
   args: ArgValue[];
+  trigger: Trigger;
   wasmArgs: (number | bigint)[];
   wasi: WasiInput | null;
   enqueuedAt: number;
@@ -324,6 +326,7 @@ export class Platform {
         record: rec,
         export: exportName,
         args: [...args],
+        trigger: options.trigger ?? 'console',
         wasmArgs,
         wasi,
         enqueuedAt: this.clock.now(),
@@ -664,6 +667,7 @@ export class Platform {
       version: p.record.info.version,
       export: p.export,
       args: p.args,
+      trigger: p.trigger,
       start: extra.start ?? 'warm',
       instance: extra.instance ?? 'new',
       outcome,

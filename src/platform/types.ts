@@ -150,8 +150,14 @@ export interface WasiOptions {
   preopens?: string[];
 }
 
+/** How an invocation arrived: the UI, `window.faas`, the load generator or the HTTP gateway. */
+export type Trigger = 'ui' | 'console' | 'load' | 'http';
+export const TRIGGERS: readonly Trigger[] = ['ui', 'console', 'load', 'http'];
+
 export interface InvokeOptions extends WasiOptions {
   export?: string;
+  /** Where the call came from (recorded on the invocation); 'console' when not given. */
+  trigger?: Trigger;
 }
 
 export interface Invocation {
@@ -160,6 +166,8 @@ export interface Invocation {
   version: number;
   export: string;
   args: ArgValue[];
+  /** How it arrived; records saved before triggers existed have none. */
+  trigger?: Trigger;
   start: 'cold' | 'warm';
   instance: 'new' | 'reused';
   outcome: Outcome;

@@ -388,7 +388,7 @@ export class AppState {
     this.busy = 'running';
     try {
       const wasi = info.kind === 'plain' ? {} : wasiOptions(fn);
-      const options = $state.snapshot({ export: exportName, ...wasi });
+      const options = $state.snapshot({ export: exportName, ...wasi, trigger: 'ui' as const });
       const call = this.platform.start(fn.name, $state.snapshot(args), options, (id) =>
         this.track(id, fn.name, exportName ?? info.entry),
       );
