@@ -8,11 +8,15 @@ export default defineConfig({
     svelte(),
     // A strict Content-Security-Policy: a meta tag in the build, a header in `vite preview`.
     csp(),
-    // Offline use: a generated service worker precaches the whole build (app shell, Monaco and its
-    // worker, the wabt chunk, the platform's workers, samples). Registered from src/main.ts through
-    // `virtual:pwa-register`, so no inline script is injected (the CSP forbids 'unsafe-inline').
+    // Offline use and the HTTP gateway: our own service worker (src/workers/sw.ts) precaches the
+    // whole build (app shell, Monaco and its worker, the wabt chunk, the platform's workers,
+    // samples) and forwards /api/ requests to the tab hosting the platform. Registered from
+    // src/main.ts through `virtual:pwa-register`, so no inline script is injected (the CSP forbids
+    // 'unsafe-inline').
     VitePWA({
-      strategies: 'generateSW',
+      strategies: 'injectManifest',
+      srcDir: 'src/workers',
+      filename: 'sw.ts',
       registerType: 'prompt',
       injectRegister: false,
       includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
@@ -33,12 +37,10 @@ export default defineConfig({
           { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
         ],
       },
-      workbox: {
+      injectManifest: {
         globPatterns: ['**/*.{js,css,html,wasm,ttf,woff,woff2,svg,png,webmanifest}'],
         // Monaco's chunk is ~3.3 MB and wabt's ~0.8 MB; both are needed to edit and compile offline.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
-        navigateFallback: 'index.html',
-        cleanupOutdatedCaches: true,
       },
     }),
   ],

@@ -4,6 +4,9 @@ import { Compiler } from './platform/compiler';
 import { PlatformClient } from './platform/client';
 import { spawnCompiler, spawnPlatform } from './platform/spawn';
 import { createFaasApi, type FaasApi } from './faas';
+import { createGateway } from './gateway/gateway';
+import { hostGateway } from './gateway/host';
+import { gatewayStatus } from './ui/gateway/status.svelte';
 import { AppState } from './ui/state.svelte';
 import App from './ui/App.svelte';
 import { openInitialSample } from './ui/samples';
@@ -47,12 +50,19 @@ document.getElementById('boot')?.remove();
 // in an empty workspace; a share link opens after both. A ?lesson= opens last, over a link's
 // functions (a lecturer's edits), and brings its own instead of the default sample.
 const lessonId = new URLSearchParams(location.search).get('lesson');
-void session
-  .start({
-    openInitial: () =>
-      lessonFromSearch(location.search) ? Promise.resolve() : openInitialSample(app, window.location),
-  })
-  .then(() => lessonId !== null && lessonSession.open(app, lessonId));
+const started = session.start({
+  openInitial: () =>
+    lessonFromSearch(location.search) ? Promise.resolve() : openInitialSample(app, window.location),
+});
+void started.then(() => lessonId !== null && lessonSession.open(app, lessonId));
+// The HTTP gateway (/api/ through the service worker) is answered once the workspace is restored.
+void started.finally(() => {
+  gatewayStatus.tab = crypto.getRandomValues(new Uint16Array(1))[0].toString(16).padStart(4, '0');
+  hostGateway(createGateway(window.faas), navigator, {
+    tab: gatewayStatus.tab,
+    onRole: (role) => (gatewayStatus.role = role),
+  });
+});
 registerServiceWorker(shareUi);
 
 // The benchmark harness (`npm run bench` opens /?bench): a plain-worker baseline measured on the same page.

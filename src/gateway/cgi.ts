@@ -58,7 +58,8 @@ export function cgiArguments(request: Request): string[] {
 }
 
 export type CgiResult =
-  { ok: true; status: number; headers: [string, string][]; body: Uint8Array } | { ok: false; error: string };
+  | { ok: true; status: number; headers: [string, string][]; body: Uint8Array<ArrayBuffer> }
+  | { ok: false; error: string };
 
 const latin1 = new TextDecoder('latin1');
 

@@ -155,7 +155,7 @@ describe('register, functions, stats, delete', () => {
     const res = await fetch('/api/register/bin', {
       method: 'POST',
       headers: { 'Content-Type': 'application/wasm' },
-      body: bytes.bytes,
+      body: bytes.bytes.slice(),
     });
     expect(res.status).toBe(201);
     expect(((await res.json()) as FunctionInfo).source).toBe('wasm');
