@@ -4,10 +4,14 @@
 import { expect, test } from '@playwright/test';
 import { deploy, expectNoPageErrors, failOnPageErrors } from './support/faas';
 import { api, openHostingApp } from './support/gateway';
+import { screenshot, showPanel } from './support/panels';
+import { functionRow, openPlayground, uploadInput } from './support/playground';
 import { sample } from './support/samples';
 import { deployWasm } from './support/wasi';
 
 test.use({ serviceWorkers: 'allow' });
+
+const SAMPLES = new URL('../samples/wasi/', import.meta.url).pathname;
 
 test('the echo and router samples answer HTTP requests through the gateway', async ({ page }) => {
   const errors = failOnPageErrors(page);
@@ -81,4 +85,34 @@ test('a handler that writes no CGI response is a 502 that says why; a plain modu
   expect(plain.status).toBe(400);
   expect(plain.text).toMatch(/"sum" is not a WASI command/);
   expect((await api(page, '/api/http/nothing/')).status).toBe(404);
+});
+
+test('the Run panel sends an HTTP request to an uploaded handler and shows the response', async ({
+  page,
+}, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openPlayground(page);
+  await uploadInput(page).setInputFiles(`${SAMPLES}http-router.wasm`);
+  await expect(functionRow(page, 'http-router')).toBeVisible();
+  const run = await showPanel(page, 'Run');
+  const form = run.getByRole('region', { name: 'HTTP request' });
+  await form.getByLabel('Path').fill('/add?a=40&b=2');
+  await form.getByRole('button', { name: 'Send' }).click();
+  await expect(form.getByTestId('http-status')).toHaveText('200');
+  await expect(form.getByLabel('Response body')).toHaveText('{"a": 40, "b": 2, "sum": 42}');
+  await expect(form.getByLabel('Response headers')).toContainText('content-type: application/json');
+
+  await form.getByLabel('Method').selectOption('POST');
+  await form.getByLabel('Path').fill('/echo');
+  await form.getByLabel('Headers (Name: value, one per line)').fill('Content-Type: text/csv');
+  await form.getByLabel('Body', { exact: true }).fill('a,b\n1,2');
+  await form.getByRole('button', { name: 'Send' }).click();
+  await expect(form.getByLabel('Response body')).toHaveText('a,b\n1,2');
+  await expect(form.getByLabel('Response headers')).toContainText('content-type: text/csv');
+  const triggers = await page.evaluate(() => window.faas.invocations('http-router').map((i) => i.trigger));
+  expect(triggers).toEqual(['ui', 'ui']);
+  await screenshot(page, testInfo, 'wagi-run-panel');
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await screenshot(page, testInfo, 'wagi-run-panel-1024');
+  await expectNoPageErrors(errors);
 });
