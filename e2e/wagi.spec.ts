@@ -1,7 +1,9 @@
 // User story: a lecturer shows the request/response cycle of an HTTP function. A WASI command
 // (samples/wasi/http-echo.c, http-router.c) answers /api/http/<name>/<path> in WAGI's CGI style:
 // the request arrives as CGI variables and stdin, the response is parsed from stdout.
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { strFromU8, unzipSync } from 'fflate';
 import { deploy, expectNoPageErrors, failOnPageErrors } from './support/faas';
 import { api, openHostingApp } from './support/gateway';
 import { screenshot, showPanel } from './support/panels';
@@ -112,6 +114,20 @@ test('the Run panel sends an HTTP request to an uploaded handler and shows the r
   const triggers = await page.evaluate(() => window.faas.invocations('http-router').map((i) => i.trigger));
   expect(triggers).toEqual(['ui', 'ui']);
   await screenshot(page, testInfo, 'wagi-run-panel');
+
+  // Export for a runtime: the module, spin.toml and a README, as a zip.
+  const binary = await showPanel(page, 'Binary');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    binary.getByRole('button', { name: 'Export for a runtime' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('http-router-runtime.zip');
+  const files = unzipSync(readFileSync(await download.path()));
+  expect(Object.keys(files).sort()).toEqual(['README.md', 'http-router.wasm', 'spin.toml']);
+  expect(Buffer.from(files['http-router.wasm']).equals(readFileSync(`${SAMPLES}http-router.wasm`))).toBe(
+    true,
+  );
+  expect(strFromU8(files['spin.toml'])).toContain('executor = { type = "wagi" }');
   await page.setViewportSize({ width: 1024, height: 768 });
   await screenshot(page, testInfo, 'wagi-run-panel-1024');
   await expectNoPageErrors(errors);
