@@ -78,6 +78,17 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
   await expect(canvas).toHaveCount(1);
   expect(await paintedPixels(page, canvas)).toBeGreaterThan(1000);
   await expect(panel.locator('.u-legend')).toContainText('Direct (no platform)');
+  // The bar chart is a chart like the others: its card exports a PNG.
+  const [png] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Download Mean time per run as PNG' }).click(),
+  ]);
+  expect(png.suggestedFilename()).toMatch(/^benchmarks-.*\.png$/);
+  expect(
+    readFileSync((await png.path())!)
+      .subarray(1, 4)
+      .toString(),
+  ).toBe('PNG');
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),

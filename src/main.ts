@@ -12,7 +12,7 @@ import App from './ui/App.svelte';
 import { openInitialSample } from './ui/samples';
 import { lessonFromSearch } from './lessons';
 import { lessonSession } from './ui/lessons/lesson.svelte';
-import { downloadText } from './ui/share/download';
+import { downloadText } from './ui/download';
 import { registerServiceWorker } from './ui/share/pwa';
 import { ShareUi } from './ui/share/share-ui.svelte';
 import { Session } from './workspace/session';

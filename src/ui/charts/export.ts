@@ -43,25 +43,3 @@ export function chartPng(u: uPlot, title: string, legend: LegendEntry[], p: Pale
     ),
   );
 }
-
-export function downloadBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoke later: Chromium reads the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-export function downloadText(text: string, filename: string, type: string): void {
-  downloadBlob(new Blob([text], { type }), filename);
-}
-
-/** A file-name-safe stamp: 2024-05-01T14-03-07. */
-export function fileStamp(d = new Date()): string {
-  return d.toISOString().slice(0, 19).replace(/:/g, '-');
-}

@@ -2,9 +2,17 @@
 // changes, fed with new data without being rebuilt. The Svelte chart components wrap one each.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { downloadBlob, fileStamp } from '../download';
+import { chartPng } from './export';
 import { readPalette, watchTheme, type Palette } from './palette';
 
 export { uPlot };
+
+/** A series as a legend shows it: its name and its palette colour. */
+export interface LegendSpec {
+  label: string;
+  color: keyof Palette;
+}
 
 export interface HostConfig {
   height: number;
@@ -63,6 +71,14 @@ export class ChartHost {
     this.u?.destroy();
     this.u = null;
     this.resize();
+  }
+
+  /** Saves the chart as `<filename>-<stamp>.png`, with its title and legend drawn above it. */
+  async savePng(title: string, legend: LegendSpec[], filename: string): Promise<void> {
+    if (!this.u) return;
+    const p = this.palette;
+    const entries = legend.map((e) => ({ label: e.label, color: p[e.color] }));
+    downloadBlob(await chartPng(this.u, title, entries, p), `${filename}-${fileStamp()}.png`);
   }
 
   destroy(): void {

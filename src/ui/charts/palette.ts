@@ -13,6 +13,8 @@ export interface Palette {
   ok: string;
   warn: string;
   danger: string;
+  /** JavaScript's bars beside Wasm's. */
+  js: string;
   font: string;
   mono: string;
 }
@@ -29,6 +31,7 @@ const FALLBACK: Palette = {
   ok: '#2b8a3e',
   warn: '#b35c00',
   danger: '#c92a2a',
+  js: '#9c36b5',
   font: 'system-ui, sans-serif',
   mono: 'ui-monospace, monospace',
 };
@@ -49,6 +52,7 @@ export function readPalette(el: Element = document.documentElement): Palette {
     ok: v('--ok', FALLBACK.ok),
     warn: v('--warn', FALLBACK.warn),
     danger: v('--danger', FALLBACK.danger),
+    js: v('--js', FALLBACK.js),
     font: v('--sans', FALLBACK.font),
     mono: v('--mono', FALLBACK.mono),
   };
@@ -66,6 +70,7 @@ const CSS_VAR: Record<keyof Palette, string> = {
   ok: '--ok',
   warn: '--warn',
   danger: '--danger',
+  js: '--js',
   font: '--sans',
   mono: '--mono',
 };

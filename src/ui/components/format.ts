@@ -82,17 +82,3 @@ export function isUtf8(bytes: Uint8Array): boolean {
 export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes);
 }
-
-/** Saves bytes as a file through a temporary object URL. */
-export function downloadBytes(bytes: Uint8Array, filename: string, type = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoke later: Chromium reads the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
