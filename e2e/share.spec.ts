@@ -79,8 +79,12 @@ test('a function link opens elsewhere as a shared copy, runs nothing, and is sav
   await showPanel(other, 'Settings');
   await expect(settingsField(other, 'Timeout (ms)')).toHaveValue('1500');
   await expect(settingsField(other, 'Memory cap (MiB)')).toHaveValue('32');
-  // The fragment is gone, so a reload does not import it again.
-  expect(new URL(other.url()).hash).toBe('');
+  // The link stays in the address until Keep or Discard: a student who reloads gets the code back.
+  expect(new URL(other.url()).hash).toBe(new URL(link).hash);
+  await other.reload();
+  await waitForEditor(other);
+  expect(await functionNames(other)).toEqual(['sum (shared)']);
+  expect(await editorText(other)).toBe(source);
   const shared = banner(other, 'Opened from a share link');
   await expect(shared).toContainText('sum (shared)');
   await expect(shared).toContainText('nothing was deployed or run');
@@ -97,6 +101,8 @@ test('a function link opens elsewhere as a shared copy, runs nothing, and is sav
   await shared.getByRole('button', { name: 'Keep in my workspace' }).click();
   await expect(shared).toBeHidden();
   await expect(functionRow(other, 'sum (shared)').getByText('shared', { exact: true })).toBeHidden();
+  // Kept, it is saved; the link leaves the address so a reload does not add it a second time.
+  expect(new URL(other.url()).hash).toBe('');
   const kept = await waitForSaved(other, (s) => s.functions.some((f) => f.name === 'sum (shared)'));
   expect(kept.functions[0].shared).toBeUndefined();
   expect(kept.functions[0].config.timeoutMs).toBe(1500);
@@ -141,6 +147,7 @@ test('a whole-workspace link carries every function and the platform settings; D
 
   await banner(other, 'Opened from a share link').getByRole('button', { name: 'Discard' }).click();
   await expect(banner(other, 'Opened from a share link')).toBeHidden();
+  expect(new URL(other.url()).hash).toBe('');
   expect(await functionNames(other)).toEqual(['sum']);
   expect(await editorText(other)).toContain('i32.const 7');
   expect(await other.evaluate(() => window.faas.config().maxWorkers)).not.toBe(3);
@@ -184,7 +191,7 @@ test('a link pasted into the address bar of an open tab opens too', async ({ pag
   await page.goto(link); // same document: only the fragment changes
   await expect(banner(page, 'Opened from a share link')).toContainText('sum (shared)');
   expect(await functionNames(page)).toEqual(['sum', 'sum (shared)']);
-  expect(new URL(page.url()).hash).toBe('');
+  expect(new URL(page.url()).hash).toBe(new URL(link).hash);
 });
 
 test('a link longer than 8 KB says so and downloads as a file that Import opens', async ({

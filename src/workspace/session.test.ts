@@ -462,7 +462,7 @@ describe('share links', () => {
     return ws;
   };
 
-  it('opens a link as a shared function, unsaved, and removes the fragment', async () => {
+  it('opens a link as a shared function, unsaved, and removes the fragment once kept', async () => {
     const b = newBrowser();
     const mine = await b.tab();
     mine.app.edit('sum', '(module)');
@@ -471,7 +471,7 @@ describe('share links', () => {
     const link = encodeShare(sharePayloadForFunction(sharer(), 'fib'));
     const t = await b.tab({ hash: link });
     expect(t.started.openedLink).toBe(true);
-    expect(t.history.replaceState).toHaveBeenCalledWith(null, '', '/');
+    expect(t.history.replaceState).not.toHaveBeenCalled(); // until Keep or Discard
     const shared = t.app.functions.find((f) => f.name === 'fib (shared)')!;
     expect(shared.shared).toBe(true);
     expect(shared.config.timeoutMs).toBe(1234);
@@ -489,6 +489,7 @@ describe('share links', () => {
     expect(saved.features.tail_call).toBe(false);
 
     await t.session.keepShared();
+    expect(t.history.replaceState).toHaveBeenCalledWith(null, '', '/');
     await idle(b, 300);
     const kept = (await b.stored()).ws!;
     expect(kept.functions.map((f) => f.name)).toEqual(['sum', 'fib (shared)']);
@@ -509,6 +510,29 @@ describe('share links', () => {
     expect(t.app.platform.maxWorkers).toBe(DEFAULT_PLATFORM_CONFIG.maxWorkers);
     expect(t.app.features.tail_call).toBe(false);
     expect(t.app.functions.map((f) => f.name)).toEqual(['sum']); // never blank
+  });
+
+  it('a reload before Keep or Discard opens the link again; after Discard it does not', async () => {
+    const b = newBrowser();
+    const mine = await b.tab();
+    mine.app.edit('sum', '(module (memory 3))');
+    await idle(b, 300);
+    mine.session.dispose();
+    const link = encodeShare(sharePayloadForFunction(sharer(), 'fib'));
+    const first = await b.tab({ hash: link });
+    first.session.dispose();
+
+    // The reload: the same address, the saved workspace, and the lecturer's code again, once.
+    const reloaded = await b.tab({ hash: first.location.hash });
+    expect(reloaded.app.functions.map((f) => f.name)).toEqual(['sum', 'fib (shared)']);
+    expect(reloaded.app.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 3))' });
+    expect(reloaded.session.state.shared).toEqual(['fib (shared)']);
+
+    await reloaded.session.discardShared();
+    expect(reloaded.location.hash).toBe('');
+    reloaded.session.dispose();
+    const again = await b.tab({ hash: reloaded.location.hash });
+    expect(again.app.functions.map((f) => f.name)).toEqual(['sum']);
   });
 
   it('names shared functions uniquely', () => {

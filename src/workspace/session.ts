@@ -5,7 +5,8 @@
 //   • appends invocation records to the stored history in batches, and clears it with the platform;
 //   • notices when another tab saved newer changes (and then stops saving until the user chooses);
 //   • opens share links (`#v1/…`) as shared functions that are not saved until the user keeps them,
-//     and deploys or runs nothing;
+//     and deploys or runs nothing; the link stays in the address until Keep or Discard, so a reload
+//     before then opens it again instead of losing it;
 //   • exports and imports workspace files.
 //
 // Browser globals (location, history, window/document events, IndexedDB, BroadcastChannel, file
@@ -614,17 +615,22 @@ export class Session {
     return payload !== null && this.applyShare(payload);
   }
 
-  /** Decodes a link and takes it out of the address; null (after saying why) when it is bad. */
+  /**
+   * Decodes a link; null (after saying why, and taking it out of the address so a reload does not
+   * repeat the error) when it is bad. A good link stays in the address until Keep or Discard: its
+   * shared functions are not saved before then, and a reload must not lose them.
+   */
   private readLink(fragment: string): SharePayload | null {
-    this.clearFragment(); // a reload must not import it again (nor repeat an error)
     try {
       const payload = decodeShare(fragment);
       if (payload.functions.length === 0) {
+        this.clearFragment();
         this.app.notify('warning', 'This share link contains no functions. Nothing was loaded.');
         return null;
       }
       return payload;
     } catch (e) {
+      this.clearFragment();
       const text =
         e instanceof ShareLinkError
           ? e.message
@@ -677,6 +683,7 @@ export class Session {
       this.app.upsertFunction(unshared(fn), { open: false });
     }
     this.beforeShare = null;
+    this.clearFragment(); // saved now: a reload restores them, the link must not add them again
     this.refreshShared();
     this.autosaver.schedule();
     await this.autosaver.flush();
@@ -687,6 +694,7 @@ export class Session {
     const names = this.app.functions.filter((f) => f.shared).map((f) => f.name);
     const before = this.beforeShare;
     this.beforeShare = null;
+    this.clearFragment();
     for (const name of names) await this.app.remove(name);
     if (before) {
       const now = this.app.workspace();
