@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { failOnPageErrors } from './support/faas';
+import { setSetting } from './support/share';
 import {
   addSample,
   expectFits,
@@ -72,6 +73,28 @@ test('stuck times out and says so', async ({ page }, testInfo) => {
   await expect(outcome(page)).toHaveText('timeout');
   await expect(panel(page, 'Run').getByTestId('result-error')).toContainText('Timed out after 1000 ms');
   await screenshot(page, testInfo, 'run-stuck-timeout');
+});
+
+test('out-of-memory ends as memory-limit at its 8 MiB cap, and the result shows the cap', async ({
+  page,
+}, testInfo) => {
+  await openWithSample(page, 'out-of-memory');
+  await runFromPanel(page);
+  await expect(outcome(page)).toHaveText('memory-limit');
+  const run = panel(page, 'Run');
+  await expect(run.getByTestId('result-error')).toContainText('8 MiB cap');
+  await expect(run.getByTestId('memory')).toHaveText('8.00 MiB');
+  await expect(run.getByTestId('memory-cap')).toHaveText('8.00 MiB');
+  await screenshot(page, testInfo, 'run-memory-limit');
+
+  // The cap is the function's: the same program under 4 MiB stops at 4 MiB.
+  await showPanel(page, 'Settings');
+  await setSetting(page, 'Memory cap (MiB)', 4);
+  await showPanel(page, 'Run');
+  await runFromPanel(page);
+  await expect(run.getByTestId('memory-cap')).toHaveText('4.00 MiB');
+  await expect(run.getByTestId('memory')).toHaveText('4.00 MiB');
+  await expect(outcome(page)).toHaveText('memory-limit');
 });
 
 test('the page stays responsive while stuck spins in its worker', async ({ page }, testInfo) => {

@@ -100,6 +100,7 @@ const plainCalls: Record<string, [string, unknown[]][]> = {
   ],
   counter: [['_start', []]],
   'memory-hog': [['_start', []]],
+  'out-of-memory': [['_start', []]],
   trap: [
     ['divide', [7, 2]],
     ['divide', [1, 0]],

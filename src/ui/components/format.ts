@@ -1,5 +1,5 @@
 // Formatting shared by the panels: numbers, times, sizes and result values, always as plain text.
-import type { ArgValue, ResultValue } from '../../platform/types';
+import type { ArgValue, FunctionInfo, Invocation, ResultValue } from '../../platform/types';
 
 /** Milliseconds with 2–3 significant decimals: "0.123 ms", "4.56 ms", "78.90 ms", "1234.5 ms". */
 export function formatMs(ms: number): string {
@@ -81,4 +81,16 @@ export function isUtf8(bytes: Uint8Array): boolean {
 
 export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The memory cap an invocation ran under (bytes), as the platform reports it for the deployed
+ * version; null when that version is no longer the deployed one or the module has no memory.
+ */
+export function memoryCapBytes(
+  inv: Pick<Invocation, 'fn' | 'version'>,
+  info: FunctionInfo | undefined,
+): number | null {
+  if (!info?.memory || info.name !== inv.fn || info.version !== inv.version) return null;
+  return info.memory.capPages * 65536;
 }

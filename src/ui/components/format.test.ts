@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import type { FunctionInfo } from '../../platform/types';
+import { memoryCapBytes } from './format';
+
+const info = (version: number, capPages: number | null) =>
+  ({
+    name: 'out-of-memory',
+    version,
+    memory: capPages === null ? null : { declaredMaxPages: null, effectiveMaxPages: capPages, capPages },
+  }) as FunctionInfo;
+
+describe('memoryCapBytes', () => {
+  it('is the cap of the deployed version the invocation ran', () => {
+    expect(memoryCapBytes({ fn: 'out-of-memory', version: 2 }, info(2, 128))).toBe(8 * 1024 * 1024);
+  });
+
+  it('is unknown for an older version, another function, or a module without memory', () => {
+    expect(memoryCapBytes({ fn: 'out-of-memory', version: 1 }, info(2, 128))).toBeNull();
+    expect(memoryCapBytes({ fn: 'sum', version: 2 }, info(2, 128))).toBeNull();
+    expect(memoryCapBytes({ fn: 'out-of-memory', version: 2 }, info(2, null))).toBeNull();
+    expect(memoryCapBytes({ fn: 'out-of-memory', version: 2 }, undefined)).toBeNull();
+  });
+});
