@@ -64,9 +64,19 @@ test('run nop and nbody with N = 3: the table fills, the chart draws, CSV has th
       await expect(row.locator(`td[data-mode="${mode}"]`)).toHaveText(/^\d+\.\d+ ± \d+\.\d+$/);
     // nop's direct run can measure 0 ms at the 0.1 ms timer resolution of a page that is not cross-origin
     // isolated; then there is no ratio to show, and the panel says so with a dash.
-    const overhead = program === 'nop' ? /^([+−]\d+(\.\d)? %|×\d+|—)$/ : /^([+−]\d+(\.\d)? %|×\d+)$/;
+    // What the platform adds is a time per call first, its share of direct second.
+    const overhead =
+      program === 'nop'
+        ? /^[+−]\d+\.\d+ ms \(([+−]\d+(\.\d)? %|×\d+|—)\)$/
+        : /^[+−]\d+\.\d+ ms \(([+−]\d+(\.\d)? %|×\d+)\)$/;
     await expect(row.locator('td[data-mode="overhead"]')).toHaveText(overhead);
   }
+  // Wasm ÷ JS compares the same work in the same plain worker; nop has no JavaScript version.
+  await expect(table.getByRole('columnheader', { name: 'Wasm ÷ JS' })).toBeVisible();
+  await expect(table.locator('tr[data-program="nbody"] td[data-mode="wasm-js"]')).toHaveText(
+    /^\d+(\.\d+)?×$/,
+  );
+  await expect(table.locator('tr[data-program="nop"] td[data-mode="wasm-js"]')).toHaveText('—');
   // nbody has a JavaScript version; nop does not.
   await expect(table.locator('tr[data-program="nbody"] td[data-mode="js"]')).toHaveText(
     /^\d+\.\d+ ± \d+\.\d+$/,

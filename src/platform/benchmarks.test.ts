@@ -4,6 +4,8 @@ import {
   benchmarksToCsv,
   benchmarksToJson,
   overhead,
+  ratio,
+  difference,
   runBenchmarks,
   summarize,
   type Baseline,
@@ -32,6 +34,11 @@ describe('summarize', () => {
     expect(overhead(99, 100)).toBeCloseTo(-1, 12);
     expect(overhead(undefined, 100)).toBeNull();
     expect(overhead(1, 0)).toBeNull();
+    expect(ratio(2, 4)).toBe(0.5);
+    expect(ratio(2, 0)).toBeNull();
+    expect(ratio(undefined, 4)).toBeNull();
+    expect(difference(3, 1)).toBe(2);
+    expect(difference(3, undefined)).toBeNull();
   });
 });
 
@@ -171,6 +178,9 @@ describe('runBenchmarks', () => {
     expect(r.modes.direct?.exec?.mean).toBe(1.5);
     expect(r.modes.js?.summary.mean).toBe(3);
     expect(r.overheadPct).toBeCloseTo(25, 12);
+    expect(r.overheadMs).toBeCloseTo(0.5, 12);
+    // Wasm ÷ JS: direct (2 ms) against the JavaScript version (3 ms) in the same plain worker.
+    expect(r.wasmPerJs).toBeCloseTo(2 / 3, 12);
     expect(report.stopped).toBe(false);
   });
 
@@ -179,6 +189,7 @@ describe('runBenchmarks', () => {
     const report = await runBenchmarks([program('nop', false)], platform, baseline, { runs: 1 });
     expect(log).not.toContain('js');
     expect(report.programs[0].modes.js).toBeUndefined();
+    expect(report.programs[0].wasmPerJs).toBeNull();
   });
 
   it('reports a failing or wrong run as the program’s error and goes on with the next program', async () => {

@@ -109,6 +109,10 @@ export interface ProgramResult {
   execOverheadPct: number | null;
   /** With `meter`: the instructions one run executes (the same on every cold and warm run). */
   instructions?: number;
+  /** warm mean − direct mean (ms): the platform's cost per call, which the percentage hides for tiny programs. */
+  overheadMs: number | null;
+  /** direct mean ÷ js mean: the same work in Wasm against JavaScript, both in a plain worker (< 1: Wasm is faster). */
+  wasmPerJs: number | null;
   error?: string;
 }
 
@@ -196,6 +200,17 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
+/** a − b, or null when either is missing. */
+export function difference(a: number | undefined, b: number | undefined): number | null {
+  return a === undefined || b === undefined || !Number.isFinite(a - b) ? null : a - b;
+}
+
+/** a ÷ b, or null when either is missing or b is not positive (a 0 ms run at a coarse timer). */
+export function ratio(a: number | undefined, b: number | undefined): number | null {
+  if (a === undefined || b === undefined || !(b > 0) || !Number.isFinite(a)) return null;
+  return a / b;
+}
+
 export function overhead(platformMs: number | undefined, directMs: number | undefined): number | null {
   if (platformMs === undefined || directMs === undefined || !(directMs > 0) || !Number.isFinite(platformMs))
     return null;
@@ -256,6 +271,8 @@ export async function runBenchmarks(
       modes: {},
       overheadPct: null,
       execOverheadPct: null,
+      overheadMs: null,
+      wasmPerJs: null,
     };
     const modes = modesOf(program);
     const samples: Record<BenchMode, number[]> = { cold: [], warm: [], direct: [], js: [] };
@@ -365,6 +382,8 @@ export async function runBenchmarks(
     }
     result.overheadPct = overhead(result.modes.warm?.summary.mean, result.modes.direct?.summary.mean);
     result.execOverheadPct = overhead(result.modes.warm?.exec?.mean, result.modes.direct?.exec?.mean);
+    result.overheadMs = difference(result.modes.warm?.summary.mean, result.modes.direct?.summary.mean);
+    result.wasmPerJs = ratio(result.modes.direct?.summary.mean, result.modes.js?.summary.mean);
     report.programs.push(result);
     options.onProgram?.(result);
     if (report.stopped) break;

@@ -20,3 +20,16 @@ export function percent(v: number | null): string {
   if (v >= 1000) return `×${Math.round(1 + v / 100)}`;
   return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(Math.abs(v) >= 100 ? 0 : 1)} %`;
 }
+
+/** A time the platform adds: "+0.251 ms", "−0.02 ms". */
+export function addedMs(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  return `${v >= 0 ? '+' : '−'}${a.toFixed(a >= 100 ? 0 : a >= 1 ? 2 : 3)} ms`;
+}
+
+/** A ratio of two times: "0.62×", "1.8×", "12×". */
+export function times(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  return `${v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)}×`;
+}
