@@ -36,6 +36,9 @@ test('the console lists invocations and filters them by function and outcome', a
   // Newest last.
   await expect(rows.last()).toContainText('hello-log');
   await expect(rows.first()).toContainText('_start(5, 2)');
+  // The Start column: answer's first call loads its module (cold), the next two find it (warm).
+  const answers = rows.filter({ hasText: 'answer' });
+  await expect(answers.getByTestId('console-start')).toHaveText(['cold', 'warm', 'warm']);
 
   await cp.getByLabel('Function').selectOption('answer');
   await expect(rows).toHaveCount(3);
