@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { downloadBlob, fileStamp } from '../download';
 import { chartPng } from './export';
+import { scaleAxes } from './scale';
 import { readPalette, watchTheme, type Palette } from './palette';
 
 export { uPlot };
@@ -22,9 +23,16 @@ export interface HostConfig {
   data(): uPlot.AlignedData;
 }
 
+/** The text scale a chart's container asks for (presentation mode sets `--chart-text-scale`). */
+function textScale(el: HTMLElement): number {
+  const v = parseFloat(getComputedStyle(el).getPropertyValue('--chart-text-scale'));
+  return v > 0 ? v : 1;
+}
+
 export class ChartHost {
   u: uPlot | null = null;
   palette: Palette;
+  private scale = 1;
   private readonly ro: ResizeObserver;
   private readonly unwatch: () => void;
   private destroyed = false;
@@ -51,12 +59,16 @@ export class ChartHost {
     if (this.destroyed) return;
     const w = this.width();
     if (w <= 0) return; // hidden tab: build when shown
-    if (!this.u) this.create(w);
+    if (this.u && textScale(this.el) !== this.scale)
+      this.rebuild(); // presentation mode on or off
+    else if (!this.u) this.create(w);
     else if (Math.abs(this.u.width - w) >= 1) this.u.setSize({ width: w, height: this.cfg.height });
   }
 
   private create(w: number): void {
-    this.u = new uPlot(this.cfg.options(w, this.cfg.height, this.palette), this.cfg.data(), this.el);
+    this.scale = textScale(this.el);
+    const opts = scaleAxes(this.cfg.options(w, this.cfg.height, this.palette), this.scale, this.palette.font);
+    this.u = new uPlot(opts, this.cfg.data(), this.el);
   }
 
   /** New data; keeps the zoom when resetScales is false. */

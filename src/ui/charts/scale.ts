@@ -1,0 +1,19 @@
+// Presentation mode: chart text scaled for a projector. Pure, so Vitest covers it.
+import type uPlot from 'uplot';
+
+/** Axis text and the room kept for it, scaled (uPlot's defaults: 12px text, 50px of room). */
+export function scaleAxes(opts: uPlot.Options, scale: number, font: string): uPlot.Options {
+  if (scale === 1) return opts;
+  const px = (f: string | undefined, size: number) =>
+    f
+      ? f.replace(/(\d+(?:\.\d+)?)px/, (_m, n: string) => `${+(Number(n) * scale).toFixed(1)}px`)
+      : `${size * scale}px ${font}`;
+  const axes = opts.axes?.map((a) => ({
+    ...a,
+    font: px(a.font, 12),
+    labelFont: px(a.labelFont, 12),
+    size: typeof a.size === 'number' ? a.size * scale : a.size === undefined ? 50 * scale : a.size,
+    labelSize: (a.labelSize ?? 30) * scale,
+  }));
+  return { ...opts, axes };
+}
