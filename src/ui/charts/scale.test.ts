@@ -14,12 +14,13 @@ describe('scaleAxes', () => {
     const [x, y] = scaleAxes(
       opts([
         { font: '11px sans', labelFont: '600 12px sans', size: 52, labelSize: 22 },
-        {}, // uPlot's defaults: 12px text, 50 px of room, 30 px for the label
+        {}, // uPlot's defaults: 12px text, 50 px of room (enough), 30 px for the label
       ]),
       1.5,
       'sans',
     ).axes!;
     expect(x).toMatchObject({ font: '16.5px sans', labelFont: '600 18px sans', size: 78, labelSize: 33 });
-    expect(y).toMatchObject({ font: '18px sans', labelFont: '18px sans', size: 75, labelSize: 45 });
+    expect(y).toMatchObject({ font: '18px sans', labelFont: '18px sans', labelSize: 45 });
+    expect(y.size).toBeUndefined();
   });
 });

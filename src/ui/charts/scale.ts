@@ -1,7 +1,10 @@
 // Presentation mode: chart text scaled for a projector. Pure, so Vitest covers it.
 import type uPlot from 'uplot';
 
-/** Axis text and the room kept for it, scaled (uPlot's defaults: 12px text, 50px of room). */
+/**
+ * Axis text scaled (uPlot's default: 12px). A set room for tick labels grows with them (y axes
+ * size theirs to the widest number); uPlot's default room (50 px) already holds larger text.
+ */
 export function scaleAxes(opts: uPlot.Options, scale: number, font: string): uPlot.Options {
   if (scale === 1) return opts;
   const px = (f: string | undefined, size: number) =>
@@ -12,7 +15,7 @@ export function scaleAxes(opts: uPlot.Options, scale: number, font: string): uPl
     ...a,
     font: px(a.font, 12),
     labelFont: px(a.labelFont, 12),
-    size: typeof a.size === 'number' ? a.size * scale : a.size === undefined ? 50 * scale : a.size,
+    size: typeof a.size === 'number' ? a.size * scale : a.size,
     labelSize: (a.labelSize ?? 30) * scale,
   }));
   return { ...opts, axes };
