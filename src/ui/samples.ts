@@ -142,6 +142,13 @@ export async function openSample(app: AppState, sample: SampleInfo): Promise<str
   return app.addFunction(fn);
 }
 
+/** The function a preset runs: the workspace's own when it has one by that name, else the sample opened. */
+export async function ensureSample(app: AppState, name: string): Promise<string> {
+  const info = findSample(name);
+  if (!info || app.functions.some((f) => f.name === name)) return name;
+  return openSample(app, info);
+}
+
 function copyRun(run: NonNullable<WorkspaceFunction['run']>): WorkspaceFunction['run'] {
   const out: NonNullable<WorkspaceFunction['run']> = {};
   if (run.export !== undefined) out.export = run.export;

@@ -7,6 +7,7 @@ import {
   type FunctionInfo,
   type PlatformConfig,
 } from '../../../platform/types';
+import { findSample } from '../../samples';
 import { describeDifference, PRESETS, runComparison, type CompareConfig } from './compare';
 
 /** Just enough platform: config, a pool that drains when keep-alive is 0, function config. */
@@ -169,6 +170,27 @@ describe('presets', () => {
       memoryMiB: 64,
     };
     const diffs = PRESETS.map((p) => describeDifference({ ...base, ...p.a }, { ...base, ...p.b }));
-    expect(diffs).toEqual(['keep-alive 1 s', 'prewarm 0', 'fresh', 'max workers 1']);
+    expect(diffs).toEqual(['keep-alive 1 s', 'prewarm 0', 'fresh', 'max workers 1', 'max workers 1']);
+  });
+
+  it('prewarm 0 vs 2 spaces its calls beyond the keep-alive, so every call finds its module gone', () => {
+    const p = PRESETS.find((x) => x.id === 'prewarm')!;
+    const gapMs = 1000 / p.workload.rate!;
+    expect(p.workload.arrival).toBe('constant');
+    // The keep-alive sweep runs every keepAliveMs / 4: expired with room to spare before the next call.
+    for (const side of [p.a, p.b]) expect(side.keepAliveMs! * 1.25).toBeLessThan(gapMs);
+    expect(p.a.keepAliveMs).toBe(p.b.keepAliveMs);
+  });
+
+  it('the worker presets run a sample whose work dwarfs the cost of a call, and queueing is open-loop', () => {
+    for (const id of ['workers', 'queueing']) {
+      const p = PRESETS.find((x) => x.id === id)!;
+      expect(findSample(p.sample!.name), id).toBeDefined();
+      // fib(n) does ~1.6^n calls: n ≥ 30 is milliseconds per call, far above the ~0.1 ms a call costs.
+      expect(Number(p.sample!.args)).toBeGreaterThanOrEqual(30);
+    }
+    const q = PRESETS.find((x) => x.id === 'queueing')!;
+    expect(q.workload.mode).toBe('open');
+    expect(q.a.maxWorkers).toBe(1);
   });
 });

@@ -21,6 +21,8 @@ export interface Preset {
   b: Partial<CompareConfig>;
   /** Workload fields that make the difference visible. */
   workload: Partial<WorkloadDraft>;
+  /** The sample the effect shows on, with its arguments (opened when not in the workspace). */
+  sample?: { name: string; args: string };
   /** Why it is interesting, in a sentence. */
   about: string;
 }
@@ -37,10 +39,13 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'prewarm',
     label: 'prewarm 0 vs 2',
-    a: { prewarm: 0 },
-    b: { prewarm: 2 },
-    workload: { mode: 'open', arrival: 'constant', rate: 20, burstsOn: false, duration: 3, count: null },
-    about: 'Without prewarmed workers the first calls wait for a nanoprocess to spawn.',
+    // Calls further apart than the keep-alive: every module has expired, so every call is a cold
+    // start on both sides; what prewarming changes is whether a worker must be spawned first.
+    a: { prewarm: 0, keepAliveMs: 250 },
+    b: { prewarm: 2, keepAliveMs: 250 },
+    workload: { mode: 'open', arrival: 'constant', rate: 2, burstsOn: false, duration: 5, count: null },
+    about:
+      'Calls 0.5 s apart, keep-alive 0.25 s: every call is a cold start on both sides, but without prewarmed workers each one first waits for a nanoprocess to spawn (compare total p50).',
   },
   {
     id: 'instance',
@@ -56,7 +61,20 @@ export const PRESETS: readonly Preset[] = [
     a: { maxWorkers: 1 },
     b: { maxWorkers: 4 },
     workload: { mode: 'closed', concurrency: 8, duration: 3, count: null },
-    about: 'Eight clients calling back to back: one worker queues them, four share the work.',
+    // Work that dwarfs the platform's cost per call, so the cores are what limits throughput.
+    sample: { name: 'fib', args: '30' },
+    about:
+      'Eight clients calling fib(30) back to back: one worker runs them one at a time, four share the machine’s cores (throughput grows up to the number of cores).',
+  },
+  {
+    id: 'queueing',
+    label: 'queueing: 1 vs 4 workers',
+    a: { maxWorkers: 1 },
+    b: { maxWorkers: 4 },
+    workload: { mode: 'open', arrival: 'constant', rate: 100, burstsOn: false, duration: 3, count: null },
+    sample: { name: 'fib', args: '31' },
+    about:
+      'fib(31) arriving 100 times a second is more than one worker can run: calls wait in the queue (queue peak, queue time p99). On two or more cores, four workers keep up.',
   },
 ];
 
