@@ -47,6 +47,7 @@ test('a function link opens elsewhere as a shared copy, runs nothing, and is sav
   page,
   context,
 }, testInfo) => {
+  test.setTimeout(120_000); // two browsers, each with a reload
   const errors = failOnPageErrors(page);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openPlayground(page);
