@@ -3,27 +3,18 @@
 // reads, replies go out at once and the rest at most once per frame, and a crash settles
 // everything that waited.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
 import { PlatformClient, type ClientEvent, type HostWorker } from './client';
 import { FRAME_MS, PlatformHost, type HostPort } from './host';
 import { Platform } from './platform';
 import { FakeWorkers } from './testing/fake-worker';
 import { flush, ManualClock } from './testing/manual-clock';
+import { watCompiler } from './testing/wat';
 import type { Invocation } from './types';
 
-let wabt: Awaited<ReturnType<typeof wabtInit>>;
+let wat: (source: string) => Uint8Array;
 beforeAll(async () => {
-  wabt = await wabtInit();
+  wat = await watCompiler();
 });
-
-function wat(source: string): Uint8Array {
-  const module = wabt.parseWat('t.wat', source, {});
-  try {
-    return module.toBinary({}).buffer.slice();
-  } finally {
-    module.destroy();
-  }
-}
 
 const ADD = '(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))';
 

@@ -2,25 +2,16 @@
 // keep-alive, prewarm, FIFO order, throttling, timeouts, retries and cold/warm classification,
 // each checked exactly and in milliseconds (the e2e suite checks the same against real workers).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
 import { Platform } from './platform';
 import { FakeWorkers, type FakeCall } from './testing/fake-worker';
 import { flush, ManualClock } from './testing/manual-clock';
+import { watCompiler } from './testing/wat';
 import type { Invocation, PlatformConfig } from './types';
 
-let wabt: Awaited<ReturnType<typeof wabtInit>>;
+let wat: (source: string) => Uint8Array;
 beforeAll(async () => {
-  wabt = await wabtInit();
+  wat = await watCompiler();
 });
-
-function wat(source: string): Uint8Array {
-  const module = wabt.parseWat('t.wat', source, {});
-  try {
-    return module.toBinary({}).buffer.slice();
-  } finally {
-    module.destroy();
-  }
-}
 
 /** A function with a memory: state can survive a call, so `fresh` and `reuse` differ. */
 const STATEFUL = '(module (memory 1) (func (export "run") (param i32) (result i32) local.get 0))';
