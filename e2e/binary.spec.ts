@@ -11,7 +11,8 @@ test('sum: deploy from the panel, then sections, exports, hex and download', asy
   const bin = await showPanel(page, 'Binary');
   await expect(bin).toContainText('“sum” is not deployed yet');
   await bin.getByRole('button', { name: 'Deploy' }).click();
-
+  // Deploying goes through the compiler and the platform worker: read the bytes once it is done.
+  await expect(bin.getByTestId('module-size')).toBeVisible();
   const size = await page.evaluate(() => window.faas.bytes('sum').length);
   await expect(bin.getByTestId('module-size')).toContainText(`(${size} bytes)`);
   const sections = bin.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'offset' }) });
