@@ -44,6 +44,8 @@ test('exec over HTTP: the seed syntax, exports, JSON bodies and records, a statu
     (await api(page, '/api/exec/sum?40,2', { headers: { Accept: 'application/json' } })).text,
   );
   expect(record).toMatchObject({ fn: 'sum', result: 42, outcome: 'ok', trigger: 'http', args: ['40', '2'] });
+  // The gateway's own cost (service worker → this tab → platform) is on the record, before its total.
+  expect(record.timings.gateway).toBeGreaterThan(0);
   const triggers = await page.evaluate(() => window.faas.invocations('sum').map((i) => i.trigger));
   expect(triggers).toEqual(['http', 'http']);
 

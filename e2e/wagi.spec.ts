@@ -103,6 +103,10 @@ test('the Run panel sends an HTTP request to an uploaded handler and shows the r
   await expect(form.getByTestId('http-status')).toHaveText('200');
   await expect(form.getByLabel('Response body')).toHaveText('{"a": 40, "b": 2, "sum": 42}');
   await expect(form.getByLabel('Response headers')).toContainText('content-type: application/json');
+  // The call's timing, from the gateway taking the request: its own part first, then the platform's.
+  const timing = form.getByRole('figure', { name: 'HTTP call timing' });
+  await expect(timing.getByText('gateway', { exact: true })).toBeVisible();
+  await expect(timing.getByText('total from the request')).toBeVisible();
 
   await form.getByLabel('Method').selectOption('POST');
   await form.getByLabel('Path').fill('/echo');

@@ -64,6 +64,20 @@ describe('exec', () => {
     expect(inv).toMatchObject({ args: ['5', '2'], trigger: 'http', export: '_start' });
   });
 
+  it("records the gateway's own cost before the call: from the service worker's receipt to the platform", async () => {
+    const { p, clock } = await setup();
+    const gateway = createGateway(p, { now: clock.now });
+    // The service worker received it 7 ms ago (its hop to this page and the routing).
+    const res = await clock.until(gateway(new Request('http://localhost/api/exec/sum?1,2'), clock.now() - 7));
+    expect(await res.text()).toBe('3\n');
+    const [inv] = p.invocations('sum');
+    expect(inv.timings.gateway).toBe(7);
+    expect(inv.timings.total).toBeGreaterThan(0);
+    // Calls that did not come through the gateway have no gateway part.
+    await clock.until(p.invoke('sum', [1, 1]));
+    expect(p.invocations('sum')[1].timings.gateway).toBeUndefined();
+  });
+
   it('calls another export by path, and takes a JSON array body on POST', async () => {
     const { fetch } = await setup((args, exp) => ({ result: exp === 'wide' ? (args[0] as bigint) : 0 }));
     const get = await fetch('/api/exec/sum/wide?-9007199254740993');

@@ -35,7 +35,11 @@ export interface GatewayOptions {
   now?: () => number;
 }
 
-export type Gateway = (request: Request) => Promise<Response>;
+/**
+ * Answers one request. `receivedAt` (epoch ms) is when it reached nanofaas — the service worker's
+ * receipt — so the invocation's `timings.gateway` includes the hop from the service worker.
+ */
+export type Gateway = (request: Request, receivedAt?: number) => Promise<Response>;
 
 /** The endpoints, listed in 404 answers and at /api/. */
 export const ENDPOINTS = [
@@ -238,9 +242,14 @@ export function createGateway(platform: GatewayPlatform, options: GatewayOptions
   }
 
   /** Invokes; argument errors are 400, a function undeployed meanwhile 404. */
-  async function invoke(name: string, args: ArgValue[], opts: InvokeOptions): Promise<Invocation> {
+  async function invoke(
+    name: string,
+    args: ArgValue[],
+    receivedAt: number,
+    opts: InvokeOptions = {},
+  ): Promise<Invocation> {
     try {
-      return await platform.invoke(name, args, { ...opts, trigger });
+      return await platform.invoke(name, args, { ...opts, trigger, receivedAt });
     } catch (err) {
       if (errorName(err) === 'ArgumentError') throw new HttpError(400, errorMessage(err));
       if (/No function named/.test(errorMessage(err))) throw notFound(errorMessage(err));
@@ -262,7 +271,7 @@ export function createGateway(platform: GatewayPlatform, options: GatewayOptions
       }
     }
     const args = request.method === 'POST' ? bodyArgs(await body(request)) : queryArgs(url);
-    const inv = await invoke(name, args, exportName === undefined ? {} : { export: exportName });
+    const inv = await invoke(name, args, startedAt, exportName === undefined ? {} : { export: exportName });
     const status = OUTCOME_STATUS[inv.outcome];
     const headers = invocationHeaders(inv, now() - startedAt - inv.timings.total);
     if (wantsJson(request)) return json(status, invocationJson(inv), headers);
@@ -300,7 +309,7 @@ export function createGateway(platform: GatewayPlatform, options: GatewayOptions
       );
     const stdin = await body(request);
     const scriptName = `${API_PREFIX}http/${encodeURIComponent(name)}`;
-    const inv = await invoke(name, [], {
+    const inv = await invoke(name, [], startedAt, {
       env: cgiEnvironment(request, { scriptName, rawPathInfo }, stdin.length),
       argv: cgiArguments(request),
       stdin,
@@ -320,8 +329,7 @@ export function createGateway(platform: GatewayPlatform, options: GatewayOptions
     return new Response(noBody ? null : cgi.body, { status: cgi.status, headers: out });
   }
 
-  async function route(request: Request): Promise<Response> {
-    const startedAt = now();
+  async function route(request: Request, startedAt: number): Promise<Response> {
     const url = new URL(request.url);
     const raw = url.pathname.slice(API_PREFIX.length).split('/');
     const [head, ...rest] = segments(url.pathname);
@@ -367,9 +375,9 @@ export function createGateway(platform: GatewayPlatform, options: GatewayOptions
     throw notFound(`No endpoint at ${request.method} ${url.pathname}`);
   }
 
-  return async (request) => {
+  return async (request, receivedAt) => {
     try {
-      return await route(request);
+      return await route(request, receivedAt ?? now());
     } catch (err) {
       if (err instanceof HttpError) {
         if (err.status === 413) return tooLarge();

@@ -51,7 +51,7 @@ export function hostGateway(
     const reply = (r: GatewayReply, transfer: Transferable[] = []) => port.postMessage(r, transfer);
     if (!hosting) return reply({ type: 'not-host' });
     reply({ type: 'accepted', host: options.tab });
-    let response = await gateway(fromWireRequest(message.request));
+    let response = await gateway(fromWireRequest(message.request), message.request.receivedAt);
     response = new Response(response.body, response);
     response.headers.set('X-Nanofaas-Host', options.tab);
     const wire = await toWireResponse(response);

@@ -69,6 +69,8 @@ interface Pending {
   export: string;
   args: ArgValue[];
   trigger: Trigger;
+  /** Epoch ms when the HTTP gateway received the request, for HTTP calls. */
+  receivedAt: number | undefined;
   wasmArgs: (number | bigint)[];
   wasi: WasiInput | null;
   enqueuedAt: number;
@@ -327,6 +329,7 @@ export class Platform {
         export: exportName,
         args: [...args],
         trigger: options.trigger ?? 'console',
+        receivedAt: options.receivedAt,
         wasmArgs,
         wasi,
         enqueuedAt: this.clock.now(),
@@ -660,7 +663,8 @@ export class Platform {
 
   private settle(p: Pending, outcome: Outcome, extra: Partial<Invocation>): void {
     const endedAt = this.clock.now();
-    const timings = { ...(extra.timings ?? ZERO_TIMINGS), total: endedAt - p.enqueuedAt };
+    const timings: Timings = { ...(extra.timings ?? ZERO_TIMINGS), total: endedAt - p.enqueuedAt };
+    if (p.receivedAt !== undefined) timings.gateway = Math.max(0, p.enqueuedAt - p.receivedAt);
     const inv: Invocation = {
       id: p.id,
       fn: p.record.info.name,

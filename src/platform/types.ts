@@ -129,6 +129,12 @@ export interface Timings {
   instantiate: number;
   exec: number;
   total: number;
+  /**
+   * HTTP calls only: from the gateway receiving the request (the service worker's receipt) to the
+   * platform enqueueing the call — routing, reading the body, typing the arguments, and the hops
+   * between them. It comes before `total` and is not part of it.
+   */
+  gateway?: number;
 }
 
 export type ArgValue = number | bigint | string;
@@ -158,6 +164,8 @@ export interface InvokeOptions extends WasiOptions {
   export?: string;
   /** Where the call came from (recorded on the invocation); 'console' when not given. */
   trigger?: Trigger;
+  /** Epoch ms when the request reached the HTTP gateway; recorded as `timings.gateway`. */
+  receivedAt?: number;
 }
 
 export interface Invocation {
