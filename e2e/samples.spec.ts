@@ -40,7 +40,7 @@ test('the Samples menu lists every sample and switches between them', async ({ p
   await samplesButton(page).click();
   const menu = page.getByRole('menu', { name: 'Samples' });
   await expect(menu).toBeVisible();
-  await expect(menu.getByRole('menuitem')).toHaveCount(22); // 11 WAT samples and 11 WASI programs
+  await expect(menu.getByRole('menuitem')).toHaveCount(24); // 11 WAT samples and 13 WASI programs
   await expect(menu.getByRole('menuitem', { name: 'counter' })).toHaveAccessibleDescription(/fresh vs reuse/);
   await page.screenshot({ path: testInfo.outputPath('menu.png') });
   await menu.getByRole('menuitem', { name: 'counter', exact: true }).click();

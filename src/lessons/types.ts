@@ -43,7 +43,13 @@ export type LessonAction =
   /** Runs programs of the WASI suite in the Benchmarks panel (cold, warm, plain worker, JavaScript). */
   | { do: 'benchmark'; programs: string[]; runs: number }
   /** Sets the billing granularity of the price model. */
-  | { do: 'price'; granularityMs: number };
+  | { do: 'price'; granularityMs: number }
+  /**
+   * Sends an HTTP request to the gateway (`/api/…`, `{fn}` replaced by the lesson function's
+   * workspace name): a real fetch through the service worker when it serves this tab, otherwise
+   * the same gateway answering in this tab. The response is shown under the button.
+   */
+  | { do: 'http'; fn: string; method?: string; path: string; body?: string; contentType?: string };
 
 export interface LessonButton {
   label: string;

@@ -47,7 +47,7 @@ describe('samples', () => {
     expect(wasi).toEqual(
       expect.arrayContaining(['nbody', 'fannkuch-redux', 'mandelbrot', 'binary-trees', 'env-echo']),
     );
-    expect(wasi).toHaveLength(11);
+    expect(wasi).toHaveLength(13);
     for (const s of SAMPLES.filter((s) => s.kind === 'wasi'))
       expect(await sampleSource(s)).toContain('int main');
   });

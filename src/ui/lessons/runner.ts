@@ -4,6 +4,8 @@ import type { LessonAction } from '../../lessons/types';
 import type { ProgramResult } from '../../platform/benchmarks';
 import type { LoadResult } from '../../platform/load';
 import { OUTCOMES, type Invocation } from '../../platform/types';
+import { createGateway } from '../../gateway/gateway';
+import { gatewayStatus } from '../gateway/status.svelte';
 import { benchRequests } from '../panels/benchmarks/request';
 import { awaitPrewarm, emptyPool } from '../panels/compare/compare';
 import { compareRequests } from '../panels/compare/request';
@@ -103,7 +105,45 @@ async function runAction(app: AppState, a: LessonAction, ctx: RunContext): Promi
     case 'price':
       pricing.model = { ...pricing.model, granularityMs: a.granularityMs };
       return;
+    case 'http':
+      await http(app, a, ctx);
+      return;
   }
+}
+
+/**
+ * One request to the gateway. Through the service worker only when it controls this page and this
+ * tab hosts the platform (otherwise the call would run in another tab's platform, out of sight).
+ */
+async function http(app: AppState, a: Extract<LessonAction, { do: 'http' }>, ctx: RunContext): Promise<void> {
+  const name = ctx.name(a.fn);
+  if (!(await ensureDeployed(app, name))) throw new Error(`"${name}" could not be deployed`);
+  const path = a.path.replaceAll('{fn}', encodeURIComponent(name));
+  const method = a.method ?? 'GET';
+  const init: RequestInit = { method, body: a.body };
+  if (a.contentType) init.headers = { 'Content-Type': a.contentType };
+  const viaWorker = typeof navigator !== 'undefined' && !!navigator.serviceWorker?.controller;
+  const hosting = gatewayStatus.role === 'host';
+  const res =
+    viaWorker && hosting
+      ? await fetch(path, init)
+      : await createGateway(app.platform)(new Request(new URL(path, location.origin), init));
+  const text = (await res.text()).trim();
+  // Opened in the editor only now: rendering it would otherwise count as the gateway's time.
+  app.select(name);
+  const id = Number(res.headers.get('X-Nanofaas-Invocation'));
+  const inv = app.platform.invocations(name).find((i) => i.id === id);
+  if (inv) ctx.onCall(inv);
+  const how =
+    viaWorker && hosting
+      ? ''
+      : ` (answered in this tab: ${viaWorker ? 'another tab hosts /api/' : 'no service worker serves this page yet'})`;
+  // An error's first line says why (a 404 goes on to list every endpoint).
+  const body = res.ok ? text : text.split('\n')[0];
+  const shown = body.length > 400 ? `${body.slice(0, 400)}…` : body;
+  ctx.onNote(
+    `${method} ${path} → ${res.status} ${res.statusText || ''}`.trimEnd() + ` · ${shown || '(empty)'}${how}`,
+  );
 }
 
 /** Opens the function and puts the step's arguments in its Run panel inputs. */
