@@ -40,6 +40,14 @@ export function policy(directives: Readonly<Record<string, readonly string[]>>):
 export const META_POLICY = policy(CSP_DIRECTIVES);
 export const HEADER_POLICY = policy({ ...CSP_DIRECTIVES, ...CSP_HEADER_ONLY });
 
+/**
+ * The header for one request: the app may not be framed, except its embed mode (`?embed`), which
+ * exists to sit in an iframe of a lecturer's slides (any origin, or a file:// deck).
+ */
+export function headerPolicyFor(url: string): string {
+  return new URL(url, 'http://localhost').searchParams.has('embed') ? META_POLICY : HEADER_POLICY;
+}
+
 /** Inline <script> elements (no src) and on*= handler attributes: what script-src 'self' blocks. */
 export function inlineScripts(html: string): string[] {
   const found: string[] = [];
@@ -79,8 +87,8 @@ export function csp(): Plugin[] {
       name: 'nanofaas-csp-header',
       apply: (_config, env) => env.isPreview === true,
       configurePreviewServer(server) {
-        server.middlewares.use((_req, res, next) => {
-          res.setHeader('Content-Security-Policy', HEADER_POLICY);
+        server.middlewares.use((req, res, next) => {
+          res.setHeader('Content-Security-Policy', headerPolicyFor(req.url ?? '/'));
           next();
         });
       },

@@ -34,6 +34,9 @@ Object.defineProperty(window, 'nanofaasPlatform', {
 });
 
 const app = new AppState(platform, compiler);
+// ?embed: for an iframe in slides, just the function, its Run control and one chart; it shows what
+// its link carries and saves nothing.
+const embed = new URLSearchParams(location.search).has('embed');
 // Persistence, share links, multi-tab and import/export; the browser's globals are passed in.
 const session = new Session(app, platform, {
   location: window.location,
@@ -41,10 +44,11 @@ const session = new Session(app, platform, {
   window,
   document,
   download: downloadText,
+  ephemeral: embed,
 });
 const shareUi = new ShareUi(session);
 shareUi.watchConnection(window);
-mount(App, { target: document.getElementById('app')!, props: { app }, context: shareUi.context() });
+mount(App, { target: document.getElementById('app')!, props: { app, embed }, context: shareUi.context() });
 document.getElementById('boot')?.remove();
 // The saved workspace is restored first, so ?sample= adds to it and the default sample only opens
 // in an empty workspace; a share link opens after both. A ?lesson= opens last, over a link's

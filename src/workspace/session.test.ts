@@ -11,6 +11,7 @@ import {
 import { exportWorkspaceFile } from './file';
 import {
   Session,
+  STORAGE_OPEN_TIMEOUT_MS,
   sharedName,
   withUniqueIds,
   type SessionApp,
@@ -18,9 +19,9 @@ import {
   type SessionPlatform,
 } from './session';
 import { encodeShare, sharePayloadForFunction, sharePayloadForWorkspace } from './share';
-import { BACKUP_META_KEY, StorageError, openStore } from './store';
+import { BACKUP_META_KEY, StorageError, openStore, type WorkspaceStore } from './store';
 import type { BroadcastChannelLike } from './tabs';
-import { manualTimers } from './timers.testing';
+import { manualTimers, settle } from './timers.testing';
 import type { FeatureFlags, Workspace, WorkspaceFunction } from './types';
 
 // ---- Fakes ----------------------------------------------------------------------------------------
@@ -386,6 +387,50 @@ describe('restore and autosave', () => {
     t2.platform.clearHistory();
     await idle(b);
     expect((await b.stored()).history).toEqual([]);
+  });
+
+  it('starts without saving, and says so, when the storage never answers', async () => {
+    const b = newBrowser();
+    let closed = 0;
+    let answer!: (s: WorkspaceStore) => void;
+    const tabPromise = b.tab({
+      env: {
+        openStore: () => new Promise<WorkspaceStore>((resolve) => (answer = resolve)),
+      },
+    });
+    await b.clock.advance(STORAGE_OPEN_TIMEOUT_MS);
+    const t = await tabPromise;
+    expect(t.openInitial).toHaveBeenCalled();
+    expect(t.session.state.persistent).toBe(false);
+    const warning = t.app.notices.find((n) => n.kind === 'warning');
+    expect(warning?.message).toMatch(
+      /storage did not answer within 5 s, so this page does not save your work/,
+    );
+    expect(warning?.action?.label).toBe('Export to file');
+    // A store that turns up afterwards is closed, not used behind the user's back.
+    const late = await openStore({ indexedDB: b.indexedDB });
+    const close = late.close.bind(late);
+    late.close = () => {
+      closed++;
+      close();
+    };
+    answer(late);
+    await settle();
+    expect(closed).toBe(1);
+  });
+
+  it('ephemeral (embed mode): restores nothing, saves nothing, warns about nothing', async () => {
+    const b = newBrowser();
+    const first = await b.tab();
+    first.app.edit('sum', '(module (memory 1))');
+    await first.session.flush();
+    const t = await b.tab({ env: { ephemeral: true } });
+    expect(t.app.functions.map((f) => f.source)).toEqual([wat('sum').source]);
+    t.app.edit('sum', '(module (memory 2))');
+    await b.clock.advance(2000);
+    expect((await b.stored()).ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 1))' });
+    expect(t.app.notices).toEqual([]);
+    expect(t.session.state.persistent).toBe(false);
   });
 
   it('reports a full storage with an "Export to file" action that downloads the workspace', async () => {

@@ -31,7 +31,14 @@ import {
   type ParsedWorkspaceFile,
 } from './file';
 import { decodeShare, isShareFragment, ShareLinkError, type SharePayload } from './share';
-import { openStore, StorageError, toStorageError, type OpenStoreOptions, type WorkspaceStore } from './store';
+import {
+  KEEP_WORK,
+  openStore,
+  StorageError,
+  toStorageError,
+  type OpenStoreOptions,
+  type WorkspaceStore,
+} from './store';
 import {
   createTabSync,
   newTabId,
@@ -90,6 +97,11 @@ export interface SessionEnv {
   timers?: Timers;
   /** Injected for tests; default opens IndexedDB through store.ts. */
   openStore?: (options: OpenStoreOptions) => Promise<WorkspaceStore>;
+  /**
+   * Nothing is restored or saved (embed mode: an iframe in slides shows what its link carries,
+   * and a third-party frame often has no storage anyway).
+   */
+  ephemeral?: boolean;
 }
 
 export interface SessionView {
@@ -123,6 +135,8 @@ interface BeforeShare {
 }
 
 const SHARED_SUFFIX = ' (shared)';
+/** How long the browser's storage may take to open before the app starts without it. */
+export const STORAGE_OPEN_TIMEOUT_MS = 5000;
 
 // ---- Small pure helpers (exported for the tests) ------------------------------------------------------
 
@@ -333,9 +347,10 @@ export class Session {
   }
 
   private async openStorage(): Promise<void> {
+    if (this.env.ephemeral) return;
     const open = this.env.openStore ?? openStore;
     try {
-      this.store = await open({
+      const opening = open({
         name: this.env.storeName,
         indexedDB: this.env.indexedDB,
         onVersionChange: () => this.onVersionChange(),
@@ -345,6 +360,24 @@ export class Session {
             'nanofaas is updating its storage and waits for other nanofaas tabs: close or reload them.',
           ),
       });
+      // Storage that never answers (seen in an iframe under an opaque top-level page) must not
+      // keep the app from starting: after a while it runs without saving, and says so.
+      let timer: unknown = null;
+      const late = new Promise<null>((resolve) => {
+        timer = this.timers.setTimeout(() => resolve(null), STORAGE_OPEN_TIMEOUT_MS);
+      });
+      const store = await Promise.race([opening, late]);
+      this.timers.clearTimeout(timer);
+      if (!store) {
+        void opening.then((s) => s.close()).catch(() => {});
+        this.app.notify(
+          'warning',
+          `The browser's storage did not answer within ${STORAGE_OPEN_TIMEOUT_MS / 1000} s, so this page does not save your work. ${KEEP_WORK}`,
+          this.exportAction(),
+        );
+        return;
+      }
+      this.store = store;
       this.update({ persistent: true });
     } catch (e) {
       const err = toStorageError(e, 'open its storage');

@@ -107,7 +107,7 @@ export class StorageError extends Error {
   }
 }
 
-const KEEP_WORK = 'Use "Export to file" to keep a copy of your work.';
+export const KEEP_WORK = 'Use "Export to file" to keep a copy of your work.';
 
 function errorName(e: unknown): string {
   return typeof e === 'object' && e !== null && 'name' in e && typeof e.name === 'string' ? e.name : '';

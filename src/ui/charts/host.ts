@@ -109,7 +109,7 @@ export function axis(p: Palette, label: string, extra: Partial<uPlot.Axis> = {})
     stroke: p.muted,
     labelFont: `600 12px ${p.font}`,
     font: `11px ${p.font}`,
-    labelSize: 22,
+    labelSize: label ? 22 : 0,
     grid: { stroke: p.grid, width: 1 },
     ticks: { stroke: p.border, width: 1, size: 4 },
     ...extra,
