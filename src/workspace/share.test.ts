@@ -158,7 +158,14 @@ describe('share links: round trips', () => {
           run: { export: '_start' },
         },
       ],
-      platform: { maxWorkers: 8, prewarm: 0, keepAliveMs: 60_000, maxQueue: 50, historyLimit: 1000 },
+      platform: {
+        maxWorkers: 8,
+        prewarm: 0,
+        keepAliveMs: 60_000,
+        keepAlivePolicy: 'fixed',
+        maxQueue: 50,
+        historyLimit: 1000,
+      },
       features: { simd: true, threads: false },
       open: 'b',
     };

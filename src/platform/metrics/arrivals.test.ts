@@ -144,3 +144,29 @@ describe('arrivalTimes', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('periodic arrivals with jitter', () => {
+  it('puts one arrival within ± jitter periods of each slot, in order, the same for the same seed', () => {
+    const plan = { kind: 'periodic' as const, ratePerSec: 1, jitter: 0.2, durationSec: 20 };
+    const a = arrivalTimes(plan, 7);
+    expect(a).toEqual(arrivalTimes(plan, 7));
+    expect(a).not.toEqual(arrivalTimes(plan, 8));
+    expect(a.length).toBe(20);
+    for (let i = 0; i < a.length; i++) {
+      expect(Math.abs(a[i] - i * 1000)).toBeLessThanOrEqual(i === 0 ? 200 : 200 + 1e-9);
+      if (i > 0) expect(a[i]).toBeGreaterThanOrEqual(a[i - 1]);
+    }
+    expect(new Set(a).size).toBeGreaterThan(15); // jittered, not a grid
+  });
+
+  it('with no jitter is the constant schedule, and bursts merge in', () => {
+    const flat = arrivalTimes({ kind: 'periodic', ratePerSec: 2, durationSec: 3 }, 1);
+    expect([...flat]).toEqual([0, 500, 1000, 1500, 2000, 2500]);
+    const bursty = arrivalTimes(
+      { kind: 'periodic', ratePerSec: 1, jitter: 0.1, bursts: { size: 3, everySec: 4 }, durationSec: 9 },
+      3,
+    );
+    expect(bursty.length).toBe(9 + 6);
+    expect([...bursty].filter((t) => t === 4000 || t === 8000)).toHaveLength(6);
+  });
+});

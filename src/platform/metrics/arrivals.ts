@@ -19,9 +19,12 @@ export function createRng(seed: number): () => number {
   };
 }
 
-export type ArrivalPlan = (
-  { kind: 'constant'; ratePerSec: number } | { kind: 'poisson'; ratePerSec: number }
-) & {
+export type ArrivalPlan = {
+  kind: 'constant' | 'poisson' | 'periodic';
+  ratePerSec: number;
+  /** periodic: each arrival moves by up to ± this fraction of the period (0–0.5; 0 when not given). */
+  jitter?: number;
+} & {
   /** Extra simultaneous arrivals: `size` of them at t = everySec, 2·everySec, … */
   bursts?: { size: number; everySec: number };
   /** Arrivals are generated for t < durationSec. */
@@ -96,15 +99,25 @@ export function arrivalTimes(plan: ArrivalPlan, seed: number): Float64Array {
   // Base stream: its next arrival time, and how to step past it.
   const drawGap = () => -Math.log(1 - rng()) * meanGapMs; // 1 − u ∈ (0, 1], so the log is finite
   let i = 0;
-  let baseT = rate === 0 ? Infinity : plan.kind === 'constant' ? 0 : drawGap();
+  // Periodic: slot i's arrival lands uniformly within ± jitter periods of i × period. A jitter of
+  const jitter = Math.min(0.5, Math.max(0, plan.jitter ?? 0));
+  // at most half a period keeps the arrivals in order. One arrival per slot that starts before the end.
+  const jittered = (k: number) =>
+    k * meanGapMs >= endMs ? Infinity : Math.max(0, (k + (rng() * 2 - 1) * jitter) * meanGapMs);
+  let baseT =
+    rate === 0 ? Infinity : plan.kind === 'constant' ? 0 : plan.kind === 'periodic' ? jittered(0) : drawGap();
   const advanceBase =
     plan.kind === 'constant'
       ? () => {
           baseT = ++i * meanGapMs;
         }
-      : () => {
-          baseT += drawGap();
-        };
+      : plan.kind === 'periodic'
+        ? () => {
+            baseT = jittered(++i);
+          }
+        : () => {
+            baseT += drawGap();
+          };
 
   // Burst stream: `burstSize` arrivals at each multiple of everySec.
   let burstIndex = 1;
