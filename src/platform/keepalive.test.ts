@@ -221,3 +221,22 @@ describe('the platform under each keep-alive policy, calls every 2 s', () => {
     expect(() => p.config({ keepAlivePolicy: 'sometimes' as KeepAlivePolicy })).toThrow(RangeError);
   });
 });
+
+describe('no keep-alive during a burst', () => {
+  it('unloads from each worker as its call ends, while the function still runs on others', async () => {
+    const clock = new ManualClock({ settle: () => flush(2) });
+    const fakes = new FakeWorkers(clock);
+    fakes.script = (c) => ({ execMs: 100 * ((c.args[0] as number) + 1) });
+    const p = new Platform({
+      spawnWorker: fakes.spawn,
+      clock,
+      config: { prewarm: 0, keepAlivePolicy: 'none' },
+    });
+    platform = p;
+    await p.deploy('f', wat(ADD));
+    const calls = [0, 1, 2].map((i) => p.invoke('f', [i]));
+    await clock.until(Promise.all(calls), 10_000, 5);
+    expect(p.pool().idleWorkerMs).toBe(0);
+    expect(fakes.alive).toHaveLength(0);
+  });
+});

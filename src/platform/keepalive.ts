@@ -192,4 +192,13 @@ export class KeepAlivePlanner {
   forget(fn: string): void {
     this.fns.delete(fn);
   }
+
+  /** Forgets every idle time learned so far (calls still running stay counted). */
+  relearn(): void {
+    for (const s of this.fns.values()) {
+      s.histogram = new IdleHistogram(this.params);
+      if (s.running === 0) s.idleSince = null;
+      s.window = null;
+    }
+  }
 }

@@ -160,6 +160,9 @@ export class Platform {
   config(patch: Partial<PlatformConfig> = {}): PlatformConfig {
     const next = applyConfig(this.cfg, patch);
     const historyChanged = next.historyLimit !== this.cfg.historyLimit;
+    // The histogram policy learns from the traffic it sees once switched on, not from before.
+    if (next.keepAlivePolicy === 'histogram' && this.cfg.keepAlivePolicy !== 'histogram')
+      this.keepAlive.relearn();
     this.cfg = next;
     if (historyChanged) {
       this.records.resize(next.historyLimit);
@@ -777,9 +780,10 @@ export class Platform {
       for (const [mod, lastUsed] of np.modules) {
         if (this.inUse(np, mod)) continue;
         const name = names?.get(mod);
+        // No keep-alive unloads from every worker its call has left, even while the function runs elsewhere.
         const expired = fixed
           ? now - lastUsed > this.cfg.keepAliveMs
-          : name !== undefined && !this.keepAlive.loaded(name, now);
+          : name !== undefined && (this.cfg.keepAlivePolicy === 'none' || !this.keepAlive.loaded(name, now));
         if (this.retired.has(mod) || expired) np.evict(mod);
       }
     }
@@ -824,7 +828,11 @@ export class Platform {
       this.cfg.keepAlivePolicy,
       this.cfg.keepAliveMs,
     );
-    if (!window || this.cfg.keepAlivePolicy === 'fixed' || this.disposed) return;
+    if (this.cfg.keepAlivePolicy === 'fixed' || this.disposed) return;
+    if (!window) {
+      if (this.cfg.keepAlivePolicy === 'none') queueMicrotask(() => this.disposed || this.reap());
+      return;
+    }
     this.clearFnTimers(name);
     const plan = this.keepAlive.schedule(name)!;
     const timers: unknown[] = [];
