@@ -240,3 +240,16 @@ describe('no keep-alive during a burst', () => {
     expect(fakes.alive).toHaveLength(0);
   });
 });
+
+describe('switching to the histogram policy', () => {
+  it('learns afresh from the traffic it sees once switched on', async () => {
+    const { p, clock } = await periodic('fixed', 8, 2000);
+    p.config({ keepAlivePolicy: 'histogram' });
+    // The idle times seen under the fixed policy are gone: the next idle period is a learning one.
+    await clock.until(p.invoke('f', [0]), 10_000, 1);
+    const busy = p.pool().workers.length;
+    await clock.advance(5000);
+    expect(p.pool().workers).toHaveLength(busy);
+    expect(p.pool().workers[0].modules).toEqual(['f@1']);
+  });
+});
