@@ -36,6 +36,8 @@ lessonTest(
 
     const chart = page.getByTestId('chart-keepalive-lab');
     await expect(chart).toBeInViewport();
+    // One point per policy, in the order none, fixed, histogram.
+    await expect(chart.locator('[data-drawn]')).toHaveAttribute('data-drawn-by-category', '1,1,1');
     await expect(lesson.getByTestId('lesson-note')).toContainText('cold starts: no keep-alive 14/14');
     // The lab put the user's settings back.
     expect(await page.evaluate(() => window.faas.config().keepAlivePolicy)).toBe('fixed');
