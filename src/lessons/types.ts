@@ -1,7 +1,7 @@
 // A lesson is data: a few steps of text, the functions they use and one-click actions. The UI
 // (src/ui/lessons/) turns actions into calls on the app's own machinery (AppState, the Load test
 // session, the Compare and Benchmarks panels, the price model); nothing here runs anything.
-import type { FunctionConfig, PlatformConfig } from '../platform/types';
+import type { FunctionConfig, KeepAlivePolicy, PlatformConfig } from '../platform/types';
 import type { WorkloadDraft } from '../ui/panels/load/draft';
 
 /** A function a lesson needs: a sample from samples/, a WASI program from samples/wasi/, or its own WAT. */
@@ -18,6 +18,7 @@ export interface CompareSide {
   maxWorkers?: number;
   prewarm?: number;
   keepAliveMs?: number;
+  keepAlivePolicy?: KeepAlivePolicy;
   memoryMiB?: number;
 }
 
@@ -40,6 +41,11 @@ export type LessonAction =
   | { do: 'load'; workload: LessonWorkload }
   /** Fills in the Compare panel (the workload, sides A and B) and runs it. */
   | { do: 'compare'; workload: LessonWorkload; a: CompareSide; b: CompareSide }
+  /**
+   * Runs the keep-alive lab in the Compare panel on the workload's function and arguments: no
+   * keep-alive, a fixed keep-alive and the histogram policy in turn, on one seeded workload.
+   */
+  | { do: 'keep-alive-lab'; workload: LessonWorkload; seed?: number }
   /** Runs programs of the WASI suite in the Benchmarks panel (cold, warm, plain worker, JavaScript). */
   | { do: 'benchmark'; programs: string[]; runs: number }
   /** Sets the billing granularity of the price model. */

@@ -77,7 +77,7 @@ interface WaitingCall {
   reject(err: Error): void;
 }
 
-const EMPTY_POOL: PoolSnapshot = { workers: [], queueLength: 0, inFlight: 0 };
+const EMPTY_POOL: PoolSnapshot = { workers: [], queueLength: 0, inFlight: 0, idleWorkerMs: 0 };
 
 export class PlatformClient {
   private worker: HostWorker;

@@ -40,6 +40,9 @@ class FakePlatform implements LoadPlatform {
     return [{ name: 'sum', config: { ...DEFAULT_FUNCTION_CONFIG, memoryMiB: 128 } } as FunctionInfo];
   }
 
+  /** What pool() reports as idle worker-ms so far (tests move it). */
+  idleWorkerMs = 0;
+
   pool(): PoolSnapshot {
     const busy = Math.min(2, this.inFlight);
     return {
@@ -49,6 +52,7 @@ class FakePlatform implements LoadPlatform {
       ],
       queueLength: Math.max(0, this.inFlight - 2),
       inFlight: this.inFlight,
+      idleWorkerMs: this.idleWorkerMs,
     };
   }
 
@@ -229,6 +233,29 @@ describe('LoadGenerator, open loop', () => {
     expect(r.offeredPerSec).toBe(10 + 40);
     const at500 = platform.calls.filter((c) => c.at - 1000 === 500).length;
     expect(at500).toBe(21); // the regular arrival and the burst of 20
+  });
+
+  it('reports the idle worker-ms the platform counted between its start and its last settle', async () => {
+    const { clock, platform, gen } = setup({ ratePerSec: 10, durationSec: 1 });
+    platform.idleWorkerMs = 5000; // idling before the run does not count
+    const running = gen.start();
+    platform.idleWorkerMs = 5750;
+    const r = await clock.until(running);
+    expect(r.idleWorkerMs).toBe(750);
+  });
+
+  it('runs a jittered periodic schedule from its seed', async () => {
+    const { clock, platform, gen } = setup({
+      arrival: 'periodic',
+      jitter: 0.3,
+      ratePerSec: 10,
+      durationSec: 2,
+    });
+    await clock.until(gen.start());
+    expect(platform.calls).toHaveLength(20);
+    const offsets = platform.calls.map((c, i) => c.at - 1000 - i * 100);
+    expect(offsets.every((o) => Math.abs(o) <= 31)).toBe(true);
+    expect(offsets.some((o) => Math.abs(o) > 5)).toBe(true);
   });
 
   it('counts open-loop latency from the intended send time, lateness beside it', async () => {

@@ -24,7 +24,7 @@ import {
 } from './types';
 
 export type LoadMode = 'open' | 'closed';
-export type ArrivalKind = 'constant' | 'poisson';
+export type ArrivalKind = 'constant' | 'poisson' | 'periodic';
 
 export interface LoadSpec {
   fn: string;
@@ -37,6 +37,8 @@ export interface LoadSpec {
   arrival: ArrivalKind;
   /** Open loop: arrivals per second (bursts come on top). */
   ratePerSec: number;
+  /** Periodic arrivals: each moves by up to ± this fraction of the period (0–0.5), from the seed. */
+  jitter?: number;
   /** Open loop: `size` extra simultaneous arrivals every `everySec` seconds. */
   bursts?: { size: number; everySec: number };
   /** Closed loop: clients, each invoking again as soon as its previous call settles. */
@@ -265,6 +267,11 @@ export interface LoadResult {
   workersPeak: number;
   /** Distinct workers that ran a call of this run. */
   workersUsed: number;
+  /**
+   * Idle worker-ms from the start of the run to its last settle, as the platform reports it: time
+   * workers spent ready and idle holding a module (what keeping functions warm costs).
+   */
+  idleWorkerMs: number;
   /** How late the generator issued calls (actual − scheduled), in ms. */
   lateness: LatenessSummary;
   memoryMiB: number;
@@ -292,6 +299,8 @@ export function validateLoadSpec(spec: LoadSpec): string | null {
     if (b && !(Number.isInteger(b.size) && b.size >= 0 && b.everySec > 0))
       return 'Bursts need a size ≥ 0 and a period > 0 s';
     if (spec.ratePerSec === 0 && !(b && b.size > 0)) return 'Rate must be above 0 (or add bursts)';
+    if (spec.jitter !== undefined && !(spec.jitter >= 0 && spec.jitter <= 0.5))
+      return 'Jitter must be from 0 to 0.5 of the period';
   } else if (!(Number.isInteger(spec.concurrency) && spec.concurrency >= 1 && spec.concurrency <= 10_000)) {
     return 'Concurrency must be a whole number from 1 to 10000';
   }
@@ -305,6 +314,7 @@ export function loadSchedule(spec: LoadSpec): Float64Array {
     {
       kind: spec.arrival,
       ratePerSec: spec.ratePerSec,
+      jitter: spec.jitter,
       bursts,
       durationSec: spec.durationSec,
       count: spec.count,
@@ -367,6 +377,9 @@ export class LoadGenerator implements LoadRun {
   private endTimer: unknown = null;
   private sampleIndex = 0;
   private memoryMiB = 64;
+  /** The platform's idle worker-ms when the run started and when it ended. */
+  private idleAtStart = 0;
+  private idleAtEnd = 0;
   private resolveDone!: (r: LoadResult) => void;
   private result: LoadResult | null = null;
 
@@ -442,6 +455,7 @@ export class LoadGenerator implements LoadRun {
     this.memoryMiB = info?.config.memoryMiB ?? 64;
     this.phase = 'running';
     this.t0 = this.timers.now();
+    this.idleAtStart = this.idleWorkerMs();
     if (this.schedule) this.tick();
     else {
       if (this.spec.durationSec !== undefined)
@@ -615,6 +629,7 @@ export class LoadGenerator implements LoadRun {
     if (this.sampleTimer !== null) this.timers.clearTimer(this.sampleTimer);
     this.sampleTimer = null;
     this.takeSample(this.timers.now() - this.t0);
+    this.idleAtEnd = this.idleWorkerMs();
     this.phase = 'done';
     this.result = this.summarize();
     this.resolveDone(this.result);
@@ -632,6 +647,14 @@ export class LoadGenerator implements LoadRun {
       },
       Math.max(0, target - this.timers.now()),
     );
+  }
+
+  private idleWorkerMs(): number {
+    try {
+      return this.platform.pool().idleWorkerMs ?? 0;
+    } catch {
+      return 0;
+    }
   }
 
   private takeSample(tMs: number): void {
@@ -731,6 +754,7 @@ export class LoadGenerator implements LoadRun {
       busyPeak: max('busy'),
       workersPeak: max('workers'),
       workersUsed: workers.size,
+      idleWorkerMs: Math.max(0, this.idleAtEnd - this.idleAtStart),
       lateness: this.latenessSummary(),
       memoryMiB,
       priceModel: { ...this.priceModel },

@@ -82,6 +82,9 @@ export class Nanoprocess {
   refilling = false;
   /** Plain invocations dispatched in this task, posted together in a microtask. */
   private outbox: InvTuple[] = [];
+  /** Idle time spent holding a module: what closed idle spells add up to, and when the open one began. */
+  private heldIdleMs = 0;
+  private heldIdleSince: number | null = null;
 
   constructor(
     readonly id: number,
@@ -112,6 +115,7 @@ export class Nanoprocess {
         this.spawnMs = this.clock.now() - t0;
         this.state = 'ready';
         this.idleSince = this.clock.now();
+        this.trackIdle();
       },
     );
   }
@@ -124,14 +128,37 @@ export class Nanoprocess {
     return this.modules.has(mod);
   }
 
-  load(mod: number, module: WebAssembly.Module, meta: ModuleMeta): void {
-    this.send({ t: 'load', mod, module, meta });
+  /** `warm`: instantiate it too, for a function that keeps its instance (a keep-alive pre-warm). */
+  load(mod: number, module: WebAssembly.Module, meta: ModuleMeta, warm = false): void {
+    this.send(warm ? { t: 'load', mod, module, meta, warm } : { t: 'load', mod, module, meta });
     this.modules.set(mod, this.clock.now());
+    this.trackIdle();
   }
 
   evict(mod: number): void {
     if (!this.modules.delete(mod)) return;
     if (this.state === 'ready') this.send({ t: 'evict', mod });
+    this.trackIdle();
+  }
+
+  /** Ready, idle and holding a module: the memory a keep-alive policy pays for. */
+  private get holdingIdle(): boolean {
+    return this.state === 'ready' && this.inFlight.length === 0 && this.modules.size > 0;
+  }
+
+  /** Opens or closes an idle spell after anything that changes `holdingIdle`. */
+  private trackIdle(): void {
+    const now = this.clock.now();
+    if (this.holdingIdle) this.heldIdleSince ??= now;
+    else if (this.heldIdleSince !== null) {
+      this.heldIdleMs += now - this.heldIdleSince;
+      this.heldIdleSince = null;
+    }
+  }
+
+  /** Milliseconds this process has spent ready and idle while holding a module, up to `now`. */
+  idleHeldMs(now: number): number {
+    return this.heldIdleMs + (this.heldIdleSince === null ? 0 : Math.max(0, now - this.heldIdleSince));
   }
 
   /** Sends an invocation; the module must have been loaded on this process before. */
@@ -139,6 +166,7 @@ export class Nanoprocess {
     this.inFlight.push(call);
     this.backlogMs += call.estimateMs;
     this.modules.set(call.mod, call.sentAt);
+    this.trackIdle();
     if (call.wasi === null && call.metered === null) {
       if (this.outbox.length === 0) queueMicrotask(() => this.flush());
       this.outbox.push([call.id, call.mod, call.export, call.reuse ? 1 : 0, call.sentAt, call.args]);
@@ -167,6 +195,7 @@ export class Nanoprocess {
   ): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
+    this.trackIdle();
     this.endedReason = detail;
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
@@ -253,6 +282,7 @@ export class Nanoprocess {
     const now = this.clock.now();
     this.armHead(now);
     if (this.inFlight.length === 0) this.idleSince = now;
+    this.trackIdle();
     head.onDone(msg);
     this.hooks.onSettled(this);
   }

@@ -33,6 +33,7 @@ import {
   type Trigger,
 } from './types';
 import { every, systemClock, type Clock } from './clock';
+import { KeepAlivePlanner, type KeepAliveWindow } from './keepalive';
 import type { DoneMessage, WasiInput } from './wire';
 
 /** How much estimated work may wait inside one worker behind a running call. */
@@ -118,6 +119,14 @@ export class Platform {
   private nextMod = 1;
   private nextWorker = 1;
   private stopReaper: (() => void) | null = null;
+  /** Idle-time learning per function, and each idle period's window (none and histogram policies). */
+  private readonly keepAlive = new KeepAlivePlanner();
+  /** Pre-warm and unload timers of each idle function (none and histogram policies). */
+  private readonly fnTimers = new Map<string, unknown[]>();
+  /** Workers spawned to pre-warm a function: it is loaded on them once they are up. */
+  private readonly warming = new Map<Nanoprocess, FunctionRecord>();
+  /** Idle worker-ms of workers that have ended. */
+  private idleMsOfEnded = 0;
   private disposed = false;
   private readonly clock: Clock;
 
@@ -151,6 +160,9 @@ export class Platform {
   config(patch: Partial<PlatformConfig> = {}): PlatformConfig {
     const next = applyConfig(this.cfg, patch);
     const historyChanged = next.historyLimit !== this.cfg.historyLimit;
+    // The histogram policy learns from the traffic it sees once switched on, not from before.
+    if (next.keepAlivePolicy === 'histogram' && this.cfg.keepAlivePolicy !== 'histogram')
+      this.keepAlive.relearn();
     this.cfg = next;
     if (historyChanged) {
       this.records.resize(next.historyLimit);
@@ -254,6 +266,8 @@ export class Platform {
   async undeploy(name: string): Promise<void> {
     const rec = this.get(name);
     this.fns.delete(name);
+    this.clearFnTimers(name);
+    this.keepAlive.forget(name);
     this.retire(rec.mod);
     this.emit({ type: 'functions' });
   }
@@ -322,6 +336,8 @@ export class Platform {
     const wasmArgs = convertArgs(exportName, exp.signature, args);
     const wasi = this.wasiInput(rec, options);
     const id = this.nextId++;
+    this.keepAlive.arrive(rec.info.name, this.clock.now());
+    this.clearFnTimers(rec.info.name);
     const done = new Promise<Invocation>((resolve) => {
       const p: Pending = {
         id,
@@ -493,6 +509,12 @@ export class Platform {
     this.workers.push(np);
     np.ready.then(
       () => {
+        const warm = this.warming.get(np);
+        if (warm) {
+          this.warming.delete(np);
+          if (this.fns.get(warm.info.name) === warm && !np.holds(warm.mod))
+            np.load(warm.mod, warm.module, warm.meta, this.instantiatesAhead(warm));
+        }
         const p = this.reserved.get(np);
         if (p) {
           this.reserved.delete(np);
@@ -638,6 +660,8 @@ export class Platform {
   private onEnded(np: Nanoprocess): void {
     const i = this.workers.indexOf(np);
     if (i >= 0) this.workers.splice(i, 1);
+    this.idleMsOfEnded += np.idleHeldMs(this.clock.now());
+    this.warming.delete(np);
     const waiting = this.reserved.get(np);
     if (waiting) {
       // The worker it was spawned for never came up: try again at the head of the line.
@@ -695,6 +719,7 @@ export class Platform {
       inv.files = extra.files ?? {};
     }
     const memoryMiB = p.record.info.config.memoryMiB;
+    this.idle(p.record, endedAt);
     this.records.add(inv, memoryMiB);
     p.resolve(inv);
     if (this.listeners.size) this.emit({ type: 'invocation', invocation: inv, memoryMiB });
@@ -746,13 +771,20 @@ export class Platform {
     return np.inFlight.some((c) => c.mod === mod);
   }
 
-  /** Evicts modules unused for keepAliveMs or replaced by a redeploy. */
+  /** Evicts modules replaced by a redeploy, and those the keep-alive policy no longer keeps. */
   private sweepModules(now: number): void {
+    const fixed = this.cfg.keepAlivePolicy === 'fixed';
+    const names = fixed ? null : new Map([...this.fns.values()].map((r) => [r.mod, r.info.name]));
     for (const np of this.workers) {
       if (np.state !== 'ready') continue;
       for (const [mod, lastUsed] of np.modules) {
-        if ((this.retired.has(mod) || now - lastUsed > this.cfg.keepAliveMs) && !this.inUse(np, mod))
-          np.evict(mod);
+        if (this.inUse(np, mod)) continue;
+        const name = names?.get(mod);
+        // No keep-alive unloads from every worker its call has left, even while the function runs elsewhere.
+        const expired = fixed
+          ? now - lastUsed > this.cfg.keepAliveMs
+          : name !== undefined && (this.cfg.keepAlivePolicy === 'none' || !this.keepAlive.loaded(name, now));
+        if (this.retired.has(mod) || expired) np.evict(mod);
       }
     }
     for (const mod of this.retired) if (!this.workers.some((w) => w.holds(mod))) this.retired.delete(mod);
@@ -767,14 +799,82 @@ export class Platform {
       .filter((w) => w.state === 'ready' && !w.busy && !this.reserved.has(w))
       .sort((a, b) => a.idleSince - b.idleSince);
     let excess = idle.length - this.cfg.prewarm;
+    const fixed = this.cfg.keepAlivePolicy === 'fixed';
     for (const w of idle) {
       if (excess <= 0) break;
-      if (now - w.idleSince > this.cfg.keepAliveMs) {
+      // Other policies keep a worker exactly as long as it holds a module they keep (or is pre-warming).
+      const expired = fixed
+        ? now - w.idleSince > this.cfg.keepAliveMs
+        : w.modules.size === 0 && !this.warming.has(w);
+      if (expired) {
         w.end('reaped');
         excess--;
       }
     }
     if (this.workers.length !== before) this.emit({ type: 'pool' });
+  }
+
+  /**
+   * A function's last running call settled. Under the none and histogram policies its idle period
+   * gets its window now: unload at once (a microtask, after the scheduler has handed the worker its
+   * next queued call), pre-warm when the window opens, unload when it closes.
+   */
+  private idle(rec: FunctionRecord, now: number): void {
+    const name = rec.info.name;
+    if (!this.fns.has(name)) return;
+    const window: KeepAliveWindow | null = this.keepAlive.finish(
+      name,
+      now,
+      this.cfg.keepAlivePolicy,
+      this.cfg.keepAliveMs,
+    );
+    if (this.cfg.keepAlivePolicy === 'fixed' || this.disposed) return;
+    if (!window) {
+      if (this.cfg.keepAlivePolicy === 'none') queueMicrotask(() => this.disposed || this.reap());
+      return;
+    }
+    this.clearFnTimers(name);
+    const plan = this.keepAlive.schedule(name)!;
+    const timers: unknown[] = [];
+    if (plan.prewarmAt !== null)
+      timers.push(this.clock.setTimer(() => this.prewarmFn(name), plan.prewarmAt - now));
+    timers.push(this.clock.setTimer(() => this.reap(), plan.unloadAt - now));
+    this.fnTimers.set(name, timers);
+    queueMicrotask(() => {
+      if (!this.disposed) this.reap();
+    });
+  }
+
+  /**
+   * Whether a pre-warm also makes the instance: for a plain, unmetered function that keeps its
+   * instance and has no start function (nothing of the user's runs outside a call and its timeout).
+   */
+  private instantiatesAhead(rec: FunctionRecord): boolean {
+    const m = rec.info.module;
+    return (
+      m.kind === 'plain' &&
+      !rec.meta.meter &&
+      !m.hasStart &&
+      (rec.info.config.instance === 'reuse' || isStateless(m))
+    );
+  }
+
+  private clearFnTimers(name: string): void {
+    for (const t of this.fnTimers.get(name) ?? []) this.clock.clearTimer(t);
+    this.fnTimers.delete(name);
+  }
+
+  /** Loads an idle function ahead of its predicted next call: on an idle worker, or on one spawned for it. */
+  private prewarmFn(name: string): void {
+    const rec = this.fns.get(name);
+    if (!rec || this.disposed) return;
+    if (this.workers.some((w) => w.holds(rec.mod)) || [...this.warming.values()].includes(rec)) return;
+    const idle = this.workers.find(
+      (w) => w.state === 'ready' && !w.busy && !this.reserved.has(w) && !this.warming.has(w),
+    );
+    if (idle) idle.load(rec.mod, rec.module, rec.meta, this.instantiatesAhead(rec));
+    else if (this.workers.length < this.cfg.maxWorkers) this.warming.set(this.spawn(), rec);
+    this.emit({ type: 'pool' });
   }
 
   // ---- observing ----------------------------------------------------------------
@@ -794,7 +894,10 @@ export class Platform {
         idleSinceMs: w.busy ? null : this.clock.now() - w.idleSince,
       };
     });
-    return { workers, queueLength: this.queue.length + this.reserved.size, inFlight };
+    const now = this.clock.now();
+    let idleWorkerMs = this.idleMsOfEnded;
+    for (const w of this.workers) idleWorkerMs += w.idleHeldMs(now);
+    return { workers, queueLength: this.queue.length + this.reserved.size, inFlight, idleWorkerMs };
   }
 
   stats(name: string): FunctionStats {
@@ -835,6 +938,7 @@ export class Platform {
   dispose(): void {
     this.disposed = true;
     this.stopReaper?.();
+    for (const name of [...this.fnTimers.keys()]) this.clearFnTimers(name);
     this.stopAll();
     for (const w of [...this.workers]) w.end('reaped');
   }

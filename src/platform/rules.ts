@@ -1,10 +1,10 @@
 // Small rules the platform and the page's client both apply, without pulling in the platform.
-import type { PlatformConfig, Timings } from './types';
+import { KEEP_ALIVE_POLICIES, type PlatformConfig, type Timings } from './types';
 
 /** `patch` applied to `cfg`, validated (throws RangeError); prewarm is capped at maxWorkers. */
 export function applyConfig(cfg: PlatformConfig, patch: Partial<PlatformConfig>): PlatformConfig {
   const next = { ...cfg, ...patch };
-  const int = (k: keyof PlatformConfig, min: number, max: number) => {
+  const int = (k: 'maxWorkers' | 'prewarm' | 'maxQueue' | 'historyLimit', min: number, max: number) => {
     const v = next[k];
     if (!Number.isInteger(v) || v < min || v > max)
       throw new RangeError(`${k} must be an integer from ${min} to ${max} (got ${v})`);
@@ -15,6 +15,10 @@ export function applyConfig(cfg: PlatformConfig, patch: Partial<PlatformConfig>)
   int('historyLimit', 1, 1_000_000);
   if (!Number.isFinite(next.keepAliveMs) || next.keepAliveMs < 0)
     throw new RangeError(`keepAliveMs must be ≥ 0`);
+  if (!KEEP_ALIVE_POLICIES.includes(next.keepAlivePolicy))
+    throw new RangeError(
+      `keepAlivePolicy must be one of ${KEEP_ALIVE_POLICIES.join(', ')} (got ${String(next.keepAlivePolicy)})`,
+    );
   if (next.prewarm > next.maxWorkers) next.prewarm = next.maxWorkers;
   return next;
 }

@@ -202,10 +202,19 @@ export interface Invocation {
   files?: FileMap;
 }
 
+/**
+ * How long an idle function stays loaded: `fixed` keeps it keepAliveMs after its last call (the
+ * default); `none` unloads it when its call ends; `histogram` learns each function's idle times
+ * and pre-warms and keeps alive around the predicted next call (src/platform/keepalive.ts).
+ */
+export type KeepAlivePolicy = 'fixed' | 'none' | 'histogram';
+export const KEEP_ALIVE_POLICIES: readonly KeepAlivePolicy[] = ['fixed', 'none', 'histogram'];
+
 export interface PlatformConfig {
   maxWorkers: number;
   prewarm: number;
   keepAliveMs: number;
+  keepAlivePolicy: KeepAlivePolicy;
   maxQueue: number;
   /** How many invocation records are kept (ring buffer). */
   historyLimit: number;
@@ -249,6 +258,11 @@ export interface PoolSnapshot {
   workers: WorkerSnapshot[];
   queueLength: number;
   inFlight: number;
+  /**
+   * Idle worker-milliseconds since the platform started: summed over workers, the time each spent
+   * ready and idle while holding a module (the memory keeping functions warm costs).
+   */
+  idleWorkerMs: number;
 }
 
 export const DEFAULT_FUNCTION_CONFIG: FunctionConfig = {
@@ -261,6 +275,7 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
   maxWorkers: 4,
   prewarm: 1,
   keepAliveMs: 60_000,
+  keepAlivePolicy: 'fixed',
   maxQueue: 10_000,
   historyLimit: 100_000,
 };

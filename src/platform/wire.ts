@@ -44,7 +44,8 @@ export interface WasiInput {
 }
 
 export type ToWorker =
-  | { t: 'load'; mod: number; module: WebAssembly.Module; meta: ModuleMeta }
+  /** `warm`: also make the instance a `reuse` call keeps (a keep-alive pre-warm), so the next call finds it. */
+  | { t: 'load'; mod: number; module: WebAssembly.Module; meta: ModuleMeta; warm?: boolean }
   | { t: 'evict'; mod: number }
   | {
       t: 'inv';

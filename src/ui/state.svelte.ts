@@ -106,7 +106,7 @@ export class AppState {
   diagnostics = $state<Diagnostic[]>([]);
   /** Compile-as-you-type status of the open WAT. */
   compileState = $state<'idle' | 'compiling' | 'ok' | 'error'>('idle');
-  pool = $state<PoolSnapshot>({ workers: [], queueLength: 0, inFlight: 0 });
+  pool = $state<PoolSnapshot>({ workers: [], queueLength: 0, inFlight: 0, idleWorkerMs: 0 });
   running = $state<Record<number, RunningCall>>({});
   /** The last invocation per function, for the sidebar and the Run panel. */
   last = $state<Record<string, Invocation>>({});

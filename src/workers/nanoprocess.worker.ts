@@ -365,15 +365,24 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
     case 'inv':
       invoke(msg);
       break;
-    case 'load':
-      modules.set(msg.mod, {
+    case 'load': {
+      const entry: Loaded = {
         module: msg.module,
         meta: msg.meta,
         live: null,
         commandWasi: null,
         instantiateCostMs: 0,
-      });
+      };
+      modules.set(msg.mod, entry);
+      if (msg.warm) {
+        try {
+          entry.live = instantiate(entry, null, newContext(), null);
+        } catch {
+          // The first call instantiates instead, and reports what went wrong.
+        }
+      }
       break;
+    }
     case 'evict':
       spares.drop(modules.get(msg.mod));
       modules.delete(msg.mod);

@@ -158,7 +158,14 @@ describe('share links: round trips', () => {
           run: { export: '_start' },
         },
       ],
-      platform: { maxWorkers: 8, prewarm: 0, keepAliveMs: 60_000, maxQueue: 50, historyLimit: 1000 },
+      platform: {
+        maxWorkers: 8,
+        prewarm: 0,
+        keepAliveMs: 60_000,
+        keepAlivePolicy: 'fixed',
+        maxQueue: 50,
+        historyLimit: 1000,
+      },
       features: { simd: true, threads: false },
       open: 'b',
     };
@@ -251,6 +258,19 @@ describe('share links: format', () => {
       functions: [{ name: 'a', wat: '(module)', config: { memoryMiB: 128 } }],
       platform: { maxWorkers: 2 },
     });
+  });
+
+  it('carries a keep-alive policy other than the default, by name', () => {
+    const payload = {
+      functions: [],
+      open: null,
+      platform: { ...DEFAULT_PLATFORM_CONFIG, keepAlivePolicy: 'histogram' as const },
+    };
+    expect(JSON.parse(toShareJson(payload))).toEqual({
+      functions: [],
+      platform: { keepAlivePolicy: 'histogram' },
+    });
+    expect(decodeShare(encodeShare(payload)).platform).toEqual(payload.platform);
   });
 
   it('stores binary as base64url inside the JSON', () => {
@@ -487,6 +507,10 @@ describe('share links: rejection', () => {
       ['{"functions":[],"platform":{"maxWorkers":-1}}', /platform\.maxWorkers should be a number/],
       ['{"functions":[],"platform":{"maxQueue":"9"}}', /platform\.maxQueue should be a number/],
       ['{"functions":[],"platform":7}', /platform should be an object/],
+      [
+        '{"functions":[],"platform":{"keepAlivePolicy":"sometimes"}}',
+        /platform\.keepAlivePolicy should be "fixed" \| "none" \| "histogram"/,
+      ],
       ['{"functions":[],"features":{"simd":"yes"}}', /features\["simd"\] should be true or false/],
     ];
     for (const [json, message] of bad) {

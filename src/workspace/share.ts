@@ -47,7 +47,7 @@
 //     }
 //
 // Types are checked strictly on decode (any mismatch refuses the whole link): text where text is
-// expected, timeoutMs/memoryMiB positive numbers, instance "fresh"|"reuse", platform values numbers
+// expected, timeoutMs/memoryMiB positive numbers, instance "fresh"|"reuse", platform values numbers (keepAlivePolicy "fixed" | "none" | "histogram")
 // ≥ 0, feature values true/false, base64url where bytes are expected, function names unique.
 //
 // Omitted settings are restored from the defaults on decode, so a decoded function always has a
@@ -62,7 +62,9 @@ import { Deflate, Inflate } from 'fflate';
 import {
   DEFAULT_FUNCTION_CONFIG,
   DEFAULT_PLATFORM_CONFIG,
+  KEEP_ALIVE_POLICIES,
   type FunctionConfig,
+  type KeepAlivePolicy,
   type PlatformConfig,
 } from '../platform/types';
 import { crc32Hex, fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
@@ -169,7 +171,7 @@ export function toShareJson(payload: SharePayload): string {
     const platform: Partial<PlatformConfig> = {};
     for (const key of PLATFORM_FIELDS) {
       const v = payload.platform[key];
-      if (v !== undefined && v !== DEFAULT_PLATFORM_CONFIG[key]) platform[key] = v;
+      if (v !== undefined && v !== DEFAULT_PLATFORM_CONFIG[key]) Object.assign(platform, { [key]: v });
     }
     json.platform = platform;
   }
@@ -395,7 +397,12 @@ function decodeV1(body: string): SharePayload {
     const p = obj(root.platform, 'platform');
     const platform: PlatformConfig = { ...DEFAULT_PLATFORM_CONFIG };
     for (const key of PLATFORM_FIELDS) {
-      if (p[key] !== undefined) platform[key] = nonNegative(p[key], `platform.${key}`);
+      if (p[key] === undefined) continue;
+      if (key === 'keepAlivePolicy') {
+        if (!KEEP_ALIVE_POLICIES.includes(p[key] as KeepAlivePolicy))
+          throw invalid(`platform.${key}`, KEEP_ALIVE_POLICIES.map((k) => `"${k}"`).join(' | '));
+        platform.keepAlivePolicy = p[key] as KeepAlivePolicy;
+      } else platform[key] = nonNegative(p[key], `platform.${key}`);
     }
     payload.platform = platform;
   }

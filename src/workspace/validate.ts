@@ -5,10 +5,12 @@
 import {
   DEFAULT_FUNCTION_CONFIG,
   DEFAULT_PLATFORM_CONFIG,
+  KEEP_ALIVE_POLICIES,
   OUTCOMES,
   type ArgValue,
   type FunctionConfig,
   type Invocation,
+  type KeepAlivePolicy,
   type PlatformConfig,
   type ResultValue,
   type Timings,
@@ -74,7 +76,10 @@ export function readPlatformConfig(value: unknown, problems: Problems): Platform
   for (const key of PLATFORM_FIELDS) {
     const v = value[key];
     if (v === undefined) continue;
-    if (isNonNegative(v)) out[key] = v;
+    if (key === 'keepAlivePolicy') {
+      if (KEEP_ALIVE_POLICIES.includes(v as KeepAlivePolicy)) out.keepAlivePolicy = v as KeepAlivePolicy;
+      else problems.push(`The platform setting "${key}" could not be read; the default is used.`);
+    } else if (isNonNegative(v)) out[key] = v;
     else problems.push(`The platform setting "${key}" could not be read; the default is used.`);
   }
   return out;

@@ -144,3 +144,39 @@ describe('arrivalTimes', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('periodic arrivals with jitter', () => {
+  it('puts one arrival within ± jitter periods of each slot, in order, the same for the same seed', () => {
+    const plan = { kind: 'periodic' as const, ratePerSec: 1, jitter: 0.2, durationSec: 20 };
+    const a = arrivalTimes(plan, 7);
+    expect(a).toEqual(arrivalTimes(plan, 7));
+    expect(a).not.toEqual(arrivalTimes(plan, 8));
+    expect(a.length).toBe(20);
+    for (let i = 0; i < a.length; i++) {
+      expect(Math.abs(a[i] - i * 1000)).toBeLessThanOrEqual(i === 0 ? 200 : 200 + 1e-9);
+      if (i > 0) expect(a[i]).toBeGreaterThanOrEqual(a[i - 1]);
+    }
+    expect(new Set(a).size).toBeGreaterThan(15); // jittered, not a grid
+  });
+
+  it('with no jitter is the constant schedule; a burst fans out from the call of its slot', () => {
+    const flat = arrivalTimes({ kind: 'periodic', ratePerSec: 2, durationSec: 3 }, 1);
+    expect([...flat]).toEqual([0, 500, 1000, 1500, 2000, 2500]);
+    const bursty = arrivalTimes(
+      { kind: 'periodic', ratePerSec: 1, jitter: 0.1, bursts: { size: 3, everySec: 4 }, durationSec: 9 },
+      3,
+    );
+    expect(bursty.length).toBe(9 + 6);
+    const at = (t: number) => [...bursty].filter((x) => x === t).length;
+    // Slots 4 and 8 (4 s and 8 s, each moved by its jitter) carry 4 calls at one instant.
+    expect(at(bursty[4])).toBe(4);
+    expect(at(bursty[11])).toBe(4);
+    expect(Math.abs(bursty[4] - 4000)).toBeLessThanOrEqual(100);
+    expect(new Set(bursty).size).toBe(9);
+    const capped = arrivalTimes(
+      { kind: 'periodic', ratePerSec: 1, bursts: { size: 3, everySec: 4 }, count: 6 },
+      3,
+    );
+    expect([...capped]).toEqual([0, 1000, 2000, 3000, 4000, 4000]);
+  });
+});

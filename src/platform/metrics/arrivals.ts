@@ -19,9 +19,12 @@ export function createRng(seed: number): () => number {
   };
 }
 
-export type ArrivalPlan = (
-  { kind: 'constant'; ratePerSec: number } | { kind: 'poisson'; ratePerSec: number }
-) & {
+export type ArrivalPlan = {
+  kind: 'constant' | 'poisson' | 'periodic';
+  ratePerSec: number;
+  /** periodic: each arrival moves by up to ± this fraction of the period (0–0.5; 0 when not given). */
+  jitter?: number;
+} & {
   /** Extra simultaneous arrivals: `size` of them at t = everySec, 2·everySec, … */
   bursts?: { size: number; everySec: number };
   /** Arrivals are generated for t < durationSec. */
@@ -48,7 +51,11 @@ function tooMany(what: string): Error {
  *   i × interval, not by accumulation, so spacing is exact and does not drift).
  * - poisson: exponential inter-arrival times with mean 1000/rate ms drawn from
  *   createRng(seed), the first one after t = 0. Same seed, same schedule.
- * - bursts are merged in; a rate of 0 with bursts gives bursts only.
+ * - periodic: slot i (i × interval) gets one arrival moved uniformly by up to
+ *   ± jitter intervals (jitter 0–0.5, so arrivals stay in order), from the seed.
+ *   A burst comes with the call of the slot it falls in, at the same instant (a
+ *   fan-out), so bursts add no idle gaps of their own.
+ * - otherwise bursts are merged in; a rate of 0 with bursts gives bursts only.
  */
 export function arrivalTimes(plan: ArrivalPlan, seed: number): Float64Array {
   const rate = plan.ratePerSec;
@@ -95,6 +102,8 @@ export function arrivalTimes(plan: ArrivalPlan, seed: number): Float64Array {
 
   // Base stream: its next arrival time, and how to step past it.
   const drawGap = () => -Math.log(1 - rng()) * meanGapMs; // 1 − u ∈ (0, 1], so the log is finite
+  if (plan.kind === 'periodic' && rate > 0)
+    return periodicTimes(meanGapMs, plan.jitter ?? 0, burstSize, burstEveryMs, endMs, count ?? Infinity, rng);
   let i = 0;
   let baseT = rate === 0 ? Infinity : plan.kind === 'constant' ? 0 : drawGap();
   const advanceBase =
@@ -130,4 +139,30 @@ export function arrivalTimes(plan: ArrivalPlan, seed: number): Float64Array {
     }
   }
   return out.slice(0, n);
+}
+
+function periodicTimes(
+  gapMs: number,
+  jitterFraction: number,
+  burstSize: number,
+  burstEveryMs: number,
+  endMs: number,
+  limit: number,
+  rng: () => number,
+): Float64Array {
+  const jitter = Math.min(0.5, Math.max(0, jitterFraction));
+  const out: number[] = [];
+  let nextBurst = burstEveryMs;
+  for (let i = 0; i * gapMs < endMs && out.length < limit; i++) {
+    if (out.length >= MAX_ARRIVALS) throw tooMany('the schedule');
+    const t = Math.max(0, (i + (rng() * 2 - 1) * jitter) * gapMs);
+    out.push(t);
+    // Bursts due within this slot ride on its call.
+    const slotEnd = Math.min((i + 1) * gapMs, endMs);
+    while (burstSize > 0 && nextBurst < slotEnd) {
+      for (let k = 0; k < burstSize && out.length < limit; k++) out.push(t);
+      nextBurst += burstEveryMs;
+    }
+  }
+  return Float64Array.from(out);
 }

@@ -141,8 +141,10 @@ export class FakeWorker implements WorkerEndpoint {
         this.enqueue({ id: t[0], mod: t[1], export: t[2], reuse: t[3] === 1, args: t[5], wasi: false });
       return;
     }
-    if (msg.t === 'load') this.modules.set(msg.mod, msg.meta);
-    else if (msg.t === 'evict') {
+    if (msg.t === 'load') {
+      this.modules.set(msg.mod, msg.meta);
+      if (msg.warm) this.live.add(msg.mod);
+    } else if (msg.t === 'evict') {
       this.modules.delete(msg.mod);
       this.live.delete(msg.mod);
     } else

@@ -8,7 +8,8 @@ import { createGateway } from '../../gateway/gateway';
 import { gatewayStatus } from '../gateway/status.svelte';
 import { benchRequests } from '../panels/benchmarks/request';
 import { awaitPrewarm, emptyPool } from '../panels/compare/compare';
-import { compareRequests } from '../panels/compare/request';
+import { describeLab } from '../panels/compare/keepalive-lab';
+import { compareRequests, labRequests } from '../panels/compare/request';
 import { loadRequests } from '../panels/load/request';
 import { ensureDeployed } from '../panels/load/session.svelte';
 import { pricing } from '../panels/metrics/pricing.svelte';
@@ -58,7 +59,11 @@ async function runAction(app: AppState, a: LessonAction, ctx: RunContext): Promi
     case 'empty-pool': {
       const before = app.platform.currentConfig();
       await emptyPool(app.platform);
-      app.setPlatformConfig({ keepAliveMs: before.keepAliveMs, prewarm: before.prewarm });
+      app.setPlatformConfig({
+        keepAliveMs: before.keepAliveMs,
+        keepAlivePolicy: before.keepAlivePolicy,
+        prewarm: before.prewarm,
+      });
       return;
     }
     case 'run': {
@@ -93,6 +98,16 @@ async function runAction(app: AppState, a: LessonAction, ctx: RunContext): Promi
       });
       if (!result) throw new Error('The comparison did not run');
       ctx.onNote(describeCompare(result.a, result.b));
+      return;
+    }
+    case 'keep-alive-lab': {
+      app.panel = 'compare';
+      const points = await labRequests.post({
+        workload: { ...a.workload, fn: ctx.name(a.workload.fn) },
+        seed: a.seed,
+      });
+      if (!points) throw new Error('The keep-alive lab did not run');
+      ctx.onNote(describeLab(points));
       return;
     }
     case 'benchmark': {

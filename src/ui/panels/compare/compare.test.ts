@@ -35,6 +35,7 @@ function fakePlatform() {
       })),
       queueLength: 0,
       inFlight: 0,
+      idleWorkerMs: 0,
     }),
     functions: () => [{ name: 'sum', config: { ...fnCfg } } as FunctionInfo],
     async reconfigure(_name: string, patch: Partial<FunctionConfig>) {
@@ -76,6 +77,7 @@ describe('runComparison', () => {
       maxWorkers: 1,
       prewarm: 0,
       keepAliveMs: 1000,
+      keepAlivePolicy: 'fixed',
       instance: 'fresh',
       memoryMiB: 64,
     };
@@ -83,6 +85,7 @@ describe('runComparison', () => {
       maxWorkers: 4,
       prewarm: 2,
       keepAliveMs: 60_000,
+      keepAlivePolicy: 'fixed',
       instance: 'reuse',
       memoryMiB: 128,
     };
@@ -113,7 +116,9 @@ describe('runComparison', () => {
     expect(seen[1].fn).toMatchObject({ instance: 'reuse', memoryMiB: 128 });
     expect(seen[1].workersAtStart).toBe(2);
     // Each side started from an emptied pool.
-    expect(f.log.filter((l) => l === 'config {"keepAliveMs":0,"prewarm":0}')).toHaveLength(2);
+    expect(
+      f.log.filter((l) => l === 'config {"keepAliveMs":0,"prewarm":0,"keepAlivePolicy":"fixed"}'),
+    ).toHaveLength(2);
     // Restored.
     expect(f.cfg).toEqual({ ...DEFAULT_PLATFORM_CONFIG, maxWorkers: 3, keepAliveMs: 30_000 });
     expect(f.fnCfg).toMatchObject({ instance: 'fresh', memoryMiB: 64 });
@@ -121,7 +126,14 @@ describe('runComparison', () => {
 
   it('restores the settings when a run fails or is cancelled', async () => {
     const f = fakePlatform();
-    const a: CompareConfig = { maxWorkers: 2, prewarm: 1, keepAliveMs: 5, instance: 'reuse', memoryMiB: 64 };
+    const a: CompareConfig = {
+      maxWorkers: 2,
+      prewarm: 1,
+      keepAliveMs: 5,
+      keepAlivePolicy: 'fixed',
+      instance: 'reuse',
+      memoryMiB: 64,
+    };
     await expect(
       runComparison(
         {
@@ -166,6 +178,7 @@ describe('presets', () => {
       maxWorkers: 4,
       prewarm: 1,
       keepAliveMs: 60_000,
+      keepAlivePolicy: 'fixed',
       instance: 'fresh',
       memoryMiB: 64,
     };

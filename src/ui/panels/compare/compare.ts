@@ -1,8 +1,14 @@
-// A/B comparison of platform configurations: the same seeded workload run twice, one config
-// after the other, each from an empty pool, and the user's settings put back at the end.
+// Comparisons of platform configurations: the same seeded workload run under each (A and B, or the
+// keep-alive lab's three policies), one after the other, each from an empty pool, and the user's
+// settings put back at the end.
 import type { PlatformClient } from '../../../platform/client';
 import type { LoadResult, LoadRun, LoadSpec } from '../../../platform/load';
-import type { FunctionConfig, InstancePolicy, PlatformConfig } from '../../../platform/types';
+import type {
+  FunctionConfig,
+  InstancePolicy,
+  KeepAlivePolicy,
+  PlatformConfig,
+} from '../../../platform/types';
 import type { WorkloadDraft } from '../load/draft';
 
 /** The settings a side of the comparison may change. */
@@ -10,6 +16,7 @@ export interface CompareConfig {
   maxWorkers: number;
   prewarm: number;
   keepAliveMs: number;
+  keepAlivePolicy: KeepAlivePolicy;
   instance: InstancePolicy;
   memoryMiB: number;
 }
@@ -86,6 +93,7 @@ export function currentCompareConfig(
     maxWorkers: platform.maxWorkers,
     prewarm: platform.prewarm,
     keepAliveMs: platform.keepAliveMs,
+    keepAlivePolicy: platform.keepAlivePolicy,
     instance: fn?.instance ?? 'fresh',
     memoryMiB: fn?.memoryMiB ?? 64,
   };
@@ -96,6 +104,7 @@ export function describeDifference(mine: CompareConfig, other: CompareConfig): s
   const parts: string[] = [];
   if (mine.maxWorkers !== other.maxWorkers) parts.push(`max workers ${mine.maxWorkers}`);
   if (mine.prewarm !== other.prewarm) parts.push(`prewarm ${mine.prewarm}`);
+  if (mine.keepAlivePolicy !== other.keepAlivePolicy) parts.push(`${mine.keepAlivePolicy} keep-alive`);
   if (mine.keepAliveMs !== other.keepAliveMs) parts.push(`keep-alive ${mine.keepAliveMs / 1000} s`);
   if (mine.instance !== other.instance) parts.push(mine.instance);
   if (mine.memoryMiB !== other.memoryMiB) parts.push(`${mine.memoryMiB} MiB`);
@@ -107,7 +116,7 @@ export interface DiffRow {
   a: number;
   b: number;
   /** How to show values. */
-  unit: 'ms' | 'count' | 'rate' | 'usd';
+  unit: 'ms' | 'count' | 'rate' | 'usd' | 'seconds';
   /** Whether a smaller value is the better one (colours the delta). */
   lowerIsBetter: boolean;
 }
@@ -123,6 +132,13 @@ export function diffRows(a: LoadResult, b: LoadResult): DiffRow[] {
     { metric: 'throughput', a: a.achievedPerSec, b: b.achievedPerSec, unit: 'rate', lowerIsBetter: false },
     { metric: 'queue peak', a: a.queuePeak, b: b.queuePeak, unit: 'count', lowerIsBetter: true },
     { metric: 'workers used', a: a.workersUsed, b: b.workersUsed, unit: 'count', lowerIsBetter: true },
+    {
+      metric: 'idle worker-seconds',
+      a: a.idleWorkerMs / 1000,
+      b: b.idleWorkerMs / 1000,
+      unit: 'seconds',
+      lowerIsBetter: true,
+    },
     {
       metric: 'failed calls',
       a: a.settled - a.outcomes.ok,
@@ -174,12 +190,12 @@ async function waitFor(
   return true;
 }
 
-/** Ends every idle worker (keep-alive and prewarm 0 until none is left); the caller sets the config after. */
+/** Ends every idle worker (a fixed keep-alive of 0 and prewarm 0 until none is left); the caller sets the config after. */
 export async function emptyPool(
   platform: PlatformClient,
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Promise<void> {
-  platform.config({ keepAliveMs: 0, prewarm: 0 });
+  platform.config({ keepAliveMs: 0, prewarm: 0, keepAlivePolicy: 'fixed' });
   await waitFor(() => platform.pool().workers.length === 0, 5000, sleep);
 }
 
@@ -201,17 +217,17 @@ export async function awaitPrewarm(
 }
 
 /**
- * Runs `spec` under A then B. Before each run the pool is emptied (keep-alive 0 and prewarm 0
- * until every idle worker is reaped), then the side's config is applied and prewarmed workers are
- * given time to come up, so neither run inherits warm workers or modules from the other.
- * The platform and function settings found at the start are restored whatever happens.
+ * Runs `spec` under each side in turn. Before each run the pool is emptied (a fixed keep-alive of 0
+ * and prewarm 0 until every idle worker is reaped), then the side's config is applied and
+ * prewarmed workers are given time to come up, so no run inherits warm workers or modules from
+ * the one before. The platform and function settings found at the start are restored whatever
+ * happens.
  */
-export async function runComparison(
+export async function runSides(
   deps: CompareDeps,
   spec: LoadSpec,
-  a: CompareConfig,
-  b: CompareConfig,
-): Promise<{ a: SideResult; b: SideResult } | null> {
+  sides: readonly { name: string; label: string; config: CompareConfig }[],
+): Promise<SideResult[] | null> {
   const { platform } = deps;
   const sleep = deps.sleep ?? defaultSleep;
   if (!(await deps.ensureDeployed(spec.fn))) return null;
@@ -222,10 +238,7 @@ export async function runComparison(
   let fnChanged = false;
   const out: SideResult[] = [];
   try {
-    for (const [side, cfg] of [
-      ['A', a],
-      ['B', b],
-    ] as const) {
+    for (const { name: side, label, config: cfg } of sides) {
       if (deps.cancelled()) return null;
       deps.status(`${side}: emptying the pool…`);
       await emptyPool(platform, sleep);
@@ -240,15 +253,16 @@ export async function runComparison(
         maxWorkers: cfg.maxWorkers,
         prewarm: cfg.prewarm,
         keepAliveMs: cfg.keepAliveMs,
+        keepAlivePolicy: cfg.keepAlivePolicy,
       });
       await awaitPrewarm(platform, sleep);
       if (deps.cancelled()) return null;
       deps.status(`${side}: running…`);
-      const ran = await deps.run(spec, `${side}: ${describeDifference(cfg, side === 'A' ? b : a)}`);
+      const ran = await deps.run(spec, `${side}: ${label}`);
       if (!ran) return null;
       out.push({ config: cfg, ...ran });
     }
-    return { a: out[0], b: out[1] };
+    return out;
   } finally {
     deps.status('Restoring your settings…');
     try {
@@ -259,4 +273,18 @@ export async function runComparison(
       deps.status('');
     }
   }
+}
+
+/** Runs `spec` under A then B (runSides with two sides, each labelled by how it differs). */
+export async function runComparison(
+  deps: CompareDeps,
+  spec: LoadSpec,
+  a: CompareConfig,
+  b: CompareConfig,
+): Promise<{ a: SideResult; b: SideResult } | null> {
+  const out = await runSides(deps, spec, [
+    { name: 'A', label: describeDifference(a, b), config: a },
+    { name: 'B', label: describeDifference(b, a), config: b },
+  ]);
+  return out && { a: out[0], b: out[1] };
 }
