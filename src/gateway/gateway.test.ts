@@ -1,12 +1,12 @@
-// The gateway with plain Request/Response objects against the real platform (real deploy, argument
-// typing and scheduling; fake workers on a manual clock answer the calls). Real Wasm through the
+// The gateway with plain Request/Response objects against the real platform, through the app's own
+// PlatformClient over a MessageChannel (real deploy, WAT compiled on the "page", argument typing and
+// scheduling; fake workers on a manual clock answer the calls). Real Wasm through the
 // real service worker is e2e/gateway.spec.ts.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
-import { WatError, type Compiler } from '../platform/compiler';
-import { Platform } from '../platform/platform';
-import { FakeWorkers, type FakeReply } from '../platform/testing/fake-worker';
-import { flush, ManualClock } from '../platform/testing/manual-clock';
+import { WatError } from '../platform/compiler';
+import { connectClient } from '../platform/testing/client-host';
+import type { FakeReply } from '../platform/testing/fake-worker';
 import type { FunctionInfo, Invocation } from '../platform/types';
 import { compileWat, type Wabt } from '../workers/wat';
 import { createGateway, type GatewayPlatform } from './gateway';
@@ -20,31 +20,28 @@ beforeAll(async () => {
 const SUM = `(module (func (export "_start") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
   (func (export "wide") (param i64) (result i64) local.get 0))`;
 
-let platform: Platform | null = null;
+const cleanups: (() => void)[] = [];
 afterEach(() => {
-  platform?.dispose();
-  platform = null;
+  for (const c of cleanups.splice(0)) c();
 });
 
+/** The gateway over the app's own PlatformClient, joined to a platform host by a MessageChannel. */
 async function setup(
   script: (args: unknown[], exportName: string) => FakeReply = (a) => ({ result: sum(a) }),
 ) {
-  const clock = new ManualClock({ settle: () => flush(2) });
-  const fakes = new FakeWorkers(clock);
-  fakes.script = (c) => script(c.args, c.export);
   const compiler = {
     toBinary: async (source: string) => {
       const r = compileWat(wabt, source);
       if (!r.ok) throw new WatError(r.diagnostics);
       return r.bytes;
     },
-  } as unknown as Compiler;
-  const p = new Platform({ spawnWorker: fakes.spawn, clock, compiler, config: { prewarm: 0 } });
-  platform = p;
+  };
+  const { clock, fakes, client: p } = connectClient({ cleanups, compiler });
+  fakes.script = (c) => script(c.args, c.export);
   const gateway = createGateway(p, { now: clock.now });
   const fetch = (path: string, init?: RequestInit) =>
     clock.until(gateway(new Request(`http://localhost${path}`, init)));
-  await p.deploy('sum', SUM);
+  await clock.until(p.deploy('sum', SUM));
   return { p, fetch, clock };
 }
 

@@ -3,11 +3,8 @@
 // reads, replies go out at once and the rest at most once per frame, and a crash settles
 // everything that waited.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformClient, type ClientEvent, type HostWorker } from './client';
-import { FRAME_MS, PlatformHost, type HostPort } from './host';
-import { Platform } from './platform';
-import { FakeWorkers } from './testing/fake-worker';
-import { flush, ManualClock } from './testing/manual-clock';
+import { FRAME_MS } from './host';
+import { connectClient } from './testing/client-host';
 import { watCompiler } from './testing/wat';
 import type { Invocation } from './types';
 
@@ -23,50 +20,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** A platform "worker": a host on one end of a MessageChannel; counts the messages it sends. */
-function setup() {
-  const clock = new ManualClock({ settle: () => flush(3) });
-  const fakes = new FakeWorkers(clock);
-  const hosts: { platform: Platform; channel: MessageChannel; sent: unknown[][]; received: unknown[][] }[] =
-    [];
-  const spawnHost = (): HostWorker => {
-    const channel = new MessageChannel();
-    const platform = new Platform({ spawnWorker: fakes.spawn, clock, config: { prewarm: 0 } });
-    const sent: unknown[][] = [];
-    const received: unknown[][] = [];
-    const port: HostPort = {
-      postMessage: (m) => {
-        sent.push(m as unknown[]);
-        channel.port1.postMessage(m);
-      },
-      onmessage: null,
-    };
-    channel.port1.onmessage = (ev) => port.onmessage?.(ev);
-    new PlatformHost(platform, port, clock, () => clock);
-    hosts.push({ platform, channel, sent, received });
-    const page = channel.port2;
-    const worker: HostWorker = {
-      postMessage: (m) => {
-        received.push(m as unknown[]);
-        page.postMessage(m);
-      },
-      onmessage: null,
-      onerror: null,
-      terminate: () => {
-        platform.dispose();
-        channel.port1.close();
-        page.close();
-      },
-    };
-    page.onmessage = (ev) => worker.onmessage?.(ev);
-    cleanups.push(() => worker.terminate());
-    return worker;
-  };
-  const client = new PlatformClient({ spawnHost, now: clock.now });
-  const events: ClientEvent[] = [];
-  client.subscribe((ev) => events.push(ev));
-  return { clock, fakes, client, hosts, events };
-}
+const setup = () => connectClient({ cleanups });
 
 describe('the platform worker client', () => {
   it('deploys, invokes and answers the synchronous reads from its mirror', async () => {

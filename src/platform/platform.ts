@@ -1,7 +1,6 @@
 // The platform: deploy / invoke / stats over a pool of nanoprocess workers.
 // Framework-free: the Worker factories, clock and timers come in from outside.
 import { ArgumentError, convertArgs } from './args';
-import type { Compiler } from './compiler';
 import { Nanoprocess, type Dispatched, type WorkerEndpoint } from './nanoprocess';
 import { Deque } from './queue';
 import {
@@ -56,11 +55,7 @@ export interface PlatformOptions {
   spawnWorker: () => WorkerEndpoint;
   /** Epoch-ms clock and timers; the system clock unless a test passes a manual one. */
   clock?: Clock;
-  /** Compiles WAT in a worker; deploy from text needs it. */
-  compiler?: Compiler;
   config?: Partial<PlatformConfig>;
-  /** wabt feature flags for deploys from text. */
-  features?: Record<string, boolean>;
 }
 
 /** An invocation between invoke() and its record. */
@@ -104,7 +99,6 @@ function isStateless(m: ModuleInfo): boolean {
 
 export class Platform {
   private cfg: PlatformConfig;
-  private features: Record<string, boolean>;
   private readonly fns = new Map<string, FunctionRecord>();
   private readonly workers: Nanoprocess[] = [];
   /** Workers being spawned for one particular invocation. */
@@ -133,7 +127,6 @@ export class Platform {
   constructor(private readonly opts: PlatformOptions) {
     this.clock = opts.clock ?? systemClock;
     this.cfg = { ...DEFAULT_PLATFORM_CONFIG };
-    this.features = { ...(opts.features ?? {}) };
     this.records = new RecordStore(this.cfg.historyLimit);
     this.config(opts.config ?? {});
   }
@@ -175,31 +168,24 @@ export class Platform {
     return { ...this.cfg };
   }
 
-  setFeatures(features: Record<string, boolean>): void {
-    this.features = { ...features };
-  }
-
   // ---- deploy ----------------------------------------------------------------
 
   async deploy(
     name: string,
-    code: string | Uint8Array | ArrayBuffer,
+    code: Uint8Array | ArrayBuffer,
     config?: Partial<FunctionConfig>,
-    /** The WAT the bytes were compiled from, when the caller compiled it (kept for source()). */
+    /** The WAT the bytes were compiled from (kept for source()). */
     source?: string,
   ): Promise<FunctionInfo> {
     validateName(name);
     const prev = this.fns.get(name);
     const cfg = normalizeConfig(config, prev?.info.config);
     let bytes: Uint8Array;
-    let wat: string | null = typeof source === 'string' ? source : null;
-    if (typeof code === 'string') {
-      if (!this.opts.compiler) throw new DeployError('Deploying WAT needs the compiler worker');
-      wat = code;
-      bytes = await this.opts.compiler.toBinary(code, this.features);
-    } else if (code instanceof Uint8Array) bytes = code.slice();
+    const wat: string | null = typeof source === 'string' ? source : null;
+    // WAT is compiled where it is edited (PlatformClient, on the page); the platform takes bytes.
+    if (code instanceof Uint8Array) bytes = code.slice();
     else if (code instanceof ArrayBuffer) bytes = new Uint8Array(code.slice(0));
-    else throw new DeployError('code must be WAT text, a Uint8Array or an ArrayBuffer');
+    else throw new DeployError('code must be a Uint8Array or an ArrayBuffer (compile WAT first)');
     const version = (this.fns.get(name)?.info.version ?? 0) + 1;
     const prepared = await prepareModule(bytes, cfg, `${name}@${version}`);
     const entry = resolveEntry(prepared.info, cfg.entry);
