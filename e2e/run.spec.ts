@@ -41,6 +41,10 @@ test('sum runs with typed arguments and shows the result, timings and badge', as
   await expect(run.getByTestId('start')).toHaveText(/cold|warm/);
   await expect(run.getByTestId('worker')).toHaveText(/#\d+/);
   await expect(run.getByRole('figure', { name: 'Timing breakdown' })).toContainText('exec');
+  // The answer's trip back from the real worker is measured (stamped there when posted).
+  await expect(run.getByRole('figure', { name: 'Timing breakdown' })).toContainText('reply');
+  const reply = await page.evaluate(() => window.faas.invocations().at(-1)?.timings.reply);
+  expect(typeof reply).toBe('number');
   await expect(run.getByTestId('timing-total')).toHaveText(/^\d+(\.\d+)? ms$/);
   // The inputs are kept with the function.
   await expect(a).toHaveValue('40');

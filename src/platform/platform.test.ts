@@ -56,6 +56,14 @@ describe('cold and warm starts', () => {
     expect(fakes.workers).toHaveLength(1);
   });
 
+  it("records the answer's trip back from the worker as its own part (timings.reply)", async () => {
+    const { clock, fakes, deploy, call } = await setup();
+    fakes.script = () => ({ replyMs: 0.25 });
+    await deploy('f');
+    const inv = await clock.until(call('f', 1));
+    expect(inv.timings.reply).toBe(0.25);
+  });
+
   it('a prewarmed worker that has never run the function gives a cold start without a spawn', async () => {
     const { clock, fakes, deploy, call } = await setup({ prewarm: 1 });
     await clock.advance(100);

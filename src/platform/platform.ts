@@ -581,6 +581,7 @@ export class Platform {
       exec: msg.execMs,
       total: 0,
     };
+    if (msg.postedAt !== undefined) timings.reply = Math.max(0, this.clock.now() - msg.postedAt);
     // Waiting inside the worker behind a pipelined call is queueing too.
     timings.queue = Math.max(0, p.dispatchedAt - p.enqueuedAt - p.spawnMs) + (call.transferred ? 0 : transit);
     const stopped = p.stopped;

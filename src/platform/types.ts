@@ -130,6 +130,11 @@ export interface Timings {
   exec: number;
   total: number;
   /**
+   * The answer's trip back from the nanoprocess to the platform (posted → received), when the
+   * worker stamped it. Inside `total`.
+   */
+  reply?: number;
+  /**
    * HTTP calls only: from the gateway receiving the request (the service worker's receipt) to the
    * platform enqueueing the call — routing, reading the body, typing the arguments, and the hops
    * between them. It comes before `total` and is not part of it.

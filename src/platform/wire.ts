@@ -72,6 +72,8 @@ export interface DoneMessage {
   instance: 'new' | 'reused';
   /** Epoch ms when the worker began handling the invocation. */
   recvAt: number;
+  /** Epoch ms when the worker posted this answer (its trip back is timings.reply). */
+  postedAt?: number;
   loadMs: number;
   instantiateMs: number;
   execMs: number;
@@ -117,6 +119,7 @@ export type DoneTuple = [
   execMs: number,
   memoryBytes: number,
   reused: 0 | 1,
+  postedAt: number,
 ];
 
 export function expandDone(d: DoneTuple): DoneMessage {
@@ -128,6 +131,7 @@ export function expandDone(d: DoneTuple): DoneMessage {
     logs: [],
     instance: d[6] ? 'reused' : 'new',
     recvAt: d[2],
+    postedAt: d[7],
     loadMs: 0,
     instantiateMs: d[3],
     execMs: d[4],

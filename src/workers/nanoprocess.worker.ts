@@ -325,6 +325,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
       execMs,
       done.memoryBytes,
       reused ? 1 : 0,
+      epochNow(),
     ];
     port?.postMessage(tuple);
     return;
@@ -338,6 +339,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     done.stderr = wasiDone.stderr;
     done.files = wasiDone.files;
   }
+  done.postedAt = epochNow();
   post(done, transferList);
 }
 

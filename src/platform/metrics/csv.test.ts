@@ -37,10 +37,10 @@ describe('invocationsToCsv', () => {
     const csv = invocationsToCsv([inv(), inv({ id: 2 })]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'id,fn,version,export,args,start,instance,outcome,result,error,queue_ms,spawn_ms,compile_ms,instantiate_ms,exec_ms,total_ms,memory_bytes,worker,enqueued_at,ended_at,exit_code',
+      'id,fn,version,export,args,start,instance,outcome,result,error,queue_ms,spawn_ms,compile_ms,instantiate_ms,exec_ms,total_ms,memory_bytes,worker,enqueued_at,ended_at,exit_code,trigger,reply_ms,gateway_ms,instructions',
     );
     expect(lines[1]).toBe(
-      '1,add,2,add,"[1,2]",cold,new,ok,3,,0.1,12.5,3.25,0.5,0.05,16.4,65536,0,1700000000000.5,1700000000017,',
+      '1,add,2,add,"[1,2]",cold,new,ok,3,,0.1,12.5,3.25,0.5,0.05,16.4,65536,0,1700000000000.5,1700000000017,,,,,',
     );
     expect(lines.length).toBe(4);
     expect(lines[3]).toBe('');

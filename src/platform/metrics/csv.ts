@@ -24,6 +24,10 @@ export const CSV_HEADER = [
   'enqueued_at',
   'ended_at',
   'exit_code',
+  'trigger',
+  'reply_ms',
+  'gateway_ms',
+  'instructions',
 ] as const;
 
 /** JSON.stringify replacer: bigint → decimal string, NaN/±Infinity → "NaN"/"Infinity"/"-Infinity", bytes → base64. */
@@ -91,6 +95,10 @@ export function invocationFields(inv: Invocation): string[] {
     String(inv.enqueuedAt),
     String(inv.endedAt),
     inv.exitCode === undefined ? '' : String(inv.exitCode),
+    inv.trigger ?? '',
+    t.reply === undefined ? '' : String(t.reply),
+    t.gateway === undefined ? '' : String(t.gateway),
+    inv.instructions === undefined ? '' : String(inv.instructions),
   ];
 }
 

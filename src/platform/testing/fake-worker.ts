@@ -67,6 +67,8 @@ export type FakeReply =
       execMs?: number;
       /** The instantiation failed for lack of Wasm memory reservations (see DoneMessage). */
       exhausted?: boolean;
+      /** How long the answer was on its way back (its postedAt stamp is this much earlier). */
+      replyMs?: number;
     };
 
 export class FakeWorker implements WorkerEndpoint {
@@ -238,6 +240,7 @@ export class FakeWorker implements WorkerEndpoint {
       execMs,
       65536,
       reused ? 1 : 0,
+      this.host.clock.now() - (reply.replyMs ?? 0),
     ];
     this.port!.postMessage(tuple);
   }
