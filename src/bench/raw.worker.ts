@@ -71,7 +71,6 @@ function handle(msg: In, reply: (m: unknown) => void): void {
       logs: [],
       instance: msg.reuse ? 'reused' : 'new',
       recvAt,
-      loadMs: 0,
       instantiateMs: t1 - t0,
       execMs,
       memoryBytes: 0,

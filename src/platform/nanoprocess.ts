@@ -129,7 +129,7 @@ export class Nanoprocess {
   }
 
   /** `warm`: instantiate it too, for a function that keeps its instance (a keep-alive pre-warm). */
-  load(mod: number, module: WebAssembly.Module, meta: ModuleMeta, warm = false): void {
+  preload(mod: number, module: WebAssembly.Module, meta: ModuleMeta, warm = false): void {
     this.send(warm ? { t: 'load', mod, module, meta, warm } : { t: 'load', mod, module, meta });
     this.modules.set(mod, this.clock.now());
     this.trackIdle();

@@ -499,7 +499,7 @@ export class Platform {
         if (warm) {
           this.warming.delete(np);
           if (this.fns.get(warm.info.name) === warm && !np.holds(warm.mod))
-            np.load(warm.mod, warm.module, warm.meta, this.instantiatesAhead(warm));
+            np.preload(warm.mod, warm.module, warm.meta, this.instantiatesAhead(warm));
         }
         const p = this.reserved.get(np);
         if (p) {
@@ -526,7 +526,7 @@ export class Platform {
     const rec = p.record;
     let transferred = false;
     if (!np.holds(rec.mod)) {
-      np.load(rec.mod, rec.module, rec.meta);
+      np.preload(rec.mod, rec.module, rec.meta);
       transferred = true;
     }
     p.dispatchedAt = this.clock.now();
@@ -576,7 +576,7 @@ export class Platform {
     const timings: Timings = {
       queue: 0,
       spawn: p.spawnMs,
-      compile: call.transferred ? transit + msg.loadMs : 0,
+      compile: call.transferred ? transit : 0,
       instantiate: msg.instantiateMs,
       exec: msg.execMs,
       total: 0,
@@ -859,7 +859,7 @@ export class Platform {
     const idle = this.workers.find(
       (w) => w.state === 'ready' && !w.busy && !this.reserved.has(w) && !this.warming.has(w),
     );
-    if (idle) idle.load(rec.mod, rec.module, rec.meta, this.instantiatesAhead(rec));
+    if (idle) idle.preload(rec.mod, rec.module, rec.meta, this.instantiatesAhead(rec));
     else if (this.workers.length < this.cfg.maxWorkers) this.warming.set(this.spawn(), rec);
     this.emit({ type: 'pool' });
   }

@@ -74,7 +74,6 @@ export interface DoneMessage {
   recvAt: number;
   /** Epoch ms when the worker posted this answer (its trip back is timings.reply). */
   postedAt?: number;
-  loadMs: number;
   instantiateMs: number;
   execMs: number;
   memoryBytes: number;
@@ -132,7 +131,6 @@ export function expandDone(d: DoneTuple): DoneMessage {
     instance: d[6] ? 'reused' : 'new',
     recvAt: d[2],
     postedAt: d[7],
-    loadMs: 0,
     instantiateMs: d[3],
     execMs: d[4],
     memoryBytes: d[5],

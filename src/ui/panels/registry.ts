@@ -15,7 +15,7 @@ export interface PanelDef {
   /** Tabs are sorted by this. */
   order: number;
   /** Loads the component on first show, so heavy panels (charts) stay out of the first paint. */
-  load: () => Promise<{ default: Component<PanelProps> }>;
+  component: () => Promise<{ default: Component<PanelProps> }>;
   /** Optional keyboard shortcut hint shown in the tab's title attribute. */
   hint?: string;
 }

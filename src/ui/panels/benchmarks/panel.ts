@@ -4,5 +4,5 @@ export default {
   id: 'benchmarks',
   title: 'Benchmarks',
   order: 6,
-  load: () => import('./BenchmarksPanel.svelte'),
+  component: () => import('./BenchmarksPanel.svelte'),
 } satisfies PanelDef;

@@ -4,5 +4,5 @@ export default {
   id: 'binary',
   title: 'Binary',
   order: 3,
-  load: () => import('./BinaryPanel.svelte'),
+  component: () => import('./BinaryPanel.svelte'),
 } satisfies PanelDef;

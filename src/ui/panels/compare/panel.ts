@@ -4,5 +4,5 @@ export default {
   id: 'compare',
   title: 'Compare',
   order: 5.5,
-  load: () => import('./ComparePanel.svelte'),
+  component: () => import('./ComparePanel.svelte'),
 } satisfies PanelDef;

@@ -4,5 +4,5 @@ export default {
   id: 'console',
   title: 'Console',
   order: 2,
-  load: () => import('./ConsolePanel.svelte'),
+  component: () => import('./ConsolePanel.svelte'),
 } satisfies PanelDef;

@@ -4,5 +4,5 @@ export default {
   id: 'load',
   title: 'Load test',
   order: 5,
-  load: () => import('./LoadPanel.svelte'),
+  component: () => import('./LoadPanel.svelte'),
 } satisfies PanelDef;

@@ -4,5 +4,5 @@ export default {
   id: 'metrics',
   title: 'Metrics',
   order: 4,
-  load: () => import('./MetricsPanel.svelte'),
+  component: () => import('./MetricsPanel.svelte'),
 } satisfies PanelDef;

@@ -4,5 +4,5 @@ export default {
   id: 'run',
   title: 'Run',
   order: 1,
-  load: () => import('./RunPanel.svelte'),
+  component: () => import('./RunPanel.svelte'),
 } satisfies PanelDef;

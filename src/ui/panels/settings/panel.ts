@@ -4,5 +4,5 @@ export default {
   id: 'settings',
   title: 'Settings',
   order: 9,
-  load: () => import('./SettingsPanel.svelte'),
+  component: () => import('./SettingsPanel.svelte'),
 } satisfies PanelDef;
