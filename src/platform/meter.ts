@@ -234,6 +234,8 @@ const BODY_STRIDE = 7;
 const BODY_CALLS = 1;
 const BODY_LOOPS = 2;
 const BODY_TRY = 4;
+/** Calls the host, through a table or a reference, or throws: the stack may unwind from inside. */
+const BODY_UNWINDS = 8;
 
 interface Layout {
   id: number;
@@ -531,6 +533,8 @@ class CodeRewriter {
   private caller = 0;
   /** Per body: 1 when the function escapes (exported, in a table, taken by ref.func). */
   private escapes = new Uint8Array(0);
+  /** Per body: 1 when the stack may unwind from inside it or a function it calls. */
+  private unwinds = new Uint8Array(0);
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -569,6 +573,7 @@ class CodeRewriter {
     }
     const recursive = this.recursive(n);
     this.foldEntries(n, bodies, recursive);
+    this.unwinding(n, bodies);
     this.out.u32(n);
     for (let i = 0; i < n; i++) {
       const to = i + 1 < n ? bodies[(i + 1) * BODY_STRIDE + 5] : this.count;
@@ -694,6 +699,31 @@ class CodeRewriter {
     }
   }
 
+  /**
+   * Which functions may unwind (directly or through what they call): a host import (WASI's
+   * proc_exit ends the program by throwing), a call through a table or reference, a throw.
+   * Calls to the others need no write-back before them in a function without loops: their
+   * callers' pending charges reach the global when each caller returns, and a run that returns
+   * counts the same. (Checks inside them may then see the fuel a little high; the host settles
+   * the exact count when the call returns.)
+   */
+  private unwinding(n: number, bodies: Int32Array): void {
+    const { importedFuncs } = this.ctx;
+    const out = (this.unwinds = new Uint8Array(n));
+    for (let i = 0; i < n; i++) if (bodies[i * BODY_STRIDE + 6] & BODY_UNWINDS) out[i] = 1;
+    const c = this.calls;
+    for (let changed = true; changed;) {
+      changed = false;
+      for (let k = 0; k < c.length; k += 3) {
+        const callee = c[k + 1] - importedFuncs;
+        if (!out[c[k]] && callee >= 0 && callee < n && out[callee]) {
+          out[c[k]] = 1;
+          changed = true;
+        }
+      }
+    }
+  }
+
   private push(kind: number, at: number, end: number, value: number): void {
     if (this.count * 4 + 4 > this.edits.length) {
       const next = new Int32Array(this.edits.length * 2);
@@ -765,8 +795,10 @@ class CodeRewriter {
               scale *= 128;
             } while (x & 0x80);
             if (op !== OP_REF_FUNC) {
-              this.push(SPILL, at, at, 0);
+              // A direct call's write-back names its callee (+1), which may make it unneeded.
+              this.push(SPILL, at, at, op === OP_CALL ? v + 1 : 0);
               this.calls.push(this.caller, v, charge);
+              if (v < this.ctx.importedFuncs) this.flags |= BODY_UNWINDS;
             } else this.ctx.escaping.push(v);
             this.push(FUNC, immAt, p, v >= this.ctx.importedFuncs ? v + 1 : v);
           } else p = skipLeb(b, p);
@@ -836,12 +868,17 @@ class CodeRewriter {
         }
         if (flags & CALLS) {
           this.flags |= BODY_CALLS;
-          if (op !== OP_CALL && op !== OP_RETURN_CALL) this.calls.push(this.caller, -1, charge); // through a table or reference
+          if (op !== OP_CALL && op !== OP_RETURN_CALL) {
+            this.calls.push(this.caller, -1, charge); // through a table or reference
+            this.flags |= BODY_UNWINDS;
+          }
           if (!(flags & EXITS) && op !== OP_CALL) this.push(SPILL, at, at, 0); // call's spill precedes its index
           if (!(flags & EXITS)) this.push(LOAD, p, p, 0);
           else if (op !== OP_RETURN_CALL) this.push(SPILL, at, at, 0);
-        } else if (flags & EXITS) this.push(SPILL, at, at, 0);
-        else if (label >= 0 && label === depth) this.push(SPILL, at, at, 0); // br/br_if to the function's label
+        } else if (flags & EXITS) {
+          if (op === 0x08 || op === 0x09 || op === 0x0a) this.flags |= BODY_UNWINDS; // throw, rethrow, throw_ref
+          this.push(SPILL, at, at, 0);
+        } else if (label >= 0 && label === depth) this.push(SPILL, at, at, 0); // br/br_if to the function's label
         close = (flags & ENDS) !== 0;
       }
       if (close) {
@@ -991,6 +1028,8 @@ class CodeRewriter {
             break;
           }
           if (zero) break;
+          if (n > 0 && n - 1 >= this.ctx.importedFuncs && !this.unwinds[n - 1 - this.ctx.importedFuncs])
+            break;
           // global.get F; local.get D; i64.sub; global.set F; then D = 0 unless this is the final end
           buf[o++] = 0x23;
           o = putU32(buf, o, fuel);

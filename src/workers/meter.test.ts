@@ -519,4 +519,36 @@ describe('where the fuel is kept (a local per function, the global around calls)
       expect(fuel.used()).toBe(count(n) + 2);
     }
   });
+
+  it('a host call that unwinds the stack (as proc_exit does) still sees every charge before it', () => {
+    // run: one block of 6 (local.get, call, drop, local.get, call, i32.const), $pure 3, $inner 4.
+    const bytes = wat(`(module
+      (import "platform" "exit" (func $exit (param i32)))
+      (func $inner (param i32) (call $exit (i32.add (local.get 0) (i32.const 1))))
+      (func $pure (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func (export "run") (param i32) (result i32)
+        (drop (call $pure (local.get 0)))
+        (call $inner (local.get 0))
+        (i32.const 7)))`);
+    const m = meterModule(bytes);
+    const fuel = new FuelMeter();
+    let throws = true;
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), {
+      [m.importModule]: { [m.importName]: fuel.refuel },
+      platform: {
+        exit: (code: number) => {
+          if (throws) throw new Error(`exit ${code}`);
+        },
+      },
+    });
+    fuel.attach(inst.exports[m.fuelExport] as WebAssembly.Global);
+    const run = inst.exports.run as (n: number) => number;
+    fuel.begin(Infinity);
+    expect(() => run(4)).toThrow('exit 5');
+    expect(fuel.used()).toBe(13);
+    throws = false;
+    fuel.begin(Infinity);
+    expect(run(4)).toBe(7);
+    expect(fuel.used()).toBe(13);
+  });
 });
