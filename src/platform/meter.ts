@@ -507,13 +507,14 @@ interface CodeContext {
  * so this runs on typed arrays and a lookup table, with no allocation per instruction.
  *
  * Two ways to keep the fuel, chosen per function:
- * - with loops (or exception handlers): the fuel itself in a local, loaded from the global on
- *   entry and after calls, written back before calls and exits; a loop header checks the
+ * - with loops (and no exception handlers): the fuel itself in a local, loaded from the global
+ *   on entry and after calls, written back before calls and exits; a loop header checks the
  *   register and touches memory only when the slice runs out (a tight loop stays in registers);
- * - without: the local holds the fuel spent since the last write-back (zero on entry, as every
- *   local), subtracted from the global before calls and exits. A call then costs one
- *   read-modify-write of the global instead of a store and a load, and nothing when no block
- *   was charged since the last one.
+ * - otherwise: the local holds the fuel spent since the last write-back (zero on entry, as every
+ *   local), subtracted from the global before calls that may unwind, throws and exits (and at
+ *   loop headers, which check). A call then costs one read-modify-write of the global instead of
+ *   a store and a load, or nothing. A pending amount is right on every path into a join, so
+ *   exception handlers (where a caught throw arrives with the fuel in the global) use this.
  * Either way a trap loses the charges since the last write-back: a call that traps reports a
  * count that is low by at most the blocks run since its last call, return or refuel.
  */
@@ -980,7 +981,9 @@ class CodeRewriter {
     const local = bodies[k0 + 4]; // the fuel (or the fuel spent since the last write-back)
     const temp = local + 1;
     const from = bodies[k0 + 5];
-    const delta = (bodies[k0 + 6] & (BODY_LOOPS | BODY_TRY)) === 0;
+    // Exception handlers join paths where the fuel sits in the local with paths where it sits in
+    // the global (a caught throw); a pending delta is right on both, so such functions use it.
+    const delta = (bodies[k0 + 6] & BODY_LOOPS) === 0 || (bodies[k0 + 6] & BODY_TRY) !== 0;
     const { fuel, refuelFunc } = this.ctx;
     w.ensure(bodyEnd - groupsEnd + 16 + (to - from) * MAX_EDIT_BYTES);
     const sizeAt = w.reserve();

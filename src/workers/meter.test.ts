@@ -28,6 +28,7 @@ function wat(source: string): Uint8Array {
     sign_extension: true,
     simd: true,
     tail_call: true,
+    exceptions: true,
   });
   try {
     return new Uint8Array(module.toBinary({}).buffer);
@@ -550,5 +551,45 @@ describe('where the fuel is kept (a local per function, the global around calls)
     fuel.begin(Infinity);
     expect(run(4)).toBe(7);
     expect(fuel.used()).toBe(13);
+  });
+
+  it('exceptions: a throw caught by a caller counts the same as running the blocks by hand', () => {
+    const bytes = wat(`(module
+      (tag $boom (param i32))
+      (func $thrower (param i32) (result i32)
+        (if (local.get 0) (then (throw $boom (i32.const 7))))
+        (i32.const 1))
+      (func $loopy (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (call $thrower (i32.const 0))))
+          (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 1))
+      (func (export "run") (param i32) (result i32)
+        (try (result i32)
+          (do (call $thrower (local.get 0)))
+          (catch $boom (i32.add (i32.const 100)))))
+      (func (export "loop") (param i32) (result i32)
+        (try (result i32)
+          (do (drop (call $loopy (local.get 0))) (call $thrower (i32.const 1)))
+          (catch $boom))))`);
+    for (const [fn, arg] of [
+      ['run', 0],
+      ['run', 1],
+      ['loop', 5],
+    ] as const) {
+      const plain = runPlain(bytes, fn, [arg]);
+      const a = runPlain(bytes, fn, [arg], { meter: true });
+      const b = runPlain(bytes, fn, [arg], { meter: true });
+      expect(a.result).toEqual(plain.result);
+      expect(a.instructions).toBeGreaterThan(0);
+      expect(b.instructions).toBe(a.instructions);
+    }
+    // $thrower(0): local.get, if (2), i32.const (1) = 3; run(0): local.get, call (2) + 3 = 5.
+    expect(runPlain(bytes, 'run', [0], { meter: true }).instructions).toBe(5);
+    // $thrower(1): local.get, if (2), i32.const, throw (2) = 4; run(1): 2 + 4 + catch: i32.const, i32.add (2) = 8.
+    expect(runPlain(bytes, 'run', [1], { meter: true }).instructions).toBe(8);
+    // $loopy(5): 5 iterations of 9 + $thrower(0)'s 3, then local.get = 61; loop(5): its try block
+    // (local.get, call, drop, i32.const, call) 5 + 61 + $thrower(1)'s 4; the catch does nothing.
+    expect(runPlain(bytes, 'loop', [5], { meter: true }).instructions).toBe(70);
   });
 });
