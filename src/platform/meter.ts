@@ -227,11 +227,10 @@ const CHARGE = 2;
 const CHECK = 3;
 const LOAD = 4;
 const SPILL = 5;
-/** The largest code one edit inserts (a check: 11 opcodes and 6 LEB128s), in bytes. */
-const MAX_EDIT_BYTES = 64;
+/** More than the largest code one edit inserts (a check: 14 opcodes and 9 LEB128s, 70 bytes at most). */
+const MAX_EDIT_BYTES = 96;
 /** Per body in CodeRewriter: local groups, their end, code start, body end, the fuel local, first edit, flags. */
 const BODY_STRIDE = 7;
-const BODY_CALLS = 1;
 const BODY_LOOPS = 2;
 const BODY_TRY = 4;
 /** Calls the host, through a table or a reference, or throws: the stack may unwind from inside. */
@@ -868,7 +867,6 @@ class CodeRewriter {
           this.openers[depth++] = op;
         }
         if (flags & CALLS) {
-          this.flags |= BODY_CALLS;
           if (op !== OP_CALL && op !== OP_RETURN_CALL) {
             this.calls.push(this.caller, -1, charge); // through a table or reference
             this.flags |= BODY_UNWINDS;
@@ -1155,6 +1153,8 @@ class CodeRewriter {
       }
     }
     o = copy(buf, o, src, copied, bodyEnd);
+    // Typed arrays drop writes past their end: a wrong size estimate must fail, not corrupt.
+    if (o > buf.length) throw new Error(`meter: body ${i} overran its output buffer`);
     w.len = o;
     w.patch(sizeAt, o - start);
     const hinted = this.hints.length - hintsAt - 2;
