@@ -1,22 +1,28 @@
 // Metering by instrumentation: rewrites a module so it counts the instructions it runs.
 //
-// A mutable i64 global (the fuel left in the current slice) is charged at the start of every
-// basic block with that block's instruction count, before the block runs. When a charge takes it
-// below zero the block calls an imported host function, `refuel(left) -> left`, which adds the
-// slice to the invocation's count, throws when the fuel limit or the deadline has passed, and
-// otherwise grants the next slice. The fast path is seven instructions and never leaves Wasm;
-// the host sees one call per slice, which is also where timeouts are checked, so a stuck loop
-// ends inside the module instead of costing the worker.
+// A mutable i64 global (the fuel left in the current slice) is charged with each basic block's
+// instruction count before the block runs. Function entries of recursive functions and loop
+// headers check it: when a charge takes it below zero they call an imported host function,
+// `refuel(left) -> left`, which adds the slice to the invocation's count, throws when the fuel
+// limit or the deadline has passed, and otherwise grants the next slice. Every unbounded run
+// passes through a loop header or a recursive entry, so a stuck loop (or runaway recursion) ends
+// inside the module instead of costing the worker; everything between two checks is bounded.
 //
-// Works on the binary, with the decoder in inspect.ts. Adding the import shifts every defined
+// The fuel lives in a local of each function (see CodeRewriter) and reaches the global around
+// calls and exits, as wasmtime keeps fuel in a register. Charges of the entry block of a function
+// reached only by direct calls are paid by its callers' blocks, so a wrapper such as malloc costs
+// nothing. Counts of calls that return (or exit through the host, as WASI's proc_exit) are exact
+// and the same as charging every block where it starts; a trap may drop the few blocks since
+// the trapping function's last call, check or write-back.
+//
+// Works on the binary, with the decoder in inspect.ts for the module's sections and a table-driven
+// scanner of its own for the code (deploy time counts). Adding the import shifts every defined
 // function's index by one: calls, ref.func, exports, the start function and element segments
 // are rewritten; the name section is dropped (its indices would be stale).
 //
-// The refuel branch at loop headers is marked unlikely with a branch hint (the Wasm branch hinting
-// proposal), so an engine that reads hints keeps the call, and the register spills around it, off
-// the loop's fast path. Measured in Chromium 156 on the seed 002 programs: fannkuch-redux +31 % →
-// −2 %, mandelbrot +74 % → +6 % with V8's --experimental-wasm-branch-hinting; without that flag
-// V8 ignores the section and nothing changes.
+// The refuel branches are marked unlikely with a branch hint (the Wasm branch hinting proposal),
+// so an engine that reads hints keeps the call, and the register spills around it, off the fast
+// path. Chromium 156 reads them only with V8's --experimental-wasm-branch-hinting.
 //
 // Prior art compared: wasm-metering (npm, ewasm; MVP only, JSON AST, unmaintained since 2018),
 // binaryen.js (~10 MB, far larger than the whole app) and @webassemblyjs/wasm-edit (AST based,
@@ -26,7 +32,6 @@ import {
   Reader,
   SECTION_ORDER,
   WasmFormatError,
-  decodeInstructions,
   inspectModule,
   readConstExpr,
   readValueType,
@@ -70,6 +75,11 @@ class Writer {
 
   constructor(capacity: number) {
     this.buf = new Uint8Array(Math.max(64, capacity));
+  }
+
+  /** Makes room for `n` more bytes (callers that write into `buf` directly). */
+  ensure(n: number): void {
+    this.room(n);
   }
 
   private room(n: number): void {
@@ -133,41 +143,98 @@ class Writer {
   }
 }
 
-// A basic block ends after these: branches, returns, traps, and the points where control joins.
-const ENDS_BLOCK = new Set([
-  0x00, // unreachable
-  0x04, // if: the then-branch starts a block
-  0x05, // else
-  0x07, // catch
-  0x08, // throw
-  0x09, // rethrow
-  0x0a, // throw_ref
-  0x0c, // br
-  0x0d, // br_if
-  0x0e, // br_table
-  0x0f, // return
-  0x12, // return_call
-  0x13, // return_call_indirect
-  0x15, // return_call_ref
-  0x18, // delegate
-  0x19, // catch_all
-  0xd5, // br_on_null
-  0xd6, // br_on_non_null
-]);
-// Structure markers, not work: they cost nothing (a `loop` header is charged through its body).
-const FREE = new Set([0x02, 0x03, 0x05, 0x06, 0x07, 0x0b, 0x18, 0x19, 0x1f]);
+// Per one-byte opcode: how the scanner treats it (bit flags) and what immediate follows.
+const COUNTED = 1; // an instruction that does work (charged)
+const ENDS = 2; // a basic block ends after it: branches, returns, traps, and where control joins
+const EXITS = 4; // may leave the function (the fuel goes back to the global first)
+const CALLS = 8; // enters another function (the fuel goes through the global, and comes back)
+const OP_FLAGS = new Uint8Array(256);
+// Immediate kinds.
+const IMM_NONE = 1;
+const IMM_LEB = 2; // one LEB128 (an index or a constant)
+const IMM_LEB2 = 3; // two LEB128s
+const IMM_MEMARG = 4;
+const IMM_BLOCK = 5; // a block type
+const IMM_F32 = 6;
+const IMM_F64 = 7;
+const IMM_SPECIAL = 8; // read by a case of its own
+/** 0 = unknown opcode. */
+const OP_IMM = new Uint8Array(256);
+{
+  const set = (ops: number[], imm: number, flags = COUNTED) => {
+    for (const op of ops) {
+      OP_IMM[op] = imm;
+      OP_FLAGS[op] = flags;
+    }
+  };
+  const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  set([0x01, 0x1a, 0x1b, 0xd1, 0xd3, 0xd4], IMM_NONE); // nop, drop, select, ref.is_null, ref.eq, ref.as_non_null
+  set(range(0x45, 0xc4), IMM_NONE); // numeric
+  set(range(0x20, 0x26), IMM_LEB); // locals, globals, table.get/set
+  set([0x3f, 0x40, 0x41, 0x42], IMM_LEB); // memory.size/grow, i32/i64.const
+  set(range(0x28, 0x3e), IMM_MEMARG); // loads and stores
+  set([0x43], IMM_F32);
+  set([0x44], IMM_F64);
+  set([0xd0, 0xd2], IMM_LEB); // ref.null (heap type), ref.func (rewritten: handled in the scanner)
+  set([0x1c, 0xfc, 0xfd, 0xfe], IMM_SPECIAL); // select t*, prefixed
+  // Structure markers, not work: they cost nothing (a `loop` header is charged through its body).
+  set([0x02, 0x03, 0x06], IMM_BLOCK, 0); // block, loop, try
+  set([0x1f], IMM_SPECIAL, 0); // try_table
+  set([0x05, 0x0b, 0x19], IMM_NONE, 0); // else, end, catch_all
+  set([0x07], IMM_LEB, 0); // catch
+  set([0x18], IMM_LEB, 0); // delegate
+  set([0x04], IMM_BLOCK, COUNTED | ENDS); // if: the then-branch starts a block
+  set([0x00, 0x0f, 0x0a], IMM_NONE, COUNTED | ENDS | EXITS); // unreachable, return, throw_ref
+  set([0x08, 0x09, 0xd5, 0xd6], IMM_LEB, COUNTED | ENDS | EXITS); // throw, rethrow, br_on_null, br_on_non_null
+  set([0x0c, 0x0d], IMM_LEB, COUNTED | ENDS); // br, br_if: exits only to the function's own label
+  set([0x0e], IMM_SPECIAL, COUNTED | ENDS | EXITS); // br_table
+  set([0x10, 0x14], IMM_LEB, COUNTED | CALLS); // call, call_ref
+  set([0x11], IMM_LEB2, COUNTED | CALLS); // call_indirect
+  set([0x12, 0x15], IMM_LEB, COUNTED | ENDS | EXITS | CALLS); // return_call, return_call_ref
+  set([0x13], IMM_LEB2, COUNTED | ENDS | EXITS | CALLS); // return_call_indirect
+}
+const OP_BLOCK = 0x02;
+const OP_LOOP = 0x03;
+const OP_IF = 0x04;
+const OP_TRY = 0x06;
+const OP_CATCH = 0x07;
+const OP_END = 0x0b;
+const OP_BR = 0x0c;
+const OP_BR_IF = 0x0d;
+const OP_BR_TABLE = 0x0e;
+const OP_CALL = 0x10;
+const OP_RETURN_CALL = 0x12;
+const OP_DELEGATE = 0x18;
+const OP_CATCH_ALL = 0x19;
+const OP_SELECT_T = 0x1c;
+const OP_TRY_TABLE = 0x1f;
+const OP_REF_FUNC = 0xd2;
 
-/**
- * One change to a body: a function index written in place of [at, end) ('func'), or code
- * inserted at `at`: a charge of `count` (with the fuel check at function entries and loop
- * headers), or a copy of the fuel between the function's local and the global.
- */
+/** A function index written in place of [at, end), in a section other than code. */
 interface Edit {
   at: number;
   end: number;
-  kind: 'func' | 'charge' | 'check' | 'load' | 'spill';
   value: number;
 }
+
+// The edits of one function body, in byte order, as (kind, at, end, value) in a flat Int32Array:
+// a function index written in place of [at, end), or code inserted at `at`: a charge of `value`
+// (a check, at function entries and loop headers, also calls refuel when the fuel runs out), or a
+// copy of the fuel between the function's local and the global. NONE marks a block that needs no charge.
+const NONE = 0;
+const FUNC = 1;
+const CHARGE = 2;
+const CHECK = 3;
+const LOAD = 4;
+const SPILL = 5;
+/** More than the largest code one edit inserts (a check: 14 opcodes and 9 LEB128s, 70 bytes at most). */
+const MAX_EDIT_BYTES = 96;
+/** Per body in CodeRewriter: local groups, their end, code start, body end, the fuel local, first edit, flags. */
+const BODY_STRIDE = 7;
+const BODY_LOOPS = 2;
+const BODY_TRY = 4;
+/** Calls the host, through a table or a reference, or throws: the stack may unwind from inside. */
+const BODY_UNWINDS = 8;
 
 interface Layout {
   id: number;
@@ -222,80 +289,26 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
   const importName = unique(importNames, REFUEL_NAME);
   const fuelExport = unique(new Set(info.exports.map((e) => e.name)), FUEL_EXPORT);
 
-  // Each function keeps the fuel in a local of its own (a register, not memory) and shares it
-  // through the global around calls, returns and branches out of the function.
-  let fuelLocal = 0;
-  /** Offsets of this body's refuel `if`s from the body's start, and where the body starts in its writer. */
-  let hints: number[] = [];
-  let bodyStart = 0;
-  const code = (w: Writer, e: Edit) => {
-    const L = fuelLocal;
-    switch (e.kind) {
-      case 'load': // global.get F; local.set L
-        w.byte(0x23);
-        w.u32(fuel);
-        w.byte(0x21);
-        w.u32(L);
-        return;
-      case 'spill': // local.get L; global.set F
-        w.byte(0x20);
-        w.u32(L);
-        w.byte(0x24);
-        w.u32(fuel);
-        return;
-      default:
-        // local.get L; i64.const n; i64.sub; local.set L
-        w.byte(0x20);
-        w.u32(L);
-        w.byte(0x42);
-        w.s64(e.value);
-        w.byte(0x7d);
-        if (e.kind === 'charge') {
-          w.byte(0x21);
-          w.u32(L);
-          return;
-        }
-        // …local.tee L; i64.const 0; i64.lt_s; if; L → global; refuel(L) → L; end
-        w.byte(0x22);
-        w.u32(L);
-        hints.push(w.len + 3 - bodyStart);
-        w.bytes(Uint8Array.of(0x42, 0x00, 0x53, 0x04, 0x40));
-        w.byte(0x20);
-        w.u32(L);
-        w.byte(0x24);
-        w.u32(fuel);
-        w.byte(0x20);
-        w.u32(L);
-        w.byte(0x10);
-        w.u32(refuelFunc);
-        w.byte(0x21);
-        w.u32(L);
-        w.byte(0x0b);
-    }
-  };
-  const paramCounts = definedParamCounts(bytes);
-
   const out = new Writer(bytes.length * 1.5 + 256);
   out.bytes(bytes, 0, 8);
   let blocks = 0;
 
-  /** Copies [start, end) applying edits (sorted by position). */
+  /** Copies [start, end) writing the function indices of `edits` (sorted by position). */
   const apply = (w: Writer, start: number, end: number, edits: Edit[]) => {
     let copied = start;
     for (const e of edits) {
       w.bytes(bytes, copied, e.at);
-      if (e.kind === 'func') {
-        w.u32(e.value);
-        copied = e.end;
-      } else {
-        code(w, e);
-        copied = e.at;
-      }
+      w.u32(e.value);
+      copied = e.end;
     }
     w.bytes(bytes, copied, end);
   };
-  const funcSites = (edits: Edit[]) => (index: number, at: number, end: number) =>
-    edits.push({ at, end, kind: 'func', value: shift(index) });
+  /** Function indices that escape: exported, in element segments or tables, taken by ref.func. */
+  const escaping: number[] = [];
+  const funcSites = (edits: Edit[]) => (index: number, at: number, end: number) => {
+    escaping.push(index);
+    edits.push({ at, end, value: shift(index) });
+  };
 
   const section = (id: number, body: (w: Writer) => void) => {
     out.byte(id);
@@ -369,7 +382,10 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
             const kind = r.u8('an export kind');
             const at = r.pos;
             const index = r.u32('an export index');
-            if (kind === 0) edits.push({ at, end: r.pos, kind: 'func', value: shift(index) });
+            if (kind === 0) {
+              escaping.push(index);
+              edits.push({ at, end: r.pos, value: shift(index) });
+            }
           }
         }
         w.u32(n + 1);
@@ -409,56 +425,41 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
       section(9, (w) => apply(w, s!.start, s!.end, edits));
     },
     10: (s) => {
-      // The bodies go to a writer of their own: the hints they produce are written first.
-      const w = new Writer(s!.end - s!.start + 256);
-      const hinted: [number, number[]][] = [];
-      const r = new Reader(bytes, s!.start, s!.end, 'code section');
-      const n = r.u32('the number of function bodies');
-      w.u32(n);
-      const edits: Edit[] = [];
-      for (let i = 0; i < n; i++) {
-        const size = r.u32('a function body size');
-        const bodyEnd = r.pos + size;
-        const body = new Reader(bytes, r.pos, bodyEnd, 'code section');
-        const groups = body.u32('the number of local declarations');
-        const groupsEnd = body.pos;
-        let locals = paramCounts[i] ?? 0;
-        for (let g = 0; g < groups; g++) {
-          locals += body.u32('a local count');
-          readValueType(body);
-        }
-        fuelLocal = locals;
-        const codeStart = body.pos;
-        edits.length = 0;
-        blocks += planBody(body, codeStart, edits, shift);
-        const sizeAt = w.reserve();
-        const from = w.len;
-        bodyStart = from;
-        hints = [];
-        w.u32(groups + 1);
-        w.bytes(bytes, groupsEnd, codeStart);
-        w.bytes(Uint8Array.of(0x01, 0x7e)); // the fuel local
-        apply(w, codeStart, bodyEnd, edits);
-        w.patch(sizeAt, w.len - from);
-        if (hints.length > 0) hinted.push([importedFuncs + 1 + i, hints]);
-        r.pos = bodyEnd;
-      }
+      // The code goes straight into the output; the hints it produces then go in front of it.
+      const at = out.len;
+      const code = new CodeRewriter(bytes, out, {
+        importedFuncs,
+        fuel,
+        refuelFunc,
+        paramCounts: definedParamCounts(bytes),
+        escaping,
+      });
+      section(10, () => code.rewrite(s!.start, s!.end));
+      blocks = code.charges;
       // Before the code section, where engines look for it: per function, each refuel `if`
       // (offset from the body's start, hint size 1, 0 = the branch is unlikely taken).
-      section(0, (o) => {
-        o.name(BRANCH_HINTS);
-        o.u32(hinted.length);
-        for (const [func, offsets] of hinted) {
-          o.u32(func);
-          o.u32(offsets.length);
-          for (const at of offsets) {
-            o.u32(at);
-            o.u32(1);
-            o.byte(0);
-          }
+      const h = code.hints;
+      const hints = new Writer(h.length * 3 + 64);
+      hints.byte(0);
+      const size = hints.reserve();
+      hints.name(BRANCH_HINTS);
+      let funcs = 0;
+      for (let i = 0; i < h.length; i += 2 + h[i + 1]) funcs++;
+      hints.u32(funcs);
+      for (let i = 0; i < h.length; i += 2 + h[i + 1]) {
+        hints.u32(h[i]);
+        hints.u32(h[i + 1]);
+        for (let k = 0; k < h[i + 1]; k++) {
+          hints.u32(h[i + 2 + k]);
+          hints.u32(1);
+          hints.byte(0);
         }
-      });
-      section(10, (o) => o.bytes(w.buf, 0, w.len));
+      }
+      hints.patch(size, hints.len - size - 5);
+      out.ensure(hints.len);
+      out.buf.copyWithin(at + hints.len, at, out.len);
+      out.buf.set(hints.buf.subarray(0, hints.len), at);
+      out.len += hints.len;
     },
   };
   // Sections this rewrite always writes, created when the module has none.
@@ -487,96 +488,732 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
   return { bytes: out.result(), importModule: METER_MODULE, importName, fuelExport, blocks };
 }
 
+interface CodeContext {
+  importedFuncs: number;
+  /** The fuel global's index. */
+  fuel: number;
+  refuelFunc: number;
+  paramCounts: number[];
+  /** Function indices that escape (exports, element segments, ref.func): indirect calls may reach them. */
+  escaping: number[];
+}
+
 /**
- * Finds the basic blocks of one body and pushes, in byte order, a charge at the start of each
- * block that does any work, and the function indices to shift. Returns the number of charges.
+ * Rewrites the code section. One scan of each body records its edits in a flat Int32Array; the
+ * call graph then decides which entries need a check and which callees' entry charges their
+ * callers can pay; one pass per body copies its unchanged byte ranges around the inserted code.
+ * Deploy time is part of the budget (the `meter` benchmark holds it to 2 × compiling the module),
+ * so this runs on typed arrays and a lookup table, with no allocation per instruction.
+ *
+ * Two ways to keep the fuel, chosen per function:
+ * - with loops (and no exception handlers): the fuel itself in a local, loaded from the global
+ *   on entry and after calls, written back before calls and exits; a loop header checks the
+ *   register and touches memory only when the slice runs out (a tight loop stays in registers);
+ * - otherwise: the local holds the fuel spent since the last write-back (zero on entry, as every
+ *   local), subtracted from the global before calls that may unwind, throws and exits (and at
+ *   loop headers, which check). A call then costs one read-modify-write of the global instead of
+ *   a store and a load, or nothing. A pending amount is right on every path into a join, so
+ *   exception handlers (where a caught throw arrives with the fuel in the global) use this.
+ * Either way a trap loses the charges since the last write-back: a call that traps reports a
+ * count that is low by at most the blocks run since its last call, return or refuel.
  */
-function planBody(r: Reader, codeStart: number, edits: Edit[], shift: (i: number) => number): number {
-  const bytes = r.bytes;
-  let blockAt = codeStart;
-  let count = 0;
-  let charges = 0;
-  // Openers of the enclosing blocks: code after a loop's `end` is reached only by falling through.
-  const openers: number[] = [];
-  edits.push({ at: codeStart, end: codeStart, kind: 'load', value: 0 });
-  let chargeIndex = edits.length;
-  // Only function entries and loop headers check the fuel: every unbounded run passes through one,
-  // and the rest is straight-line forward code, charged by a bare subtraction. The host checks the
-  // count once more when the call returns, so the limit stays exact.
-  let check = true;
-  let catches = false;
-  const close = (next: number, nextChecks = false) => {
-    if (count > 0 || check) {
-      edits.splice(chargeIndex, 0, {
-        at: blockAt,
-        end: blockAt,
-        kind: check ? 'check' : 'charge',
-        value: count,
-      });
-      charges++;
+class CodeRewriter {
+  /** Per function with refuel branches: its index, their number, their offsets from the body's start. */
+  readonly hints: number[] = [];
+  /** Charge sites written (static). */
+  charges = 0;
+  private edits = new Int32Array(1024);
+  private count = 0;
+  /** Openers (block, loop, if, try, try_table) of the blocks enclosing the current instruction. */
+  private openers = new Uint8Array(64);
+  /** The current body's flags (BODY_*). */
+  private flags = 0;
+  /** Triples (caller's body index, callee's function index or -1 through a table or reference, the edit index of the charge of the block holding the call). */
+  private calls: number[] = [];
+  private caller = 0;
+  /** Per body: 1 when the function escapes (exported, in a table, taken by ref.func). */
+  private escapes = new Uint8Array(0);
+  /** Per body: 1 when the stack may unwind from inside it or a function it calls. */
+  private unwinds = new Uint8Array(0);
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly out: Writer,
+    private readonly ctx: CodeContext,
+  ) {}
+
+  rewrite(start: number, end: number): void {
+    const bytes = this.bytes;
+    const r = new Reader(bytes, start, end, 'code section');
+    const n = r.u32('the number of function bodies');
+    const bodies = new Int32Array(n * BODY_STRIDE);
+    for (let i = 0; i < n; i++) {
+      const size = r.u32('a function body size');
+      const bodyEnd = r.pos + size;
+      if (bodyEnd > end) r.fail('a function body runs past the end of the section');
+      const body = new Reader(bytes, r.pos, bodyEnd, 'code section');
+      const groups = body.u32('the number of local declarations');
+      const groupsEnd = body.pos;
+      let locals = this.ctx.paramCounts[i] ?? 0;
+      for (let g = 0; g < groups; g++) {
+        locals += body.u32('a local count');
+        readValueType(body);
+      }
+      const k = i * BODY_STRIDE;
+      bodies[k] = groups;
+      bodies[k + 1] = groupsEnd;
+      bodies[k + 2] = body.pos;
+      bodies[k + 3] = bodyEnd;
+      bodies[k + 4] = locals;
+      bodies[k + 5] = this.count;
+      this.caller = i;
+      this.plan(body.pos, bodyEnd);
+      bodies[k + 6] = this.flags;
+      r.pos = bodyEnd;
     }
-    blockAt = next;
-    count = 0;
-    check = nextChecks;
-    chargeIndex = edits.length;
-  };
-  const at = (kind: Edit['kind'], pos: number) => edits.push({ at: pos, end: pos, kind, value: 0 });
-  const label = (pos: number) => new Reader(bytes, pos + 1, r.end, 'code section').u32('a label');
-  decodeInstructions(r, {
-    instruction(op, start, end) {
-      if (op < 0x100 && FREE.has(op)) {
-        if (op === 0x02 || op === 0x03 || op === 0x06 || op === 0x1f) openers.push(op);
-        if (op === 0x06 || op === 0x1f) catches = true;
-        if (op === 0x03) close(end, true);
-        else if (op === 0x0b) {
-          const opener = openers.pop();
-          if (opener === undefined) at('spill', start); // the function's end: hand the fuel back
-          // A caught exception arrives with the fuel in the global (loaded before the next charge).
-          if (catches && opener !== undefined) at('load', end);
-          if (opener !== 0x03) close(end);
-        } else if (op !== 0x02 && op !== 0x06 && op !== 0x1f) {
-          if (op === 0x18) openers.pop(); // delegate ends its try
-          if (op === 0x07 || op === 0x19) at('load', end);
-          close(end);
+    const recursive = this.recursive(n);
+    this.foldEntries(n, bodies, recursive);
+    this.unwinding(n, bodies);
+    this.out.u32(n);
+    for (let i = 0; i < n; i++) {
+      const to = i + 1 < n ? bodies[(i + 1) * BODY_STRIDE + 5] : this.count;
+      this.emit(i, bodies, to);
+    }
+  }
+
+  /**
+   * Which defined functions can call themselves, directly or through others: only their entries
+   * are checked, since a run between loop headers is unbounded only through recursion. Calls
+   * through a table or a reference, and calls to the host (which might call an export back), may
+   * reach any function that escapes: exported, the start function, in an element segment or a
+   * table, or taken by ref.func.
+   */
+  private recursive(n: number): Uint8Array {
+    // Nodes 0..n-1 are the bodies, n a hub standing for "any function that escapes".
+    const hub = n;
+    const { importedFuncs } = this.ctx;
+    const edges: number[][] = Array.from({ length: n + 1 }, () => []);
+    const c = this.calls;
+    for (let k = 0; k < c.length; k += 3) {
+      const callee = c[k + 1];
+      edges[c[k]].push(callee < importedFuncs ? hub : callee - importedFuncs); // -1 (indirect) too
+    }
+    for (const f of this.ctx.escaping)
+      if (f >= importedFuncs && f - importedFuncs < n) edges[hub].push(f - importedFuncs);
+    // Tarjan's strongly connected components, iteratively.
+    const index = new Int32Array(n + 1).fill(-1);
+    const low = new Int32Array(n + 1);
+    const onStack = new Uint8Array(n + 1);
+    const stack: number[] = [];
+    const out = new Uint8Array(n + 1);
+    let next = 0;
+    for (let root = 0; root <= n; root++) {
+      if (index[root] >= 0) continue;
+      const work: [number, number][] = [[root, 0]];
+      index[root] = low[root] = next++;
+      stack.push(root);
+      onStack[root] = 1;
+      while (work.length > 0) {
+        const top = work[work.length - 1];
+        const [v, i] = top;
+        if (i < edges[v].length) {
+          top[1]++;
+          const w = edges[v][i];
+          if (index[w] < 0) {
+            index[w] = low[w] = next++;
+            stack.push(w);
+            onStack[w] = 1;
+            work.push([w, 0]);
+          } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+          continue;
         }
-        return;
+        work.pop();
+        if (work.length > 0) {
+          const u = work[work.length - 1][0];
+          low[u] = Math.min(low[u], low[v]);
+        }
+        if (low[v] === index[v]) {
+          let w: number;
+          let size = 0;
+          do {
+            w = stack[stack.length - 1 - size++];
+          } while (w !== v);
+          const cyclic = size > 1 || edges[v].includes(v);
+          for (let m = 0; m < size; m++) {
+            const x = stack.pop()!;
+            onStack[x] = 0;
+            if (cyclic) out[x] = 1;
+          }
+        }
       }
-      count++;
-      if (op === 0x04) openers.push(op);
-      switch (op) {
-        case 0x10: // call
-        case 0x11: // call_indirect
-        case 0x14: // call_ref
-          at('spill', start);
-          at('load', end);
-          break;
-        case 0x0c: // br
-        case 0x0d: // br_if: only a branch to the function's own label leaves it
-          if (label(start) === openers.length) at('spill', start);
-          break;
-        case 0x00: // unreachable
-        case 0x08: // throw
-        case 0x09: // rethrow
-        case 0x0a: // throw_ref
-        case 0x0e: // br_table
-        case 0x0f: // return
-        case 0x12: // return_call
-        case 0x13: // return_call_indirect
-        case 0x15: // return_call_ref
-        case 0xd5: // br_on_null
-        case 0xd6: // br_on_non_null
-          at('spill', start);
-          break;
+    }
+    return out;
+  }
+
+  /**
+   * A function that does not escape and is not recursive is entered only through direct calls,
+   * and its entry block runs exactly when it is called: the block holding each call pays for it
+   * (and, transitively, for what that entry block pays for its own callees). The callee's entry
+   * then costs nothing, which is most of a small wrapper such as malloc → dlmalloc. Entries that
+   * are not recursive lose their check too.
+   */
+  private foldEntries(n: number, bodies: Int32Array, recursive: Uint8Array): void {
+    const e = this.edits;
+    const { importedFuncs } = this.ctx;
+    const escapes = (this.escapes = new Uint8Array(n));
+    for (const f of this.ctx.escaping)
+      if (f >= importedFuncs && f - importedFuncs < n) escapes[f - importedFuncs] = 1;
+    const entryOf = (i: number) => (bodies[i * BODY_STRIDE + 5] + 1) * 4;
+    for (let i = 0; i < n; i++) {
+      const k = entryOf(i);
+      if (!recursive[i] && e[k] === CHECK) e[k] = CHARGE;
+    }
+    // What each foldable function's entry costs its caller, its own callees' entries included.
+    const foldable = (i: number) => i >= 0 && i < n && !escapes[i] && !recursive[i];
+    const total = new Float64Array(n).fill(-1);
+    const c = this.calls;
+    // Call sites grouped by caller (they were recorded body by body).
+    const firstCall = new Int32Array(n + 1).fill(c.length);
+    for (let k = c.length - 3; k >= 0; k -= 3) firstCall[c[k]] = k;
+    for (let i = n - 1; i >= 0; i--) if (firstCall[i] === c.length) firstCall[i] = firstCall[i + 1];
+    const entryTotal = (i: number): number => {
+      if (total[i] >= 0) return total[i];
+      const entry = entryOf(i) / 4;
+      let sum = e[entry * 4 + 3];
+      for (let k = firstCall[i]; k < c.length && c[k] === i; k += 3)
+        if (c[k + 2] === entry && foldable(c[k + 1] - importedFuncs))
+          sum += entryTotal(c[k + 1] - importedFuncs);
+      return (total[i] = sum);
+    };
+    // Totals first (they read the entry charges), then the callers pay them, then the entries go.
+    for (let i = 0; i < n; i++) if (foldable(i)) entryTotal(i);
+    for (let k = 0; k < c.length; k += 3) {
+      const callee = c[k + 1] - importedFuncs;
+      if (c[k + 1] >= importedFuncs && foldable(callee)) e[c[k + 2] * 4 + 3] += total[callee];
+    }
+    for (let i = 0; i < n; i++) {
+      if (!foldable(i)) continue;
+      const k = entryOf(i);
+      e[k] = NONE; // paid by the callers
+      e[k + 3] = 0;
+    }
+  }
+
+  /**
+   * Which functions may unwind (directly or through what they call): a host import (WASI's
+   * proc_exit ends the program by throwing), a call through a table or reference, a throw.
+   * Calls to the others need no write-back before them in a function without loops: their
+   * callers' pending charges reach the global when each caller returns, and a run that returns
+   * counts the same. (Checks inside them may then see the fuel a little high; the host settles
+   * the exact count when the call returns.)
+   */
+  private unwinding(n: number, bodies: Int32Array): void {
+    const { importedFuncs } = this.ctx;
+    const out = (this.unwinds = new Uint8Array(n));
+    for (let i = 0; i < n; i++) if (bodies[i * BODY_STRIDE + 6] & BODY_UNWINDS) out[i] = 1;
+    const c = this.calls;
+    for (let changed = true; changed;) {
+      changed = false;
+      for (let k = 0; k < c.length; k += 3) {
+        const callee = c[k + 1] - importedFuncs;
+        if (!out[c[k]] && callee >= 0 && callee < n && out[callee]) {
+          out[c[k]] = 1;
+          changed = true;
+        }
       }
-      if (op < 0x100 && ENDS_BLOCK.has(op)) close(end);
-    },
-    funcIndex(index, at, end) {
-      edits.push({ at, end, kind: 'func', value: shift(index) });
-    },
-  });
-  // Immediates are reported before their instruction; a stable sort keeps same-position inserts in order.
-  edits.sort((a, b) => a.at - b.at);
-  return charges;
+    }
+  }
+
+  private push(kind: number, at: number, end: number, value: number): void {
+    if (this.count * 4 + 4 > this.edits.length) {
+      const next = new Int32Array(this.edits.length * 2);
+      next.set(this.edits);
+      this.edits = next;
+    }
+    const e = this.edits;
+    const k = this.count++ * 4;
+    e[k] = kind;
+    e[k + 1] = at;
+    e[k + 2] = end;
+    e[k + 3] = value;
+  }
+
+  private fail(message: string, at: number): never {
+    throw new MeterError(`Malformed code section at byte ${at}: ${message}`);
+  }
+
+  /**
+   * Finds the basic blocks of one body and records, in byte order, a charge at the start of each
+   * block that does any work, the copies of the fuel between local and global, and the function
+   * indices to shift.
+   */
+  private plan(codeStart: number, bodyEnd: number): void {
+    const b = this.bytes;
+    this.flags = 0;
+    let depth = 0;
+    let p = codeStart;
+    let count = 0;
+    // Only function entries (of recursive functions, decided once every body is planned) and loop
+    // headers check the fuel: every unbounded run passes through one, and the rest is bounded
+    // code, charged by a bare subtraction. The host checks the count once more when the call
+    // returns, so the limit stays exact.
+    let check = true;
+    let catches = false;
+    this.push(LOAD, codeStart, codeStart, 0);
+    // The charge of the block being scanned: filled in when the block ends.
+    let charge = this.count;
+    this.push(NONE, codeStart, codeStart, 0);
+    for (;;) {
+      if (p >= bodyEnd) this.fail('the function body has no final end', p);
+      const at = p;
+      const op = b[p++];
+      const imm = OP_IMM[op];
+      // Immediates.
+      let label = -1;
+      switch (imm) {
+        case IMM_NONE:
+          break;
+        case IMM_LEB: {
+          if (op === OP_BR || op === OP_BR_IF) {
+            let v = 0;
+            let scale = 1;
+            let x: number;
+            do {
+              x = b[p++];
+              v += (x & 0x7f) * scale;
+              scale *= 128;
+            } while (x & 0x80);
+            label = v;
+          } else if (op === OP_CALL || op === OP_RETURN_CALL || op === OP_REF_FUNC) {
+            let v = 0;
+            let scale = 1;
+            let x: number;
+            const immAt = p;
+            do {
+              x = b[p++];
+              v += (x & 0x7f) * scale;
+              scale *= 128;
+            } while (x & 0x80);
+            if (op !== OP_REF_FUNC) {
+              // A direct call's write-back names its callee (+1), which may make it unneeded.
+              this.push(SPILL, at, at, op === OP_CALL ? v + 1 : 0);
+              this.calls.push(this.caller, v, charge);
+              if (v < this.ctx.importedFuncs) this.flags |= BODY_UNWINDS;
+            } else this.ctx.escaping.push(v);
+            this.push(FUNC, immAt, p, v >= this.ctx.importedFuncs ? v + 1 : v);
+          } else p = skipLeb(b, p);
+          break;
+        }
+        case IMM_LEB2:
+          p = skipLeb(b, skipLeb(b, p));
+          break;
+        case IMM_MEMARG:
+          p = skipMemArg(b, p);
+          break;
+        case IMM_BLOCK:
+          p = skipBlockType(b, p);
+          break;
+        case IMM_F32:
+          p += 4;
+          break;
+        case IMM_F64:
+          p += 8;
+          break;
+        case IMM_SPECIAL:
+          p = this.special(op, at, p);
+          break;
+        default:
+          this.fail(`unknown instruction 0x${op.toString(16).padStart(2, '0')}`, at);
+      }
+      const flags = OP_FLAGS[op];
+      let close = false;
+      let nextChecks = false;
+      if (!(flags & COUNTED)) {
+        // Structure markers.
+        if (op === OP_BLOCK || op === OP_LOOP || op === OP_TRY || op === OP_TRY_TABLE) {
+          if (depth === this.openers.length) this.growOpeners();
+          this.openers[depth++] = op;
+          if (op === OP_TRY || op === OP_TRY_TABLE) {
+            catches = true;
+            this.flags |= BODY_TRY;
+          }
+          if (op === OP_LOOP) {
+            this.flags |= BODY_LOOPS;
+            close = true;
+            nextChecks = true;
+          }
+        } else if (op === OP_END) {
+          if (depth === 0) {
+            this.push(SPILL, at, at, 0); // the function's end: hand the fuel back
+            this.fill(charge, count, check);
+            if (p !== bodyEnd)
+              this.fail(`the function body continues after its final end (to byte ${bodyEnd})`, p);
+            return;
+          }
+          const opener = this.openers[--depth];
+          // A caught exception arrives with the fuel in the global (loaded before the next charge).
+          if (catches) this.push(LOAD, p, p, 0);
+          close = opener !== OP_LOOP;
+        } else {
+          // else, catch, catch_all, delegate
+          if (op === OP_DELEGATE) depth--; // delegate ends its try
+          if (op === OP_CATCH || op === OP_CATCH_ALL) this.push(LOAD, p, p, 0);
+          close = true;
+        }
+      } else {
+        count++;
+        if (op === OP_IF) {
+          if (depth === this.openers.length) this.growOpeners();
+          this.openers[depth++] = op;
+        }
+        if (flags & CALLS) {
+          if (op !== OP_CALL && op !== OP_RETURN_CALL) {
+            this.calls.push(this.caller, -1, charge); // through a table or reference
+            this.flags |= BODY_UNWINDS;
+          }
+          if (!(flags & EXITS) && op !== OP_CALL) this.push(SPILL, at, at, 0); // call's spill precedes its index
+          if (!(flags & EXITS)) this.push(LOAD, p, p, 0);
+          else if (op !== OP_RETURN_CALL) this.push(SPILL, at, at, 0);
+        } else if (flags & EXITS) {
+          if (op === 0x08 || op === 0x09 || op === 0x0a) this.flags |= BODY_UNWINDS; // throw, rethrow, throw_ref
+          this.push(SPILL, at, at, 0);
+        } else if (label >= 0 && label === depth) this.push(SPILL, at, at, 0); // br/br_if to the function's label
+        close = (flags & ENDS) !== 0;
+      }
+      if (close) {
+        this.fill(charge, count, check);
+        count = 0;
+        check = nextChecks;
+        charge = this.count;
+        this.push(NONE, p, p, 0);
+      }
+    }
+  }
+
+  /** Sets the charge placeholder at edit `k` for a block of `count` instructions. */
+  private fill(k: number, count: number, check: boolean): void {
+    if (count > 0 || check) {
+      this.edits[k * 4] = check ? CHECK : CHARGE;
+      this.edits[k * 4 + 3] = count;
+    }
+  }
+
+  private growOpeners(): void {
+    const next = new Uint8Array(this.openers.length * 2);
+    next.set(this.openers);
+    this.openers = next;
+  }
+
+  /** Skips the immediates of br_table, select t*, try_table and the prefixed opcodes. */
+  private special(op: number, at: number, p: number): number {
+    const b = this.bytes;
+    switch (op) {
+      case OP_BR_TABLE: {
+        let n = 0;
+        let scale = 1;
+        let x: number;
+        do {
+          x = b[p++];
+          n += (x & 0x7f) * scale;
+          scale *= 128;
+        } while (x & 0x80);
+        if (n > b.length) this.fail('too many br_table labels', at);
+        for (let i = 0; i <= n; i++) p = skipLeb(b, p);
+        return p;
+      }
+      case OP_SELECT_T: {
+        const n = b[p++];
+        if (n & 0x80) this.fail('too many select types', at);
+        for (let i = 0; i < n; i++) p = skipValType(b, p);
+        return p;
+      }
+      case OP_TRY_TABLE: {
+        p = skipBlockType(b, p);
+        const n = b[p++];
+        if (n & 0x80) this.fail('too many catch clauses', at);
+        for (let i = 0; i < n; i++) {
+          const kind = b[p++];
+          if (kind > 3) this.fail(`unknown catch kind ${kind}`, p - 1);
+          if (kind < 2) p = skipLeb(b, p);
+          p = skipLeb(b, p);
+        }
+        return p;
+      }
+    }
+    // Prefixed: a LEB128 sub-opcode.
+    let sub = 0;
+    let scale = 1;
+    let x: number;
+    do {
+      x = b[p++];
+      sub += (x & 0x7f) * scale;
+      scale *= 128;
+    } while (x & 0x80);
+    if (op === 0xfc) {
+      if (sub <= 7) return p; // saturating truncations
+      if (sub === 8 || sub === 10 || sub === 12 || sub === 14) return skipLeb(b, skipLeb(b, p));
+      if (sub === 9 || sub === 11 || (sub >= 13 && sub <= 17)) return skipLeb(b, p);
+    } else if (op === 0xfd) {
+      if (sub <= 11 || sub === 92 || sub === 93) return skipMemArg(b, p); // v128 loads/stores
+      if (sub === 12 || sub === 13) return p + 16; // v128.const, i8x16.shuffle
+      if (sub >= 21 && sub <= 34) return p + 1; // extract/replace lane
+      if (sub >= 84 && sub <= 91) return skipMemArg(b, p) + 1; // load/store lane
+      if (sub <= 0x113) return p; // up to relaxed SIMD
+    } else {
+      if (sub === 3) return p + 1; // atomic.fence
+      if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) return skipMemArg(b, p);
+    }
+    return this.fail(`unknown instruction 0x${op.toString(16)} ${sub}`, at);
+  }
+
+  /** Writes body `i` with its edits [from, to) applied. */
+  private emit(i: number, bodies: Int32Array, to: number): void {
+    const src = this.bytes;
+    const w = this.out;
+    const e = this.edits;
+    const k0 = i * BODY_STRIDE;
+    const groups = bodies[k0];
+    const groupsEnd = bodies[k0 + 1];
+    const codeStart = bodies[k0 + 2];
+    const bodyEnd = bodies[k0 + 3];
+    const local = bodies[k0 + 4]; // the fuel (or the fuel spent since the last write-back)
+    const temp = local + 1;
+    const from = bodies[k0 + 5];
+    // Exception handlers join paths where the fuel sits in the local with paths where it sits in
+    // the global (a caught throw); a pending delta is right on both, so such functions use it.
+    const delta = (bodies[k0 + 6] & BODY_LOOPS) === 0 || (bodies[k0 + 6] & BODY_TRY) !== 0;
+    const { fuel, refuelFunc } = this.ctx;
+    w.ensure(bodyEnd - groupsEnd + 16 + (to - from) * MAX_EDIT_BYTES);
+    const sizeAt = w.reserve();
+    const buf = w.buf;
+    let o = w.len;
+    const start = o;
+    o = putU32(buf, o, groups + 1);
+    o = copy(buf, o, src, groupsEnd, codeStart);
+    buf[o++] = 0x02; // two i64: the fuel and a scratch
+    buf[o++] = 0x7e;
+    const hintsAt = this.hints.length;
+    this.hints.push(this.ctx.importedFuncs + 1 + i, 0);
+    // Delta mode: whether the local is known to be zero (true on entry, and right after a write-back
+    // until the next block starts).
+    let zero = true;
+    let copied = codeStart;
+    for (let k = from * 4; k < to * 4; k += 4) {
+      const kind = e[k];
+      // A block starts: control may join from anywhere.
+      if ((kind === NONE || kind === CHARGE || kind === CHECK) && k > (from + 1) * 4) zero = false;
+      if (kind === NONE) continue;
+      const at = e[k + 1];
+      o = copy(buf, o, src, copied, at);
+      copied = at;
+      const n = e[k + 3];
+      switch (kind) {
+        case FUNC:
+          o = putU32(buf, o, n);
+          copied = e[k + 2];
+          break;
+        case LOAD: // global.get F; local.set L (delta: the local is zero after the write-back)
+          if (delta) break;
+          buf[o++] = 0x23;
+          o = putU32(buf, o, fuel);
+          buf[o++] = 0x21;
+          o = putU32(buf, o, local);
+          break;
+        case SPILL:
+          if (!delta) {
+            // local.get L; global.set F
+            buf[o++] = 0x20;
+            o = putU32(buf, o, local);
+            buf[o++] = 0x24;
+            o = putU32(buf, o, fuel);
+            break;
+          }
+          if (zero) break;
+          if (n > 0 && n - 1 >= this.ctx.importedFuncs && !this.unwinds[n - 1 - this.ctx.importedFuncs])
+            break;
+          // global.get F; local.get D; i64.sub; global.set F; then D = 0 unless this is the final end
+          buf[o++] = 0x23;
+          o = putU32(buf, o, fuel);
+          buf[o++] = 0x20;
+          o = putU32(buf, o, local);
+          buf[o++] = 0x7d;
+          buf[o++] = 0x24;
+          o = putU32(buf, o, fuel);
+          if (at !== bodyEnd - 1) {
+            buf[o++] = 0x42;
+            buf[o++] = 0x00;
+            buf[o++] = 0x21;
+            o = putU32(buf, o, local);
+          }
+          zero = true;
+          break;
+        case CHARGE:
+          this.charges++;
+          if (delta && k === (from + 1) * 4 && this.escapes[i]) {
+            // The entry of a function the host or a table calls: straight into the global, so
+            // a call that traps in its first block still counts it (global.get F; i64.const n; i64.sub; global.set F).
+            buf[o++] = 0x23;
+            o = putU32(buf, o, fuel);
+            buf[o++] = 0x42;
+            o = putS32(buf, o, n);
+            buf[o++] = 0x7d;
+            buf[o++] = 0x24;
+            o = putU32(buf, o, fuel);
+            break;
+          }
+          if (delta) {
+            // local.get D; i64.const n; i64.add; local.set D (or D = n when it is zero)
+            if (!zero) {
+              buf[o++] = 0x20;
+              o = putU32(buf, o, local);
+            }
+            buf[o++] = 0x42;
+            o = putS32(buf, o, n);
+            if (!zero) buf[o++] = 0x7c;
+            buf[o++] = 0x21;
+            o = putU32(buf, o, local);
+            zero = false;
+            break;
+          }
+          // local.get L; i64.const n; i64.sub; local.set L
+          buf[o++] = 0x20;
+          o = putU32(buf, o, local);
+          buf[o++] = 0x42;
+          o = putS32(buf, o, n);
+          buf[o++] = 0x7d;
+          buf[o++] = 0x21;
+          o = putU32(buf, o, local);
+          break;
+        default: {
+          // CHECK
+          this.charges++;
+          let x = local;
+          if (delta) {
+            // global.get F; (local.get D; i64.add;) i64.const n; i64.sub; local.tee T; global.set F; local.get T
+            x = temp;
+            buf[o++] = 0x23;
+            o = putU32(buf, o, fuel);
+            buf[o++] = 0x42;
+            o = putS32(buf, o, n);
+            if (!zero) {
+              buf[o++] = 0x20;
+              o = putU32(buf, o, local);
+              buf[o++] = 0x7c;
+            }
+            buf[o++] = 0x7d;
+            buf[o++] = 0x22;
+            o = putU32(buf, o, temp);
+            buf[o++] = 0x24;
+            o = putU32(buf, o, fuel);
+            buf[o++] = 0x20;
+            o = putU32(buf, o, temp);
+          } else {
+            // local.get L; i64.const n; i64.sub; local.tee L
+            buf[o++] = 0x20;
+            o = putU32(buf, o, local);
+            buf[o++] = 0x42;
+            o = putS32(buf, o, n);
+            buf[o++] = 0x7d;
+            buf[o++] = 0x22;
+            o = putU32(buf, o, local);
+          }
+          // …i64.const 0; i64.lt_s; if; x → F; refuel(x) → x, F; end
+          // (the global stays current, so a trap after the check still counts the charges before it)
+          buf[o++] = 0x42;
+          buf[o++] = 0x00;
+          buf[o++] = 0x53;
+          this.hints.push(o - start);
+          buf[o++] = 0x04;
+          buf[o++] = 0x40;
+          buf[o++] = 0x20;
+          o = putU32(buf, o, x);
+          if (!delta) {
+            buf[o++] = 0x24;
+            o = putU32(buf, o, fuel);
+            buf[o++] = 0x20;
+            o = putU32(buf, o, x);
+          }
+          buf[o++] = 0x10;
+          o = putU32(buf, o, refuelFunc);
+          if (!delta) {
+            buf[o++] = 0x22;
+            o = putU32(buf, o, x);
+          }
+          buf[o++] = 0x24;
+          o = putU32(buf, o, fuel);
+          buf[o++] = 0x0b;
+          if (delta && !zero) {
+            buf[o++] = 0x42;
+            buf[o++] = 0x00;
+            buf[o++] = 0x21;
+            o = putU32(buf, o, local);
+          }
+          zero = true;
+        }
+      }
+    }
+    o = copy(buf, o, src, copied, bodyEnd);
+    // Typed arrays drop writes past their end: a wrong size estimate must fail, not corrupt.
+    if (o > buf.length) throw new Error(`meter: body ${i} overran its output buffer`);
+    w.len = o;
+    w.patch(sizeAt, o - start);
+    const hinted = this.hints.length - hintsAt - 2;
+    if (hinted > 0) this.hints[hintsAt + 1] = hinted;
+    else this.hints.length = hintsAt;
+  }
+}
+
+function skipLeb(b: Uint8Array, p: number): number {
+  while (b[p++] & 0x80);
+  return p;
+}
+
+function skipMemArg(b: Uint8Array, p: number): number {
+  const align = b[p];
+  p = skipLeb(b, p);
+  if (align & 0x40) p = skipLeb(b, p); // multi-memory: a memory index
+  return skipLeb(b, p); // offset
+}
+
+function skipValType(b: Uint8Array, p: number): number {
+  const t = b[p++];
+  return t === 0x63 || t === 0x64 ? skipLeb(b, p) : p; // (ref null? ht)
+}
+
+function skipBlockType(b: Uint8Array, p: number): number {
+  const t = b[p];
+  if (t === 0x40) return p + 1;
+  if ((t & 0xc0) === 0x40) return skipValType(b, p);
+  return skipLeb(b, p); // a type index (s33)
+}
+
+function putU32(buf: Uint8Array, o: number, v: number): number {
+  while (v >= 0x80) {
+    buf[o++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[o++] = v;
+  return o;
+}
+
+/** Signed LEB128 of a non-negative integer below 2^31. */
+function putS32(buf: Uint8Array, o: number, v: number): number {
+  while (v >= 0x40) {
+    buf[o++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[o++] = v;
+  return o;
+}
+
+/** Copies src[a, b) to buf at o: short runs byte by byte (cheaper than a subarray), long ones with set. */
+function copy(buf: Uint8Array, o: number, src: Uint8Array, a: number, b: number): number {
+  if (b - a < 32) {
+    while (a < b) buf[o++] = src[a++];
+    return o;
+  }
+  buf.set(src.subarray(a, b), o);
+  return o + (b - a);
 }
 
 /** Instructions granted per slice: how often a metered module calls the host to check its deadline. */

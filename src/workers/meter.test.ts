@@ -28,6 +28,7 @@ function wat(source: string): Uint8Array {
     sign_extension: true,
     simd: true,
     tail_call: true,
+    exceptions: true,
   });
   try {
     return new Uint8Array(module.toBinary({}).buffer);
@@ -371,8 +372,9 @@ describe('index shifting and bad input', () => {
       p = end;
     }
     expect(hints).not.toBeNull();
-    // Every function entry is checked, so every body has at least one hint.
-    expect(hints!.length).toBe(bodies.length);
+    // Loop headers and the entries of recursive functions are checked; other bodies have no hint.
+    expect(hints!.length).toBeGreaterThan(0);
+    expect(hints!.length).toBeLessThanOrEqual(bodies.length);
     for (const [func, offsets] of hints!) {
       const body = bodies[func - imported];
       for (const at of offsets)
@@ -406,5 +408,188 @@ describe('index shifting and bad input', () => {
     fuel.begin(Infinity);
     (instance.exports._start as (n: number) => number)(15);
     expect(fuel.used()).toBe(counts[0]);
+  });
+});
+
+describe('where the fuel is kept (a local per function, the global around calls)', () => {
+  // run(n): per iteration 4 (test) + 3 (call $mid, local.set) + 4 (increment) + 1 (br) = 12, and
+  // $mid (3) calls $leaf (3) twice = 9 more; then the last test (4) and local.get (1): 21 n + 5.
+  const program = `(module
+    (memory 1)
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $mid (param i32) (result i32) (call $leaf (call $leaf (local.get 0))))
+    (func (export "run") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+      (block $done
+        (loop $top
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $acc (call $mid (local.get $acc)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $top)))
+      (local.get $acc))
+    (func (export "divAfterCall") (result i32)
+      (drop (call $leaf (i32.const 1)))
+      (i32.div_s (i32.const 1) (i32.const 0)))
+    (func (export "oobAfterLoop") (param $n i32) (result i32) (local $i i32)
+      (loop $top
+        (local.set $i (call $mid (local.get $i)))
+        (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+      (i32.load (i32.const 0x7fffffff)))
+    (func $fib (param i32) (result i32)
+      (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+        (then (local.get 0))
+        (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                       (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+    (func (export "fib") (param i32) (result i32) (call $fib (local.get 0))))`;
+
+  function instance(limit = Infinity) {
+    const m = meterModule(wat(program));
+    const fuel = new FuelMeter();
+    fuel.begin(limit);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), {
+      [m.importModule]: { [m.importName]: fuel.refuel },
+    });
+    fuel.attach(inst.exports[m.fuelExport] as WebAssembly.Global);
+    return { fuel, exports: inst.exports as Record<string, (...a: number[]) => number> };
+  }
+
+  it('counts exactly across calls between functions that keep the fuel differently', () => {
+    const { fuel, exports } = instance();
+    for (const n of [0, 1, 10, 1000]) {
+      fuel.begin(Infinity);
+      expect(exports.run(n)).toBe(2 * n);
+      fuel.settle();
+      expect(fuel.used()).toBe(21 * n + 5);
+    }
+  });
+
+  it('a fuel limit lands exactly at the count, through calls and slices', () => {
+    const { fuel, exports } = instance();
+    const n = 20_000; // 420,005 instructions: more than one slice
+    fuel.begin(21 * n + 5);
+    expect(exports.run(n)).toBe(2 * n);
+    expect(() => fuel.settle()).not.toThrow();
+    fuel.begin(21 * n + 4);
+    expect(() => {
+      exports.run(n);
+      fuel.settle();
+    }).toThrow(OutOfFuel);
+    expect(fuel.used()).toBeGreaterThan(21 * n + 4);
+  });
+
+  it('a trap counts what ran up to it: the entry of a called function, a call, a loop', () => {
+    const { fuel, exports } = instance();
+    fuel.begin(Infinity);
+    // One block: i32.const, call (+ $leaf's 3), drop, i32.const, i32.const, i32.div_s.
+    expect(() => exports.divAfterCall()).toThrow(WebAssembly.RuntimeError);
+    expect(fuel.used()).toBe(9);
+    // Two loop iterations ($i: 0 → 2 → 4) of 7 + $mid's 9, then the trapping block (i32.const,
+    // i32.load): inside a function that keeps its fuel in a local, a trap may lose the blocks
+    // since its last call, check or exit — never more.
+    fuel.begin(Infinity);
+    expect(() => exports.oobAfterLoop(3)).toThrow(WebAssembly.RuntimeError);
+    expect(fuel.used()).toBeGreaterThanOrEqual(2 * 16);
+    expect(fuel.used()).toBeLessThanOrEqual(2 * 16 + 2);
+    // The instance is still usable and counts from zero again.
+    fuel.begin(Infinity);
+    expect(exports.run(10)).toBe(20);
+    expect(fuel.used()).toBe(215);
+  });
+
+  it('recursion without loops still meets the deadline (recursive entries are checked)', () => {
+    const m = meterModule(wat(program));
+    let t = 0;
+    const fuel = new FuelMeter(() => t);
+    fuel.begin(Infinity);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), {
+      [m.importModule]: { [m.importName]: fuel.refuel },
+    });
+    fuel.attach(inst.exports[m.fuelExport] as WebAssembly.Global);
+    fuel.begin(Infinity, 1); // the deadline is passed once the clock moves
+    t = 2;
+    expect(() => (inst.exports.fib as (n: number) => number)(60)).toThrow(DeadlineExceeded);
+  });
+
+  it('fib counts the same as summing its blocks by hand', () => {
+    // $fib: 4 (test, if), then 1 (n < 2) or 9 (two subs, two calls, add); the export adds 2.
+    const { fuel, exports } = instance();
+    const count = (n: number): number => (n < 2 ? 5 : 4 + 9 + count(n - 1) + count(n - 2));
+    for (const n of [0, 1, 2, 10]) {
+      fuel.begin(Infinity);
+      exports.fib(n);
+      fuel.settle();
+      expect(fuel.used()).toBe(count(n) + 2);
+    }
+  });
+
+  it('a host call that unwinds the stack (as proc_exit does) still sees every charge before it', () => {
+    // run: one block of 6 (local.get, call, drop, local.get, call, i32.const), $pure 3, $inner 4.
+    const bytes = wat(`(module
+      (import "platform" "exit" (func $exit (param i32)))
+      (func $inner (param i32) (call $exit (i32.add (local.get 0) (i32.const 1))))
+      (func $pure (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func (export "run") (param i32) (result i32)
+        (drop (call $pure (local.get 0)))
+        (call $inner (local.get 0))
+        (i32.const 7)))`);
+    const m = meterModule(bytes);
+    const fuel = new FuelMeter();
+    let throws = true;
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), {
+      [m.importModule]: { [m.importName]: fuel.refuel },
+      platform: {
+        exit: (code: number) => {
+          if (throws) throw new Error(`exit ${code}`);
+        },
+      },
+    });
+    fuel.attach(inst.exports[m.fuelExport] as WebAssembly.Global);
+    const run = inst.exports.run as (n: number) => number;
+    fuel.begin(Infinity);
+    expect(() => run(4)).toThrow('exit 5');
+    expect(fuel.used()).toBe(13);
+    throws = false;
+    fuel.begin(Infinity);
+    expect(run(4)).toBe(7);
+    expect(fuel.used()).toBe(13);
+  });
+
+  it('exceptions: a throw caught by a caller counts the same as running the blocks by hand', () => {
+    const bytes = wat(`(module
+      (tag $boom (param i32))
+      (func $thrower (param i32) (result i32)
+        (if (local.get 0) (then (throw $boom (i32.const 7))))
+        (i32.const 1))
+      (func $loopy (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (call $thrower (i32.const 0))))
+          (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 1))
+      (func (export "run") (param i32) (result i32)
+        (try (result i32)
+          (do (call $thrower (local.get 0)))
+          (catch $boom (i32.add (i32.const 100)))))
+      (func (export "loop") (param i32) (result i32)
+        (try (result i32)
+          (do (drop (call $loopy (local.get 0))) (call $thrower (i32.const 1)))
+          (catch $boom))))`);
+    for (const [fn, arg] of [
+      ['run', 0],
+      ['run', 1],
+      ['loop', 5],
+    ] as const) {
+      const plain = runPlain(bytes, fn, [arg]);
+      const a = runPlain(bytes, fn, [arg], { meter: true });
+      const b = runPlain(bytes, fn, [arg], { meter: true });
+      expect(a.result).toEqual(plain.result);
+      expect(a.instructions).toBeGreaterThan(0);
+      expect(b.instructions).toBe(a.instructions);
+    }
+    // $thrower(0): local.get, if (2), i32.const (1) = 3; run(0): local.get, call (2) + 3 = 5.
+    expect(runPlain(bytes, 'run', [0], { meter: true }).instructions).toBe(5);
+    // $thrower(1): local.get, if (2), i32.const, throw (2) = 4; run(1): 2 + 4 + catch: i32.const, i32.add (2) = 8.
+    expect(runPlain(bytes, 'run', [1], { meter: true }).instructions).toBe(8);
+    // $loopy(5): 5 iterations of 9 + $thrower(0)'s 3, then local.get = 61; loop(5): its try block
+    // (local.get, call, drop, i32.const, call) 5 + 61 + $thrower(1)'s 4; the catch does nothing.
+    expect(runPlain(bytes, 'loop', [5], { meter: true }).instructions).toBe(70);
   });
 });
