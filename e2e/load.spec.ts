@@ -122,14 +122,12 @@ test('Compare runs the same workload under prewarm 0 and 2 and tabulates the dif
   }
   const calls = await page.evaluate(() => window.faas.invocations('sum').length);
   expect(calls).toBe(8); // 2/s for 2 s, twice
-  // Without prewarmed workers A's calls wait for spawns (how many depends on when the keep-alive
-  // sweep runs on a busy machine; the first one always does), so A's slowest call is the slower.
-  const p99 = (side: 'a' | 'b') =>
-    table
-      .locator(`tr[data-metric="total p99"] [data-side="${side}"]`)
-      .getAttribute('data-value')
-      .then(Number);
-  expect(await p99('a')).toBeGreaterThan(await p99('b'));
+  // Without prewarmed workers A's first call waits for a worker to spawn; B's calls find one of its
+  // two prewarmed workers ready, so none of them waits for a spawn. (Which side's slowest call is
+  // slower is the table's to show, not this test's: on a loaded machine any call can be slow.)
+  const spawns = await page.evaluate(() => window.faas.invocations('sum').map((i) => i.timings.spawn));
+  expect(spawns.slice(0, 4).some((ms) => ms > 0)).toBe(true);
+  expect(spawns.slice(4)).toEqual([0, 0, 0, 0]);
   expect(await paintedPixels(p.getByTestId('chart-compare-latency'))).toBeGreaterThan(500);
   // The user's settings are back.
   expect(await page.evaluate(() => window.faas.config())).toEqual(before);
