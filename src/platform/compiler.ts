@@ -1,6 +1,7 @@
 // Main-thread side of the wabt compiler worker.
 import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
 import type { CompilerApi } from '../workers/compiler.worker';
+import type { ModuleOutline } from './outline';
 
 export interface Diagnostic {
   line: number;
@@ -28,6 +29,8 @@ export class Compiler {
   private worker: Worker | null = null;
   private remote: Remote<CompilerApi> | null = null;
   private latest = 0;
+  /** Which modules the current worker keeps (its id for them), so a function's text sends only an index. */
+  private kept = new WeakMap<Uint8Array, number>();
 
   constructor(private readonly spawn: () => Worker) {}
 
@@ -82,6 +85,7 @@ export class Compiler {
     this.worker?.terminate();
     this.remote = null;
     this.worker = null;
+    this.kept = new WeakMap();
     const waiting = this.crashed;
     this.crashed = [];
     for (const fail of waiting) fail(err);
@@ -111,6 +115,31 @@ export class Compiler {
   disassemble(bytes: Uint8Array, features: Record<string, boolean> = {}): Promise<string> {
     const copy = bytes.slice();
     return this.call((api) => api.disassemble(transfer(copy, [copy.buffer]), features));
+  }
+
+  /** The module's outline (src/platform/outline.ts), read in the worker, which keeps the bytes for functionText. */
+  async outline(bytes: Uint8Array): Promise<ModuleOutline> {
+    const copy = bytes.slice();
+    const { id, outline } = await this.call((api) => api.outline(transfer(copy, [copy.buffer])));
+    this.kept.set(bytes, id);
+    return outline;
+  }
+
+  /** Defined function `definedIndex` of the module as WAT, disassembled alone in the worker. */
+  async functionText(
+    bytes: Uint8Array,
+    definedIndex: number,
+    features: Record<string, boolean> = {},
+  ): Promise<string> {
+    // The worker keeps two modules and a restarted worker none: then the bytes go again, once.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!this.kept.has(bytes)) await this.outline(bytes);
+      const id = this.kept.get(bytes)!;
+      const text = await this.call((api) => api.functionText(id, definedIndex, features));
+      if (text !== null) return text;
+      this.kept.delete(bytes);
+    }
+    throw new Error('The compiler worker could not keep the module');
   }
 
   warm(): Promise<void> {

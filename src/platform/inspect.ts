@@ -857,6 +857,13 @@ export function typeIndexCount(bytes: Uint8Array, start: number, end: number): n
   return types.length;
 }
 
+/** The signature of each type index the type section payload `[start, end)` defines (null: a GC struct/array type). */
+export function typeSignatures(bytes: Uint8Array, start: number, end: number): (FuncSignature | null)[] {
+  const types: TypeEntry[] = [];
+  readTypeSection(new Reader(bytes, start, end, 'type section'), types);
+  return types;
+}
+
 /** Reads a constant expression (global initialisers, element offsets), reporting ref.func indices. */
 export function readConstExpr(r: Reader, onFunc?: FuncIndexSite): void {
   skipConstExpr(r, NO_TYPES, onFunc);
