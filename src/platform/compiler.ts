@@ -117,12 +117,39 @@ export class Compiler {
     return this.call((api) => api.disassemble(transfer(copy, [copy.buffer]), features));
   }
 
-  /** The module's outline (src/platform/outline.ts), read in the worker, which keeps the bytes for functionText. */
-  async outline(bytes: Uint8Array): Promise<ModuleOutline> {
-    const copy = bytes.slice();
-    const { id, outline } = await this.call((api) => api.outline(transfer(copy, [copy.buffer])));
+  /** Outlines asked for, by module: the editor and the Run panel ask for the same one. */
+  private outlines = new WeakMap<Uint8Array, Promise<ModuleOutline>>();
+
+  /**
+   * The module's outline (src/platform/outline.ts), read in the worker, which keeps the bytes for
+   * functionText. With `blob` (the same bytes, e.g. the uploaded File) the worker reads that
+   * instead, and the page copies nothing.
+   */
+  outline(bytes: Uint8Array, blob?: Blob): Promise<ModuleOutline> {
+    let found = this.outlines.get(bytes);
+    if (!found) {
+      found = this.load(bytes, blob);
+      this.outlines.set(bytes, found);
+      found.catch(() => this.outlines.delete(bytes));
+    }
+    return found;
+  }
+
+  private async load(bytes: Uint8Array, blob?: Blob): Promise<ModuleOutline> {
+    let sent: Uint8Array | Blob;
+    if (blob) sent = blob;
+    else {
+      const copy = bytes.slice();
+      sent = transfer(copy, [copy.buffer]);
+    }
+    const { id, outline } = await this.call((api) => api.outline(sent));
     this.kept.set(bytes, id);
     return outline;
+  }
+
+  /** A file's bytes, read in the worker and handed over without a copy (30 MB in one piece otherwise). */
+  readBytes(file: Blob): Promise<Uint8Array> {
+    return this.call((api) => api.readBytes(file));
   }
 
   /** Defined function `definedIndex` of the module as WAT, disassembled alone in the worker. */
@@ -130,10 +157,11 @@ export class Compiler {
     bytes: Uint8Array,
     definedIndex: number,
     features: Record<string, boolean> = {},
+    blob?: Blob,
   ): Promise<string> {
     // The worker keeps two modules and a restarted worker none: then the bytes go again, once.
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (!this.kept.has(bytes)) await this.outline(bytes);
+      if (!this.kept.has(bytes)) await this.load(bytes, blob);
       const id = this.kept.get(bytes)!;
       const text = await this.call((api) => api.functionText(id, definedIndex, features));
       if (text !== null) return text;

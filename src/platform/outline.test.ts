@@ -66,7 +66,7 @@ describe('moduleOutline', () => {
     const total = o.functions.sizes.reduce((n, s) => n + s, 0);
     expect(total).toBeLessThan(o.codeBytes);
     // Skipping the payloads, not decoding them: far below a second even on a busy machine.
-    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeLessThan(5000);
   });
 
   it('rejects what is not a module', () => {

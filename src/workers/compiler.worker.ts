@@ -31,7 +31,8 @@ const api = {
    * Reads a module's outline and keeps its bytes here under the returned id, so opening one of
    * its functions later sends only an index.
    */
-  outline(bytes: Uint8Array): { id: number; outline: ModuleOutline } {
+  async outline(module: Uint8Array | Blob): Promise<{ id: number; outline: ModuleOutline }> {
+    const bytes = module instanceof Uint8Array ? module : new Uint8Array(await module.arrayBuffer());
     const outline = moduleOutline(bytes);
     const id = ++lastModuleId;
     modules.set(id, bytes);
@@ -45,6 +46,11 @@ const api = {
     const bytes = modules.get(id);
     if (!bytes) return null;
     return disassembleFunction(await loadWabt(), bytes, definedIndex, features);
+  },
+
+  async readBytes(file: Blob): Promise<Uint8Array> {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return transfer(bytes, [bytes.buffer]);
   },
 
   /** Preloads wabt; the playground calls this while the user reads the page. */
