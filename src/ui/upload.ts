@@ -13,6 +13,7 @@ export class UploadError extends Error {
 }
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const READ_IN_WORKER_BYTES = 1024 * 1024;
 const TEXT_EXTENSIONS = new Set(['wat', 'wast']);
 
 /** The part of `File` this module uses (so tests can pass a Blob with a name). */
@@ -117,9 +118,10 @@ export async function openUploads(app: AppState, files: Iterable<UploadFile>): P
   const added: string[] = [];
   for (const file of files) {
     try {
-      // A File is read in the compiler worker: 30 MB arriving on the page's thread is a long task.
+      // A big File is read in the compiler worker: 30 MB arriving on the page's thread is a long
+      // task. Small ones are read here, without waiting for a worker that may still be loading wabt.
       const fn = await readUpload(file, (f) =>
-        typeof Blob === 'function' && f instanceof Blob
+        typeof Blob === 'function' && f instanceof Blob && f.size >= READ_IN_WORKER_BYTES
           ? app.compiler.readBytes(f)
           : f.arrayBuffer().then((b) => new Uint8Array(b)),
       );
