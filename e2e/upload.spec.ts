@@ -200,5 +200,11 @@ test('a module too big to disassemble whole opens as an outline and one function
   await focusEditor(page);
   await page.keyboard.press('ControlOrMeta+End');
   await expect.poll(() => frames(page)).toBeGreaterThan(await frames(page));
+
+  // It survives a reload (stored as a Blob, read back as the same bytes) and opens the same way.
+  await page.reload();
+  await expect(outline).toContainText('8,000 functions', { timeout: 20_000 });
+  await expect.poll(() => editorText(page)).toMatch(/^;; Function 11 \(_initialize\)/);
+  await expect(banner).toContainText(`Uploaded binary (${bytes.length.toLocaleString('en')} bytes`);
   await expectNoPageErrors(errors);
 });
