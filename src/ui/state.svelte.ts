@@ -154,7 +154,9 @@ export class AppState {
   /** True when the open function's source or config differs from what is deployed. */
   needsDeploy(fn: WorkspaceFunction | undefined = this.current): boolean {
     if (!fn) return false;
-    return this.deployedFrom.get(fn.name) !== fingerprint(fn);
+    const deployed = this.deployedFrom.get(fn.name);
+    // Never deployed from here: no need to hash a 30 MB upload to say so.
+    return deployed === undefined || deployed !== fingerprint(fn);
   }
 
   // ---- change notification (persistence listens) ----------------------------------

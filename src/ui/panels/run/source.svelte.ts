@@ -41,13 +41,23 @@ export class SourceInspector {
         // A big module is read in the compiler worker (the editor asks for the same outline);
         // parameter names are left out, which costs the Run panel only its input labels.
         const bytes = src.bytes;
-        void this.app.compiler.outline(bytes, blobOf(bytes)).then(
-          (o) =>
-            mine === this.ticket && this.apply(name, { ok: true, module: { info: o.info, names: NO_NAMES } }),
-          (err: unknown) =>
-            mine === this.ticket &&
-            this.apply(name, { ok: false, error: err instanceof Error ? err.message : String(err) }),
-        );
+        // After a task boundary: the editor renders the same outline when it arrives, and the two
+        // together would make one long task.
+        const later = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+        void this.app.compiler
+          .outline(bytes, blobOf(bytes))
+          .then(async (o) => {
+            await later();
+            return o;
+          })
+          .then(
+            (o) =>
+              mine === this.ticket &&
+              this.apply(name, { ok: true, module: { info: o.info, names: NO_NAMES } }),
+            (err: unknown) =>
+              mine === this.ticket &&
+              this.apply(name, { ok: false, error: err instanceof Error ? err.message : String(err) }),
+          );
         return;
       }
       const text = src.text;
