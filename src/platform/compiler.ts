@@ -1,7 +1,7 @@
 // Main-thread side of the wabt compiler worker.
 import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
 import type { CompilerApi } from '../workers/compiler.worker';
-import type { ModuleOutline } from './outline';
+import type { FunctionText, ModuleOutline } from './outline';
 
 export interface Diagnostic {
   line: number;
@@ -152,18 +152,22 @@ export class Compiler {
     return this.call((api) => api.readBytes(file));
   }
 
-  /** Defined function `definedIndex` of the module as WAT, disassembled alone in the worker. */
+  /**
+   * Defined function `definedIndex` of the module as WAT, disassembled alone in the worker and
+   * clipped there to `limits` (see clipText).
+   */
   async functionText(
     bytes: Uint8Array,
     definedIndex: number,
     features: Record<string, boolean> = {},
     blob?: Blob,
-  ): Promise<string> {
+    limits = { maxLines: Infinity, maxChars: Infinity },
+  ): Promise<FunctionText> {
     // The worker keeps two modules and a restarted worker none: then the bytes go again, once.
     for (let attempt = 0; attempt < 2; attempt++) {
       if (!this.kept.has(bytes)) await this.load(bytes, blob);
       const id = this.kept.get(bytes)!;
-      const text = await this.call((api) => api.functionText(id, definedIndex, features));
+      const text = await this.call((api) => api.functionText(id, definedIndex, features, limits));
       if (text !== null) return text;
       this.kept.delete(bytes);
     }

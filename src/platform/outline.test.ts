@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bigModule } from '../../scripts/big-module.mjs';
 import { WasmFormatError } from './inspect';
-import { FULL_TEXT_MAX_FUNCTIONS, functionModule, functionTextOf, moduleOutline } from './outline';
+import { clipText, FULL_TEXT_MAX_FUNCTIONS, functionModule, functionTextOf, moduleOutline } from './outline';
 import { watCompiler } from './testing/wat';
 
 let wat: (source: string) => Uint8Array;
@@ -111,5 +111,23 @@ describe('functionTextOf', () => {
     expect(functionTextOf(text, 0)).toBe('(func $a (type 0))');
     expect(functionTextOf(text, 1)).toBe('(func $b (type 0)\n  nop\n  nop)');
     expect(() => functionTextOf(text, 2)).toThrow(/no function 2/);
+  });
+});
+
+describe('clipText', () => {
+  const text = ['a', 'bb', 'ccc', 'dddd'].join('\n'); // 13 characters, 4 lines
+
+  it('keeps a text within both limits whole', () => {
+    expect(clipText(text, 4, 13)).toEqual({ text, omittedLines: 0 });
+  });
+
+  it('cuts after whole lines, at the line limit or before the character limit', () => {
+    expect(clipText(text, 2, 100)).toEqual({ text: 'a\nbb', omittedLines: 2 });
+    expect(clipText(text, 100, 7)).toEqual({ text: 'a\nbb', omittedLines: 2 });
+    expect(clipText(text, 100, 8)).toEqual({ text: 'a\nbb\nccc', omittedLines: 1 });
+  });
+
+  it('cuts inside a first line longer than the character limit', () => {
+    expect(clipText('x'.repeat(50) + '\ny', 10, 20)).toEqual({ text: 'x'.repeat(20), omittedLines: 2 });
   });
 });

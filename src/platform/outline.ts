@@ -285,3 +285,30 @@ export function functionTextOf(moduleText: string, definedIndex: number): string
     .map((line) => (line.startsWith('  ') ? line.slice(2) : line))
     .join('\n');
 }
+
+/** One function's text as the editor gets it, and how many lines of it were left out. */
+export interface FunctionText {
+  text: string;
+  omittedLines: number;
+}
+
+/**
+ * The head of `text`: at most `maxLines` lines and `maxChars` characters, cut at a line end.
+ * CRuby's longest function is 66,000 lines and 40 M characters (blocks nested thousands deep
+ * indent each line by thousands of spaces), more than the editor can take at once.
+ */
+export function clipText(text: string, maxLines: number, maxChars: number): FunctionText {
+  let end = -1;
+  for (let n = 0; n < maxLines; n++) {
+    const next = text.indexOf('\n', end + 1);
+    if (next < 0 || next > maxChars) {
+      if (next < 0 && text.length <= maxChars) return { text, omittedLines: 0 };
+      break;
+    }
+    end = next;
+  }
+  if (end < 0) end = Math.min(text.length, maxChars); // one huge first line: cut inside it
+  let omittedLines = 1;
+  for (let i = text.indexOf('\n', end + 1); i >= 0; i = text.indexOf('\n', i + 1)) omittedLines++;
+  return { text: text.slice(0, end), omittedLines };
+}

@@ -1,7 +1,7 @@
 // WAT ⇄ Wasm in a worker: wabt is 700 KB of Emscripten output and never touches the main thread.
 import { expose, transfer } from 'comlink';
 import type { CompileResult } from '../platform/compiler';
-import { moduleOutline, type ModuleOutline } from '../platform/outline';
+import { clipText, moduleOutline, type FunctionText, type ModuleOutline } from '../platform/outline';
 import { compileWat, disassemble, disassembleFunction, type Features, type Wabt } from './wat';
 
 let wabtPromise: Promise<Wabt> | null = null;
@@ -41,11 +41,20 @@ const api = {
     return { id, outline };
   },
 
-  /** Defined function `definedIndex` of module `id` as WAT; null when the module is no longer kept. */
-  async functionText(id: number, definedIndex: number, features: Features = {}): Promise<string | null> {
+  /**
+   * Defined function `definedIndex` of module `id` as WAT, clipped to what the editor can take
+   * (only the head crosses to the page); null when the module is no longer kept.
+   */
+  async functionText(
+    id: number,
+    definedIndex: number,
+    features: Features = {},
+    limits = { maxLines: Infinity, maxChars: Infinity },
+  ): Promise<FunctionText | null> {
     const bytes = modules.get(id);
     if (!bytes) return null;
-    return disassembleFunction(await loadWabt(), bytes, definedIndex, features);
+    const text = disassembleFunction(await loadWabt(), bytes, definedIndex, features);
+    return clipText(text, limits.maxLines, limits.maxChars);
   },
 
   async readBytes(file: Blob): Promise<Uint8Array> {
