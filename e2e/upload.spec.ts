@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import wabtInit from 'wabt';
+import { bigModule } from '../scripts/big-module.mjs';
 import { expectNoPageErrors, failOnPageErrors } from './support/faas';
+import { frames, narrowDark, startFrameCounter } from './support/panels';
 import { sample } from './support/samples';
 import {
   clickRun,
@@ -142,4 +144,67 @@ test('dropping a file anywhere on the page opens it', async ({ page }, testInfo)
   await expect(page.getByText('Drop a .wat or .wasm file')).toBeHidden();
   await expect(functionRow(page, 'dropped')).toHaveClass(/selected/);
   await expect.poll(() => editorText(page)).toContain('i32.const 42');
+});
+
+test('a module too big to disassemble whole opens as an outline and one function at a time, and the page keeps answering', async ({
+  page,
+}, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await narrowDark(page);
+  await openPlayground(page);
+  // Above both caps (1 MiB, 5,000 functions), shaped like CRuby's reactor; small enough to upload fast.
+  const bytes = Buffer.from(bigModule({ functions: 8_000, dataBytes: 1 << 20 }));
+  await startFrameCounter(page);
+  await uploadInput(page).setInputFiles({ name: 'ruby.wasm', mimeType: 'application/wasm', buffer: bytes });
+
+  const banner = page.getByRole('note');
+  await expect(banner).toContainText(`Uploaded binary (${bytes.length.toLocaleString('en')} bytes`);
+  await expect(banner).toContainText('Too big to disassemble whole');
+  await expect(page.getByRole('button', { name: 'Edit as WAT' })).toBeDisabled();
+  const outline = page.getByRole('complementary', { name: 'Module outline' });
+  await expect(outline).toContainText('8,000 functions');
+  await outline.getByRole('button', { name: 'Exports' }).click();
+  await expect(outline.getByRole('button', { name: 'rb_eval_string_protect' })).toBeVisible();
+  await outline.getByRole('button', { name: 'Functions' }).click();
+  await expect(outline).toContainText('11 imports');
+  // The first exported function opens by itself, read-only.
+  await expect.poll(() => editorText(page)).toMatch(/^;; Function 11 \(_initialize\)/);
+  expect(await editorText(page)).toContain('(func $_initialize (export "_initialize")');
+  expect(await editorReadOnly(page)).toBe(true);
+  await expect(functionRow(page, 'ruby')).toContainText('wasm · WASI');
+
+  // Only a window of the 8,000 rows is in the DOM.
+  const list = outline.getByRole('listbox', { name: 'Functions' });
+  expect(await list.getByRole('option').count()).toBeLessThan(100);
+
+  // Pick one by filtering, then step to the next with the keyboard.
+  await outline.getByPlaceholder('Filter by name or index').fill('rb_fn_4321_');
+  await expect(outline.getByRole('status')).toHaveText('1 of 8,000 match');
+  await list.getByRole('option').first().click();
+  await expect.poll(() => editorText(page)).toMatch(/^;; Function 4332 \(rb_fn_4321_\w+\)/);
+  const text = await editorText(page);
+  expect(text).toMatch(
+    /\(func \$rb_fn_4321_\w+ \(type \$t4\) \(param \$p0 i32\) \(param \$p1 i32\) \(result i32\)/,
+  );
+  await outline.getByPlaceholder('Filter by name or index').fill('');
+  await list.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(() => editorText(page)).toMatch(/^;; Function 4333 \(rb_fn_4322_/);
+  await expect(list.getByRole('option', { selected: true })).toContainText('rb_fn_4322_');
+
+  await expect(page.getByTestId('editor').locator('.view-lines')).toContainText('rb_fn_4322_');
+  await page.screenshot({ path: testInfo.outputPath('big-binary-outline-1024.png') });
+
+  // The page kept painting frames and still answers input: the editor scrolls and takes focus.
+  expect(await frames(page)).toBeGreaterThan(0);
+  await focusEditor(page);
+  await page.keyboard.press('ControlOrMeta+End');
+  await expect.poll(() => frames(page)).toBeGreaterThan(await frames(page));
+
+  // It survives a reload (stored as a Blob, read back as the same bytes) and opens the same way.
+  await page.reload();
+  await expect(outline).toContainText('8,000 functions', { timeout: 20_000 });
+  await expect.poll(() => editorText(page)).toMatch(/^;; Function 11 \(_initialize\)/);
+  await expect(banner).toContainText(`Uploaded binary (${bytes.length.toLocaleString('en')} bytes`);
+  await expectNoPageErrors(errors);
 });

@@ -1,6 +1,7 @@
 // Main-thread side of the wabt compiler worker.
 import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
 import type { CompilerApi } from '../workers/compiler.worker';
+import type { FunctionText, ModuleOutline } from './outline';
 
 export interface Diagnostic {
   line: number;
@@ -28,6 +29,8 @@ export class Compiler {
   private worker: Worker | null = null;
   private remote: Remote<CompilerApi> | null = null;
   private latest = 0;
+  /** Which modules the current worker keeps (its id for them), so a function's text sends only an index. */
+  private kept = new WeakMap<Uint8Array, number>();
 
   constructor(private readonly spawn: () => Worker) {}
 
@@ -82,6 +85,7 @@ export class Compiler {
     this.worker?.terminate();
     this.remote = null;
     this.worker = null;
+    this.kept = new WeakMap();
     const waiting = this.crashed;
     this.crashed = [];
     for (const fail of waiting) fail(err);
@@ -111,6 +115,63 @@ export class Compiler {
   disassemble(bytes: Uint8Array, features: Record<string, boolean> = {}): Promise<string> {
     const copy = bytes.slice();
     return this.call((api) => api.disassemble(transfer(copy, [copy.buffer]), features));
+  }
+
+  /** Outlines asked for, by module: the editor and the Run panel ask for the same one. */
+  private outlines = new WeakMap<Uint8Array, Promise<ModuleOutline>>();
+
+  /**
+   * The module's outline (src/platform/outline.ts), read in the worker, which keeps the bytes for
+   * functionText. With `blob` (the same bytes, e.g. the uploaded File) the worker reads that
+   * instead, and the page copies nothing.
+   */
+  outline(bytes: Uint8Array, blob?: Blob): Promise<ModuleOutline> {
+    let found = this.outlines.get(bytes);
+    if (!found) {
+      found = this.load(bytes, blob);
+      this.outlines.set(bytes, found);
+      found.catch(() => this.outlines.delete(bytes));
+    }
+    return found;
+  }
+
+  private async load(bytes: Uint8Array, blob?: Blob): Promise<ModuleOutline> {
+    let sent: Uint8Array | Blob;
+    if (blob) sent = blob;
+    else {
+      const copy = bytes.slice();
+      sent = transfer(copy, [copy.buffer]);
+    }
+    const { id, outline } = await this.call((api) => api.outline(sent));
+    this.kept.set(bytes, id);
+    return outline;
+  }
+
+  /** A file's bytes, read in the worker and handed over without a copy (30 MB in one piece otherwise). */
+  readBytes(file: Blob): Promise<Uint8Array> {
+    return this.call((api) => api.readBytes(file));
+  }
+
+  /**
+   * Defined function `definedIndex` of the module as WAT, disassembled alone in the worker and
+   * clipped there to `limits` (see clipText).
+   */
+  async functionText(
+    bytes: Uint8Array,
+    definedIndex: number,
+    features: Record<string, boolean> = {},
+    blob?: Blob,
+    limits = { maxLines: Infinity, maxChars: Infinity },
+  ): Promise<FunctionText> {
+    // The worker keeps two modules and a restarted worker none: then the bytes go again, once.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!this.kept.has(bytes)) await this.load(bytes, blob);
+      const id = this.kept.get(bytes)!;
+      const text = await this.call((api) => api.functionText(id, definedIndex, features, limits));
+      if (text !== null) return text;
+      this.kept.delete(bytes);
+    }
+    throw new Error('The compiler worker could not keep the module');
   }
 
   warm(): Promise<void> {

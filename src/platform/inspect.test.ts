@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
-import { WasmFormatError, formatSignature, inspectModule, sectionName } from './inspect';
+import { WasmFormatError, formatSignature, inspectModule, moduleKind, sectionName } from './inspect';
 
 type Wabt = Awaited<ReturnType<typeof wabtInit>>;
 let wabt: Wabt;
@@ -552,5 +552,22 @@ describe('inspectModule errors', () => {
         expect(error).toBeInstanceOf(WasmFormatError);
       }
     }
+  });
+});
+
+describe('moduleKind', () => {
+  it('agrees with inspectModule, reading only imports and exports', () => {
+    const sources = [
+      '(module (func (export "f")))',
+      '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (memory (export "memory") 1) (func (export "_start")))',
+      '(module (import "env" "t" (table 1 funcref)) (import "env" "g" (global i32)) (memory 1) (func (export "_initialize")))',
+    ];
+    for (const source of sources) {
+      const bytes = wat(source);
+      expect(moduleKind(bytes)).toBe(inspectModule(bytes).kind);
+    }
+    expect(moduleKind(wat(sources[1]))).toBe('wasi-command');
+    expect(moduleKind(wat(sources[2]))).toBe('wasi-reactor');
+    expect(() => moduleKind(new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]))).toThrow(WasmFormatError);
   });
 });

@@ -787,6 +787,49 @@ function resolveExports(exports: ExportInfo[], offsets: number[], spaces: IndexS
   });
 }
 
+/**
+ * What kind of module this is (see kindOf), from its import and export sections alone: every
+ * other section is skipped by its size, so a 30 MB module answers at once. Throws
+ * WasmFormatError when those sections cannot be read.
+ */
+export function moduleKind(bytes: Uint8Array): ModuleKind {
+  checkHeader(bytes);
+  const imports: ImportInfo[] = [];
+  const exports: ExportInfo[] = [];
+  const top = new Reader(bytes, HEADER_BYTES, bytes.length, 'module');
+  while (top.pos < bytes.length) {
+    const id = top.u8('a section header');
+    const size = top.u32('a section size');
+    const r = new Reader(bytes, top.pos, top.pos + size, `${sectionName(id)} section`);
+    top.skip(size, `the ${sectionName(id)} section`);
+    if (id === 2) {
+      const n = r.count('imports', 3);
+      for (let i = 0; i < n; i++) {
+        const module = r.name('an import module name');
+        const name = r.name('an import name');
+        const kind = r.u8('an import kind');
+        if (kind === 0x00) r.u32('a type index');
+        else if (kind === 0x01) readTableType(r, NO_TYPES);
+        else if (kind === 0x02) readMemoryType(r);
+        else if (kind === 0x03) readGlobalType(r, NO_TYPES);
+        else if (kind === 0x04) {
+          readTagAttribute(r);
+          r.u32('a type index');
+        } else r.fail(`unknown import kind 0x${hex(kind)} for "${module}" "${name}"`);
+        imports.push({ module, name, kind: EXTERN_KINDS[kind] });
+      }
+    } else if (id === 7) {
+      const n = r.count('exports', 3);
+      for (let i = 0; i < n; i++) {
+        const name = r.name('an export name');
+        const kind = EXTERN_KINDS[r.u8('an export kind')] ?? 'function';
+        exports.push({ name, kind, index: r.u32('an export index') });
+      }
+    }
+  }
+  return kindOf(imports, exports);
+}
+
 /** Where a defined table's limits are encoded (flags byte through maximum), for rewriting them. */
 export interface TableLimitsSite {
   start: number;
@@ -855,6 +898,13 @@ export function typeIndexCount(bytes: Uint8Array, start: number, end: number): n
   const types: TypeEntry[] = [];
   readTypeSection(new Reader(bytes, start, end, 'type section'), types);
   return types.length;
+}
+
+/** The signature of each type index the type section payload `[start, end)` defines (null: a GC struct/array type). */
+export function typeSignatures(bytes: Uint8Array, start: number, end: number): (FuncSignature | null)[] {
+  const types: TypeEntry[] = [];
+  readTypeSection(new Reader(bytes, start, end, 'type section'), types);
+  return types;
 }
 
 /** Reads a constant expression (global initialisers, element offsets), reporting ref.func indices. */

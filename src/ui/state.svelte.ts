@@ -154,7 +154,9 @@ export class AppState {
   /** True when the open function's source or config differs from what is deployed. */
   needsDeploy(fn: WorkspaceFunction | undefined = this.current): boolean {
     if (!fn) return false;
-    return this.deployedFrom.get(fn.name) !== fingerprint(fn);
+    const deployed = this.deployedFrom.get(fn.name);
+    // Never deployed from here: no need to hash a 30 MB upload to say so.
+    return deployed === undefined || deployed !== fingerprint(fn);
   }
 
   // ---- change notification (persistence listens) ----------------------------------
@@ -170,12 +172,14 @@ export class AppState {
   }
 
   workspace(): Workspace {
-    return $state.snapshot({
-      functions: this.functions,
-      platform: this.platformConfig,
-      features: this.features,
+    return {
+      functions: this.functions.map(snapshotFunction),
+      ...($state.snapshot({ platform: this.platformConfig, features: this.features }) as Pick<
+        Workspace,
+        'platform' | 'features'
+      >),
       open: this.open,
-    }) as Workspace;
+    };
   }
 
   /** Replaces the workspace (restore, import); deploys nothing until asked. */
@@ -254,7 +258,7 @@ export class AppState {
     this.setConfig(patch, fn.name);
     if (!this.deployed[fn.name]) return;
     await this.platform.reconfigure(fn.name, $state.snapshot(patch));
-    if (wasCurrent) this.deployedFrom.set(fn.name, fingerprint($state.snapshot(fn) as WorkspaceFunction));
+    if (wasCurrent) this.deployedFrom.set(fn.name, fingerprint(snapshotFunction(fn)));
   }
 
   setRun(run: WorkspaceFunction['run'], name = this.open): void {
@@ -332,7 +336,7 @@ export class AppState {
     if (!fn) return null;
     this.busy = 'deploying';
     try {
-      const snapshot = $state.snapshot(fn) as WorkspaceFunction;
+      const snapshot = snapshotFunction(fn);
       const code = snapshot.source.kind === 'wat' ? snapshot.source.text : snapshot.source.bytes;
       this.uiDeploying.add(fn.name);
       let info: FunctionInfo;
@@ -509,8 +513,7 @@ export class AppState {
       };
       const i = this.functions.findIndex((f) => f.name === name);
       if (i >= 0) {
-        if (fingerprint($state.snapshot(this.functions[i]) as WorkspaceFunction) === fingerprint(fn))
-          continue;
+        if (fingerprint(snapshotFunction(this.functions[i])) === fingerprint(fn)) continue;
         this.functions[i] = { ...this.functions[i], source: fn.source, config: fn.config };
       } else this.functions.push(fn);
       this.deployedFrom.set(name, fingerprint(fn));
@@ -581,18 +584,47 @@ export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * A plain copy of a function that shares its uploaded bytes: they are never changed in place, and
+ * $state.snapshot would structured-clone them (30 MB for CRuby, on every autosave).
+ */
+function snapshotFunction(fn: WorkspaceFunction): WorkspaceFunction {
+  const { source, ...rest } = fn;
+  if (source.kind !== 'wasm') return $state.snapshot(fn) as WorkspaceFunction;
+  return {
+    ...($state.snapshot(rest) as Omit<WorkspaceFunction, 'source'>),
+    source: { kind: 'wasm', bytes: source.bytes },
+  };
+}
+
+/** Hashes of uploaded bytes, by array: fingerprint runs on every needsDeploy check. */
+const byteHashes = new WeakMap<Uint8Array, number>();
+
 function fingerprint(fn: WorkspaceFunction): string {
   const src =
     fn.source.kind === 'wat'
       ? `wat:${fn.source.text}`
-      : `wasm:${fn.source.bytes.length}:${hashBytes(fn.source.bytes)}`;
+      : `wasm:${fn.source.bytes.length}:${hashOf(fn.source.bytes)}`;
   return `${src}\u0000${JSON.stringify(fn.config)}`;
+}
+
+function hashOf(bytes: Uint8Array): number {
+  let h = byteHashes.get(bytes);
+  if (h === undefined) byteHashes.set(bytes, (h = hashBytes(bytes)));
+  return h;
 }
 
 /** FNV-1a: cheap change detection for uploaded modules, not security. */
 function hashBytes(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  let i = 0;
+  // Four bytes a step where the view is aligned: a 30 MB upload hashes in a quarter of the time.
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+    for (let w = 0; w < words.length; w++) h = Math.imul(h ^ words[w], 0x01000193);
+    i = words.length * 4;
+  }
+  for (; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   return h >>> 0;
 }
 

@@ -3,6 +3,7 @@
 // them into memory. Every error message is meant for a student, not a debugger.
 import { MAX_MODULE_BYTES } from '../platform/registry';
 import { DEFAULT_FUNCTION_CONFIG } from '../platform/types';
+import { rememberBlob } from '../workspace/blobs';
 import type { WorkspaceFunction } from '../workspace/types';
 import type { AppState } from './state.svelte';
 
@@ -12,6 +13,7 @@ export class UploadError extends Error {
 }
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const READ_IN_WORKER_BYTES = 1024 * 1024;
 const TEXT_EXTENSIONS = new Set(['wat', 'wast']);
 
 /** The part of `File` this module uses (so tests can pass a Blob with a name). */
@@ -67,7 +69,10 @@ function asText(bytes: Uint8Array): string | null {
  * Reads an uploaded .wat or .wasm file into a new workspace function (the caller makes its name
  * unique). Throws an UploadError with a readable message for anything else.
  */
-export async function readUpload(file: UploadFile): Promise<WorkspaceFunction> {
+export async function readUpload(
+  file: UploadFile,
+  readBytes: (file: UploadFile) => Promise<Uint8Array> = async (f) => new Uint8Array(await f.arrayBuffer()),
+): Promise<WorkspaceFunction> {
   const ext = extensionOf(file.name);
   const label = `"${file.name}"`;
   if (file.size > MAX_MODULE_BYTES) {
@@ -81,7 +86,8 @@ export async function readUpload(file: UploadFile): Promise<WorkspaceFunction> {
   const name = functionNameFor(file.name);
 
   if (hasWasmMagic(head)) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    const bytes = await readBytes(file);
+    if (typeof Blob === 'function' && file instanceof Blob) rememberBlob(bytes, file);
     return { name, source: { kind: 'wasm', bytes }, config };
   }
   if (ext === 'wasm') {
@@ -112,7 +118,13 @@ export async function openUploads(app: AppState, files: Iterable<UploadFile>): P
   const added: string[] = [];
   for (const file of files) {
     try {
-      const fn = await readUpload(file);
+      // A big File is read in the compiler worker: 30 MB arriving on the page's thread is a long
+      // task. Small ones are read here, without waiting for a worker that may still be loading wabt.
+      const fn = await readUpload(file, (f) =>
+        typeof Blob === 'function' && f instanceof Blob && f.size >= READ_IN_WORKER_BYTES
+          ? app.compiler.readBytes(f)
+          : f.arrayBuffer().then((b) => new Uint8Array(b)),
+      );
       const name = app.addFunction(fn);
       added.push(name);
       const what = fn.source.kind === 'wasm' ? 'a read-only binary' : 'WebAssembly text';

@@ -1,7 +1,8 @@
 // WAT ⇄ Wasm in a worker: wabt is 700 KB of Emscripten output and never touches the main thread.
 import { expose, transfer } from 'comlink';
 import type { CompileResult } from '../platform/compiler';
-import { compileWat, type Features, type Wabt } from './wat';
+import { clipText, moduleOutline, type FunctionText, type ModuleOutline } from '../platform/outline';
+import { compileWat, disassemble, disassembleFunction, type Features, type Wabt } from './wat';
 
 let wabtPromise: Promise<Wabt> | null = null;
 
@@ -12,6 +13,10 @@ function loadWabt(): Promise<Wabt> {
   return wabtPromise;
 }
 
+const KEPT_MODULES = 2;
+const modules = new Map<number, Uint8Array>();
+let lastModuleId = 0;
+
 const api = {
   async compile(source: string, features: Features = {}): Promise<CompileResult> {
     const result = compileWat(await loadWabt(), source, features);
@@ -19,15 +24,42 @@ const api = {
   },
 
   async disassemble(bytes: Uint8Array, features: Features = {}): Promise<string> {
-    const wabt = await loadWabt();
-    const mod = wabt.readWasm(bytes, { readDebugNames: true, ...features });
-    try {
-      mod.generateNames();
-      mod.applyNames();
-      return mod.toText({ foldExprs: false, inlineExport: true });
-    } finally {
-      mod.destroy();
-    }
+    return disassemble(await loadWabt(), bytes, features);
+  },
+
+  /**
+   * Reads a module's outline and keeps its bytes here under the returned id, so opening one of
+   * its functions later sends only an index.
+   */
+  async outline(module: Uint8Array | Blob): Promise<{ id: number; outline: ModuleOutline }> {
+    const bytes = module instanceof Uint8Array ? module : new Uint8Array(await module.arrayBuffer());
+    const outline = moduleOutline(bytes);
+    const id = ++lastModuleId;
+    modules.set(id, bytes);
+    // Keep the two newest: a 30 MB module is enough to hold on to.
+    for (const key of modules.keys()) if (modules.size > KEPT_MODULES) modules.delete(key);
+    return { id, outline };
+  },
+
+  /**
+   * Defined function `definedIndex` of module `id` as WAT, clipped to what the editor can take
+   * (only the head crosses to the page); null when the module is no longer kept.
+   */
+  async functionText(
+    id: number,
+    definedIndex: number,
+    features: Features = {},
+    limits = { maxLines: Infinity, maxChars: Infinity },
+  ): Promise<FunctionText | null> {
+    const bytes = modules.get(id);
+    if (!bytes) return null;
+    const text = disassembleFunction(await loadWabt(), bytes, definedIndex, features);
+    return clipText(text, limits.maxLines, limits.maxChars);
+  },
+
+  async readBytes(file: Blob): Promise<Uint8Array> {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return transfer(bytes, [bytes.buffer]);
   },
 
   /** Preloads wabt; the playground calls this while the user reads the page. */

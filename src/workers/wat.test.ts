@@ -1,7 +1,16 @@
 /// <reference types="node" />
 // The WAT compiler with the real wabt.js, in Node: the bytes it writes and the columns it reports.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileWat, parseDiagnostics, utf16Column, type Wabt } from './wat';
+import { bigModule } from '../../scripts/big-module.mjs';
+import { functionTextOf } from '../platform/outline';
+import {
+  compileWat,
+  disassemble,
+  disassembleFunction,
+  parseDiagnostics,
+  utf16Column,
+  type Wabt,
+} from './wat';
 
 let wabt: Wabt;
 beforeAll(async () => {
@@ -74,4 +83,38 @@ describe('utf16Column', () => {
       { line: 2, column: 9, message: 'oops' },
     ]);
   });
+});
+
+describe('disassembling one function of a big module', () => {
+  const FEATURES = { bulk_memory: true, reference_types: true, simd: true, multi_value: true };
+
+  it('gives the same text as the whole disassembly, for every function', () => {
+    const bytes = bigModule({ functions: 300, dataBytes: 4096, seed: 3 });
+    const whole = disassemble(wabt, bytes, FEATURES);
+    for (const i of [0, 1, 2, 150, 298, 299]) {
+      expect(disassembleFunction(wabt, bytes, i, FEATURES)).toBe(functionTextOf(whole, i));
+    }
+    expect(disassembleFunction(wabt, bytes, 0, FEATURES)).toMatch(
+      /^\(func \$_initialize \(export "_initialize"\)/,
+    );
+  });
+
+  it('names calls to other functions and keeps the body text', () => {
+    const bytes = compile(`(module
+      (import "env" "log" (func $log (param i32)))
+      (func $first (param i32) local.get 0 call $log)
+      (func $second (export "run") i32.const 7 call $first)
+      (func $third))`);
+    expect(disassembleFunction(wabt, bytes, 1)).toBe(
+      '(func $second (export "run") (type $t1)\n  i32.const 7\n  call $first)',
+    );
+  });
+
+  it('opens a function of a 30 MB module from a stand-in of a few hundred KB', () => {
+    const bytes = bigModule();
+    const text = disassembleFunction(wabt, bytes, 20_000, FEATURES);
+    expect(text.startsWith('(func $rb_fn_20000_')).toBe(true);
+    expect(text).toContain('(param $p0 i32) (param $p1 i32) (result i32)');
+    expect(text.split('\n').length).toBeGreaterThan(3);
+  }, 60_000); // writing the 30 MB module takes seconds on a busy machine
 });

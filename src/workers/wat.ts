@@ -1,5 +1,6 @@
 // WAT → Wasm with wabt.js, apart from the worker plumbing so it can be tested in Node with real wabt.
 import type { CompileResult, Diagnostic } from '../platform/compiler';
+import { functionModule, functionTextOf } from '../platform/outline';
 
 export type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 export type Features = Record<string, boolean>;
@@ -68,4 +69,29 @@ export function compileWat(wabt: Wabt, source: string, features: Features = {}):
   } finally {
     mod?.destroy();
   }
+}
+
+/** The whole module as WAT, with names from the name section (generated where there are none). */
+export function disassemble(wabt: Wabt, bytes: Uint8Array, features: Features = {}): string {
+  const mod = wabt.readWasm(bytes, { readDebugNames: true, ...features });
+  try {
+    mod.generateNames();
+    mod.applyNames();
+    return mod.toText({ foldExprs: false, inlineExport: true });
+  } finally {
+    mod.destroy();
+  }
+}
+
+/**
+ * Defined function `definedIndex` as WAT, the same text as in the whole disassembly, made from a
+ * stand-in module with only that body (src/platform/outline.ts): ~100 ms for a 30 MB module.
+ */
+export function disassembleFunction(
+  wabt: Wabt,
+  bytes: Uint8Array,
+  definedIndex: number,
+  features: Features = {},
+): string {
+  return functionTextOf(disassemble(wabt, functionModule(bytes, definedIndex), features), definedIndex);
 }

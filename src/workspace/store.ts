@@ -15,7 +15,8 @@
 // so the UI can offer "export to file" instead of losing work.
 import { unwrap, wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Invocation } from '../platform/types';
-import type { Workspace } from './types';
+import { blobOf, rememberBlob } from './blobs';
+import type { Workspace, WorkspaceFunction } from './types';
 import {
   cloneInvocation,
   cloneWorkspace,
@@ -36,6 +37,53 @@ export const BACKUP_META_KEY = 'workspace-backup';
 /** Key prefix (+ tab id) of the records saveOnExit writes to `meta`. */
 export const EXIT_META_PREFIX = 'exit-save:';
 
+/**
+ * Uploaded modules at least this big are stored as Blobs: IndexedDB then keeps a handle instead of
+ * serialising (and compressing) the bytes on the main thread, ~0.3 s per save for a 30 MB module.
+ * Records hold either form; loadWorkspace reads both.
+ */
+export const BLOB_MIN_BYTES = 256 * 1024;
+
+/** A workspace as stored: big uploaded bytes may be a Blob (see BLOB_MIN_BYTES). */
+export type StoredWorkspace = Omit<Workspace, 'functions'> & {
+  functions: (Omit<WorkspaceFunction, 'source'> & {
+    source: WorkspaceFunction['source'] | { kind: 'wasm'; bytes: Blob };
+  })[];
+};
+
+function storable(ws: Workspace): StoredWorkspace {
+  const copy = cloneWorkspace(ws);
+  return {
+    ...copy,
+    functions: copy.functions.map((f) => {
+      if (f.source.kind !== 'wasm' || f.source.bytes.length < BLOB_MIN_BYTES || typeof Blob !== 'function')
+        return f;
+      const bytes = f.source.bytes;
+      // The uploaded File itself when known; else one copy, kept so saving again copies nothing.
+      let blob = blobOf(bytes);
+      if (!blob) rememberBlob(bytes, (blob = new Blob([bytes as Uint8Array<ArrayBuffer>])));
+      return { ...f, source: { kind: 'wasm', bytes: blob } };
+    }),
+  };
+}
+
+/** Reads stored Blobs back into bytes, in place, before the record is validated. */
+async function readBlobs(workspace: unknown): Promise<void> {
+  if (!isPlainObject(workspace) || !Array.isArray(workspace.functions)) return;
+  for (const f of workspace.functions) {
+    const source: unknown = isPlainObject(f) ? f.source : null;
+    if (!isPlainObject(source) || typeof Blob !== 'function' || !(source.bytes instanceof Blob)) continue;
+    try {
+      const blob = source.bytes;
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      rememberBlob(bytes, blob);
+      source.bytes = bytes;
+    } catch {
+      // Unreadable: readWorkspace reports the function as one it could not restore.
+    }
+  }
+}
+
 export interface WorkspaceRecord {
   /** SCHEMA_VERSION of the code that wrote the record. */
   schema: number;
@@ -43,7 +91,7 @@ export interface WorkspaceRecord {
   tabId: string;
   /** Increments on every save (any tab); 0 for data migrated from schema 1. */
   revision: number;
-  workspace: Workspace;
+  workspace: StoredWorkspace;
 }
 
 /** What saveOnExit leaves in `meta` for the next start. */
@@ -51,7 +99,7 @@ interface ExitRecord {
   tabId: string;
   revision: number;
   savedAt: number;
-  workspace?: Workspace;
+  workspace?: StoredWorkspace;
   history: Invocation[];
 }
 
@@ -336,6 +384,7 @@ class IdbWorkspaceStore implements WorkspaceStore {
       problems.push('The saved workspace could not be read, so an empty one was started.');
       result = { ...empty, problems };
     } else {
+      await readBlobs(raw.workspace);
       const workspace = readWorkspace(raw.workspace, problems);
       if (!workspace) problems.push('An empty workspace was started instead.');
       result = {
@@ -358,7 +407,7 @@ class IdbWorkspaceStore implements WorkspaceStore {
   }
 
   saveWorkspace(ws: Workspace, options: { tabId: string }): Promise<number> {
-    const workspace = cloneWorkspace(ws);
+    const workspace = storable(ws);
     return this.run('save your workspace', [STORE_WORKSPACE], 'readwrite', async (tx) => {
       const store = tx.objectStore(STORE_WORKSPACE);
       const prev: unknown = await store.get(WORKSPACE_KEY);
@@ -430,7 +479,7 @@ class IdbWorkspaceStore implements WorkspaceStore {
       revision: data.revision,
       savedAt: Date.now(),
       history,
-      ...(data.workspace ? { workspace: cloneWorkspace(data.workspace) } : {}),
+      ...(data.workspace ? { workspace: storable(data.workspace) } : {}),
     };
     return this.run('save your work', [STORE_META], 'readwrite', async (tx) => {
       const done = tx.objectStore(STORE_META).put(record, EXIT_META_PREFIX + data.tabId);

@@ -635,6 +635,30 @@ describe('document helpers', () => {
     ]);
   });
 
+  it('folds a disassembly-sized text in linear time (one block comment per line)', () => {
+    // wabt writes `(;N;)` on most lines; 200,000 of them took minutes when each comment's line
+    // was counted from the top of the text.
+    const funcs = 50_000;
+    const parts = ['(module'];
+    for (let i = 0; i < funcs; i++) {
+      parts.push(`  (func (;${i};) (type 0)`, '    (; a block', '       comment ;)', `    i32.const ${i})`);
+    }
+    parts.push(')');
+    const text = parts.join('\n');
+    const started = performance.now();
+    const ranges = computeFoldingRanges(text);
+    const elapsed = performance.now() - started;
+    expect(ranges).toHaveLength(1 + 2 * funcs);
+    expect(ranges[0]).toEqual({ start: 1, end: 4 * funcs + 1, kind: 'region' });
+    const last = 2 + 4 * (funcs - 1);
+    expect(ranges.slice(-2)).toEqual([
+      { start: last, end: last + 3, kind: 'region' },
+      { start: last + 1, end: last + 2, kind: 'comment' },
+    ]);
+    // Linear: about a second here; the quadratic scan needed minutes for this input.
+    expect(elapsed).toBeLessThan(15_000);
+  }, 60_000);
+
   it('completes instructions, keywords and types', () => {
     const text = '(func (i32.ad';
     const r = watCompletions(text, text.length, text, text.length + 1);

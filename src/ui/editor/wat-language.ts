@@ -300,14 +300,21 @@ export function computeFoldingRanges(text: string): WatFoldingRange[] {
     }
     if (c !== ' ' && c !== '\t' && c !== '\r') lineBlank = false;
   }
+  // Regions come in document order, so one cursor walks the text once for all of them (wabt's
+  // output has a `(;N;)` comment on most lines; counting from the top for each was quadratic).
+  let cursorLine = 1;
+  let nextNewline = text.indexOf('\n');
   const lineOf = (offset: number): number => {
-    let l = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) l++;
-    return l;
+    while (nextNewline >= 0 && nextNewline < offset) {
+      cursorLine++;
+      nextNewline = text.indexOf('\n', nextNewline + 1);
+    }
+    return cursorLine;
   };
   for (const r of regions) {
     if (r.kind !== 'block-comment') continue;
-    add({ start: lineOf(r.start), end: lineOf(Math.max(r.start, r.end - 1)), kind: 'comment' });
+    const start = lineOf(r.start);
+    add({ start, end: lineOf(Math.max(r.start, r.end - 1)), kind: 'comment' });
   }
   return [...byStart.values()].sort((a, b) => a.start - b.start);
 }
