@@ -331,10 +331,28 @@ export class AppState {
   // ---- deploy & run --------------------------------------------------------------------
 
   /** Deploys the open function; returns its info, or null after telling the user what is wrong. */
+  /** Settles when the deploy under way (if any) has finished and `busy` is clear of it. */
+  private deployDone: Promise<void> = Promise.resolve();
+
+  /**
+   * Run as the Run button and Ctrl+Enter ask for it: now, or right after a deploy under way — a
+   * press made while Ctrl+S is still deploying is not lost. Nothing while a call is running.
+   */
+  requestRun(): void {
+    if (!this.current || this.busy === 'running') return;
+    if (this.busy === 'deploying') {
+      void this.deployDone.then(() => this.busy || void this.run());
+      return;
+    }
+    void this.run();
+  }
+
   async deploy(name = this.open): Promise<FunctionInfo | null> {
     const fn = this.functions.find((f) => f.name === name);
     if (!fn) return null;
     this.busy = 'deploying';
+    let finished!: () => void;
+    this.deployDone = new Promise((resolve) => (finished = resolve));
     try {
       const snapshot = snapshotFunction(fn);
       const code = snapshot.source.kind === 'wat' ? snapshot.source.text : snapshot.source.bytes;
@@ -359,6 +377,7 @@ export class AppState {
       return null;
     } finally {
       this.busy = null;
+      finished();
     }
   }
 
