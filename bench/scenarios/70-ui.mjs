@@ -43,7 +43,9 @@ const VIEWPORT = { width: 1280, height: 800 };
 const VISITS = Math.max(3, Number(process.env.UI_VISITS) || 7);
 /** The issue's numbers for a bare Svelte + Monaco page on an idle machine. */
 const ISSUE_BASELINE = { fcp: 140, ready: 600 };
-const TARGET = { fcp: 200, ready: 800, maxGap: 50, p95Gap: 20, diagnostics: 150 };
+const TARGET = { maxGap: 50, p95Gap: 20, diagnostics: 150 };
+/** First visit (issue 15): the app against the bare Svelte + Monaco page, p50 over p50. */
+const VISIT_RATIO = { fcp: 1.0, ready: 0.7 };
 /** The compile-as-you-type debounce of src/ui/editor/EditorPane.svelte (COMPILE_DELAY_MS). */
 const DEBOUNCE_MS = 150;
 /** Each scenario stops adding rounds after this long (the harness gives up at 120 s). */
@@ -186,19 +188,20 @@ const visit = {
       },
     };
   },
+  // Issue 15 ("a faster first visit"): ratios against the bare Svelte + Monaco page in the same run.
   targets: [
     {
-      label: `first contentful paint p50 ≤ ${TARGET.fcp} ms`,
+      label: `first contentful paint p50 ≤ ${VISIT_RATIO.fcp} × the bare page's (same run)`,
       check: (r) => ({
-        pass: r.metrics.fcpP50 <= TARGET.fcp,
-        actual: `${ms(r.metrics.fcpP50)} (baseline × ${r.metrics.fcpRatio.toFixed(2)})`,
+        pass: r.metrics.fcpRatio <= VISIT_RATIO.fcp,
+        actual: `× ${r.metrics.fcpRatio.toFixed(2)} (${ms(r.metrics.fcpP50)})`,
       }),
     },
     {
-      label: `editor ready p50 ≤ ${TARGET.ready} ms`,
+      label: `editor ready p50 ≤ ${VISIT_RATIO.ready} × the bare page's (same run)`,
       check: (r) => ({
-        pass: r.metrics.readyP50 <= TARGET.ready,
-        actual: `${ms(r.metrics.readyP50)} (baseline × ${r.metrics.readyRatio.toFixed(2)})`,
+        pass: r.metrics.readyRatio <= VISIT_RATIO.ready,
+        actual: `× ${r.metrics.readyRatio.toFixed(2)} (${ms(r.metrics.readyP50)})`,
       }),
     },
   ],
