@@ -222,7 +222,10 @@ test('the policy is enforced: what it forbids is blocked and reported', async ({
     .poll(async () => new Set((await csp.events()).map((v) => v.directive)), { timeout: 5000 })
     .toEqual(new Set(['script-src-elem', 'script-src', 'img-src', 'worker-src', 'connect-src']));
   // In a worker too (each worker has its own policy, from its script's response header).
-  const nanoprocess = page.workers().find((w) => /nanoprocess\.worker/.test(w.url()))!;
+  // The prewarmed nanoprocess is spawned by the platform worker once it is up: wait until it exists.
+  const isNanoprocess = (w: { url(): string }) => /nanoprocess\.worker/.test(w.url());
+  await expect.poll(() => page.workers().some(isNanoprocess)).toBe(true);
+  const nanoprocess = page.workers().find(isNanoprocess)!;
   // eslint-disable-next-line no-implied-eval -- the worker's policy must block exactly this
   await nanoprocess.evaluate(() => setTimeout('self.__evalRan = true', 0));
   await expect.poll(async () => (await csp.workerEvents()).map((v) => v.directive)).toContain('script-src');
