@@ -8,12 +8,14 @@
 // passes through a loop header or a recursive entry, so a stuck loop (or runaway recursion) ends
 // inside the module instead of costing the worker; everything between two checks is bounded.
 //
-// The fuel lives in a local of each function (see CodeRewriter) and reaches the global around
-// calls and exits, as wasmtime keeps fuel in a register. Charges of the entry block of a function
-// reached only by direct calls are paid by its callers' blocks, so a wrapper such as malloc costs
-// nothing. Counts of calls that return (or exit through the host, as WASI's proc_exit) are exact
-// and the same as charging every block where it starts; a trap may drop the few blocks since
-// the trapping function's last call, check or write-back.
+// The fuel lives in a local of each function and travels from caller to callee as an extra
+// parameter and result wherever only direct calls reach the callee (see CodeRewriter); it
+// reaches the global around host calls, calls through tables and exits to the host. Charges of
+// the entry block of a function reached only by direct calls are paid by its callers' blocks, so
+// a wrapper such as malloc costs nothing. Counts of calls that return (or exit through the host,
+// as WASI's proc_exit) are exact and the same as charging every block where it starts; a trap
+// other than `unreachable` may drop what ran since the fuel last reached the global (less than
+// one refuel slice).
 //
 // Works on the binary, with the decoder in inspect.ts for the module's sections and a table-driven
 // scanner of its own for the code (deploy time counts). Adding the import shifts every defined
@@ -138,6 +140,15 @@ class Writer {
     this.buf[at + 4] = (value >>> 28) & 0x0f;
   }
 
+  /** Replaces [at, end) with `src`, moving what follows. */
+  splice(at: number, end: number, src: Uint8Array): void {
+    const grow = src.length - (end - at);
+    this.room(Math.max(0, grow));
+    this.buf.copyWithin(end + grow, end, this.len);
+    this.buf.set(src, at);
+    this.len += grow;
+  }
+
   result(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
@@ -200,6 +211,7 @@ const OP_TRY = 0x06;
 const OP_CATCH = 0x07;
 const OP_END = 0x0b;
 const OP_BR = 0x0c;
+const OP_RETURN = 0x0f;
 const OP_BR_IF = 0x0d;
 const OP_BR_TABLE = 0x0e;
 const OP_CALL = 0x10;
@@ -227,6 +239,8 @@ const CHARGE = 2;
 const CHECK = 3;
 const LOAD = 4;
 const SPILL = 5;
+/** A reference to the local the fuel parameter displaces (see CodeRewriter.emit). */
+const RELOCAL = 6;
 /** More than the largest code one edit inserts (a check: 14 opcodes and 9 LEB128s, 70 bytes at most). */
 const MAX_EDIT_BYTES = 96;
 /** Per body in CodeRewriter: local groups, their end, code start, body end, the fuel local, first edit, flags. */
@@ -235,6 +249,10 @@ const BODY_LOOPS = 2;
 const BODY_TRY = 4;
 /** Calls the host, through a table or a reference, or throws: the stack may unwind from inside. */
 const BODY_UNWINDS = 8;
+/** Tail calls: the module keeps the fuel in the global across calls (no fuel parameters). */
+const BODY_TAIL = 16;
+/** Branches to the function's label that cannot carry the fuel (br_table, br_on_*): no fuel parameter. */
+const BODY_NOTHREAD = 32;
 
 interface Layout {
   id: number;
@@ -318,14 +336,26 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
     out.patch(size, out.len - from);
   };
 
+  // Where the type and function sections went in `out`: functions that take the fuel as a
+  // parameter get new types once the code is rewritten (see CodeRewriter), and both are redone.
+  let typesOut = null as [number, number] | null;
+  let funcsOut = null as [number, number] | null;
+  let code = null as CodeRewriter | null;
   const emitters: Record<number, (s: Layout | undefined) => void> = {
-    1: (s) =>
+    1: (s) => {
+      const at = out.len;
       section(1, (w) => {
         const r = s && new Reader(bytes, s.start, s.end, 'type section');
         w.u32((r ? r.u32('the number of types') : 0) + 1);
         if (r && s) w.bytes(bytes, r.pos, s.end);
-        w.bytes(Uint8Array.of(0x60, 0x01, 0x7e, 0x01, 0x7e)); // (i64) -> i64
-      }),
+        w.bytes(REFUEL_TYPE);
+      });
+      typesOut = [at, out.len];
+    },
+    3: (s) => {
+      funcsOut = [out.len, out.len + s!.end - s!.offset];
+      out.bytes(bytes, s!.offset, s!.end);
+    },
     2: (s) =>
       section(2, (w) => {
         const r = s && new Reader(bytes, s.start, s.end, 'import section');
@@ -397,6 +427,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
     8: (s) => {
       const r = new Reader(bytes, s!.start, s!.end, 'start section');
       const index = r.u32('the start function index');
+      escaping.push(index);
       section(8, (w) => w.u32(shift(index)));
     },
     9: (s) => {
@@ -427,14 +458,16 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
     10: (s) => {
       // The code goes straight into the output; the hints it produces then go in front of it.
       const at = out.len;
-      const code = new CodeRewriter(bytes, out, {
+      const types = typeSection && funcTypes(bytes, typeSection);
+      code = new CodeRewriter(bytes, out, {
         importedFuncs,
         fuel,
         refuelFunc,
         paramCounts: definedParamCounts(bytes),
         escaping,
+        plainTypes: types !== null,
       });
-      section(10, () => code.rewrite(s!.start, s!.end));
+      section(10, () => code!.rewrite(s!.start, s!.end));
       blocks = code.charges;
       // Before the code section, where engines look for it: per function, each refuel `if`
       // (offset from the body's start, hint size 1, 0 = the branch is unlikely taken).
@@ -485,7 +518,92 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
     else out.bytes(bytes, s.offset, s.end);
   }
   emitMissingBefore(Infinity);
+  if (code?.threads) threadTypes(bytes, out, code.threaded, find(1)!, find(3)!, typesOut!, funcsOut!);
   return { bytes: out.result(), importModule: METER_MODULE, importName, fuelExport, blocks };
+}
+
+/** The refuel import's type: (i64) -> i64. */
+const REFUEL_TYPE = Uint8Array.of(0x60, 0x01, 0x7e, 0x01, 0x7e);
+
+/**
+ * Byte ranges of each type's parameter and result lists (after their counts), or null when the
+ * type section holds anything but plain function types (GC's rec groups and subtypes).
+ */
+function funcTypes(bytes: Uint8Array, s: Layout): Int32Array | null {
+  const r = new Reader(bytes, s.start, s.end, 'type section');
+  const n = r.u32('the number of types');
+  const out = new Int32Array(n * 6);
+  for (let t = 0; t < n; t++) {
+    if (r.u8('a type form') !== 0x60) return null;
+    for (let half = 0; half < 2; half++) {
+      const count = r.u32('a value type count');
+      out[t * 6 + half * 3] = count;
+      out[t * 6 + half * 3 + 1] = r.pos;
+      for (let k = 0; k < count; k++) readValueType(r);
+      out[t * 6 + half * 3 + 2] = r.pos;
+    }
+  }
+  return out;
+}
+
+/**
+ * Gives each function that takes the fuel as a parameter its type with an i64 added to the
+ * parameters and to the results (types appended after the refuel type, one per original type),
+ * rewriting the type and function sections already written to `out` in place.
+ */
+function threadTypes(
+  bytes: Uint8Array,
+  out: Writer,
+  threaded: Uint8Array,
+  typeSection: Layout,
+  funcSection: Layout,
+  typesOut: [number, number],
+  funcsOut: [number, number],
+): void {
+  const types = funcTypes(bytes, typeSection)!;
+  const typeCount = types.length / 6;
+  const fr = new Reader(bytes, funcSection.start, funcSection.end, 'function section');
+  const n = fr.u32('the number of functions');
+  const funcs = new Writer(n * 2 + 8);
+  funcs.u32(n);
+  const added = new Int32Array(typeCount).fill(-1);
+  const extra: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = fr.u32('a type index');
+    if (!threaded[i]) {
+      funcs.u32(t);
+      continue;
+    }
+    if (added[t] < 0) {
+      added[t] = typeCount + 1 + extra.length;
+      extra.push(t);
+    }
+    funcs.u32(added[t]);
+  }
+  const tw = new Writer(typesOut[1] - typesOut[0] + extra.length * 16);
+  const tr = new Reader(bytes, typeSection.start, typeSection.end, 'type section');
+  tw.u32(tr.u32('the number of types') + 1 + extra.length);
+  tw.bytes(bytes, tr.pos, typeSection.end);
+  tw.bytes(REFUEL_TYPE);
+  for (const t of extra) {
+    tw.byte(0x60);
+    for (let half = 0; half < 2; half++) {
+      const k = t * 6 + half * 3;
+      tw.u32(types[k] + 1);
+      tw.bytes(bytes, types[k + 1], types[k + 2]);
+      tw.byte(0x7e);
+    }
+  }
+  const framed = (id: number, w: Writer) => {
+    const f = new Writer(w.len + 6);
+    f.byte(id);
+    f.u32(w.len);
+    f.bytes(w.buf, 0, w.len);
+    return f.buf.subarray(0, f.len);
+  };
+  // The function section comes after the type section: replace it first.
+  out.splice(funcsOut[0], funcsOut[1], framed(3, funcs));
+  out.splice(typesOut[0], typesOut[1], framed(1, tw));
 }
 
 interface CodeContext {
@@ -496,6 +614,8 @@ interface CodeContext {
   paramCounts: number[];
   /** Function indices that escape (exports, element segments, ref.func): indirect calls may reach them. */
   escaping: number[];
+  /** The type section holds only plain function types (new ones can be derived from them). */
+  plainTypes: boolean;
 }
 
 /**
@@ -505,17 +625,25 @@ interface CodeContext {
  * Deploy time is part of the budget (the `meter` benchmark holds it to 2 × compiling the module),
  * so this runs on typed arrays and a lookup table, with no allocation per instruction.
  *
- * Two ways to keep the fuel, chosen per function:
- * - with loops (and no exception handlers): the fuel itself in a local, loaded from the global
- *   on entry and after calls, written back before calls and exits; a loop header checks the
- *   register and touches memory only when the slice runs out (a tight loop stays in registers);
- * - otherwise: the local holds the fuel spent since the last write-back (zero on entry, as every
- *   local), subtracted from the global before calls that may unwind, throws and exits (and at
- *   loop headers, which check). A call then costs one read-modify-write of the global instead of
- *   a store and a load, or nothing. A pending amount is right on every path into a join, so
- *   exception handlers (where a caught throw arrives with the fuel in the global) use this.
- * Either way a trap loses the charges since the last write-back: a call that traps reports a
- * count that is low by at most the blocks run since its last call, return or refuel.
+ * Where the fuel is kept:
+ * - Functions reached only by direct calls take it as an extra i64 parameter and hand it back as
+ *   an extra result (see threading()), so it stays in registers from call to call. Memory
+ *   traffic on the global was what metering cost: a store before and a load after each call put
+ *   the global on every call's critical path, and binary-trees (a call and an allocation per
+ *   node) ran ~25 % slower metered for that, against ~10 % with the fuel passed along.
+ * - The others (exported, in a table, taken by ref.func) keep the fuel itself in a local, loaded
+ *   from the global on entry and after calls to functions that are not passed it, written back
+ *   before those calls and on exit. Loop headers check the register and touch memory only when
+ *   the slice runs out.
+ * - Modules with exception handlers or tail calls pass nothing (a caught throw would lose its
+ *   callees' fuel): there functions without loops, and those with handlers, keep the fuel spent
+ *   since the last write-back (zero on entry, as every local), subtracted from the global before
+ *   calls that may unwind, throws and exits (and at loop headers, which check); a pending amount
+ *   is right on every path into a join, so handlers, where a caught throw arrives with the fuel
+ *   in the global, use it.
+ * A trap loses what did not reach the global: with the fuel passed along, what ran since the last
+ * refuel, host call or exit to the host — less than one slice (FUEL_SLICE); `unreachable` writes
+ * it back first and counts exactly. Without, the blocks since the last call, return or refuel.
  */
 class CodeRewriter {
   /** Per function with refuel branches: its index, their number, their offsets from the body's start. */
@@ -535,6 +663,10 @@ class CodeRewriter {
   private escapes = new Uint8Array(0);
   /** Per body: 1 when the stack may unwind from inside it or a function it calls. */
   private unwinds = new Uint8Array(0);
+  /** Per body: 1 when the function takes the fuel as its last parameter and returns it as its last result. */
+  threaded = new Uint8Array(0);
+  /** Whether any function does (then no function keeps a pending amount: see emit). */
+  threads = false;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -574,6 +706,7 @@ class CodeRewriter {
     const recursive = this.recursive(n);
     this.foldEntries(n, bodies, recursive);
     this.unwinding(n, bodies);
+    this.threading(n, bodies);
     this.out.u32(n);
     for (let i = 0; i < n; i++) {
       const to = i + 1 < n ? bodies[(i + 1) * BODY_STRIDE + 5] : this.count;
@@ -724,6 +857,29 @@ class CodeRewriter {
     }
   }
 
+  /**
+   * Which functions take the fuel as a parameter and hand it back as an extra result, so a call
+   * between them passes it in registers instead of through the global (a load after every call
+   * and a store before it put the global on every call's critical path: binary-trees ran ~25 %
+   * slower metered, nearly all of it those loads and stores). Only functions reached by direct
+   * calls alone (not escaping) can change their type; not in modules with exception handlers
+   * (a caught throw would lose the callee's fuel) or tail calls, nor with types the rewriter
+   * cannot extend, nor functions whose br_table or br_on_* may leave through the function's label.
+   */
+  private threading(n: number, bodies: Int32Array): void {
+    const threaded = (this.threaded = new Uint8Array(n));
+    let all = 0;
+    for (let i = 0; i < n; i++) all |= bodies[i * BODY_STRIDE + 6];
+    if (!this.ctx.plainTypes || all & (BODY_TRY | BODY_TAIL)) return;
+    for (let i = 0; i < n; i++) {
+      if (this.escapes[i] || bodies[i * BODY_STRIDE + 6] & BODY_NOTHREAD) continue;
+      // (a first local group of none would leave no local for the parameter to displace)
+      if (bodies[i * BODY_STRIDE] > 0 && readU32(this.bytes, bodies[i * BODY_STRIDE + 1]) === 0) continue;
+      threaded[i] = 1;
+      this.threads = true;
+    }
+  }
+
   private push(kind: number, at: number, end: number, value: number): void {
     if (this.count * 4 + 4 > this.edits.length) {
       const next = new Int32Array(this.edits.length * 2);
@@ -759,6 +915,7 @@ class CodeRewriter {
     // returns, so the limit stays exact.
     let check = true;
     let catches = false;
+    const param = this.ctx.paramCounts[this.caller] ?? 0;
     this.push(LOAD, codeStart, codeStart, 0);
     // The charge of the block being scanned: filled in when the block ends.
     let charge = this.count;
@@ -770,6 +927,7 @@ class CodeRewriter {
       const imm = OP_IMM[op];
       // Immediates.
       let label = -1;
+      let callee = -1;
       switch (imm) {
         case IMM_NONE:
           break;
@@ -797,11 +955,20 @@ class CodeRewriter {
             if (op !== OP_REF_FUNC) {
               // A direct call's write-back names its callee (+1), which may make it unneeded.
               this.push(SPILL, at, at, op === OP_CALL ? v + 1 : 0);
+              if (op === OP_CALL) callee = v;
               this.calls.push(this.caller, v, charge);
               if (v < this.ctx.importedFuncs) this.flags |= BODY_UNWINDS;
             } else this.ctx.escaping.push(v);
             this.push(FUNC, immAt, p, v >= this.ctx.importedFuncs ? v + 1 : v);
-          } else p = skipLeb(b, p);
+          } else if (op <= 0x22 && op >= 0x20) {
+            // local.get/set/tee of the local a fuel parameter would displace
+            const immAt = p;
+            p = skipLeb(b, p);
+            if (readU32(b, immAt) === param) this.push(RELOCAL, immAt, p, 0);
+          } else {
+            if (op === 0xd5 || op === 0xd6) this.flags |= BODY_NOTHREAD; // br_on_null, br_on_non_null
+            p = skipLeb(b, p);
+          }
           break;
         }
         case IMM_LEB2:
@@ -820,7 +987,7 @@ class CodeRewriter {
           p += 8;
           break;
         case IMM_SPECIAL:
-          p = this.special(op, at, p);
+          p = this.special(op, at, p, depth);
           break;
         default:
           this.fail(`unknown instruction 0x${op.toString(16).padStart(2, '0')}`, at);
@@ -872,8 +1039,12 @@ class CodeRewriter {
             this.flags |= BODY_UNWINDS;
           }
           if (!(flags & EXITS) && op !== OP_CALL) this.push(SPILL, at, at, 0); // call's spill precedes its index
-          if (!(flags & EXITS)) this.push(LOAD, p, p, 0);
-          else if (op !== OP_RETURN_CALL) this.push(SPILL, at, at, 0);
+          if (!(flags & EXITS))
+            this.push(LOAD, p, p, callee + 1); // names a direct call's callee (+1)
+          else {
+            this.flags |= BODY_TAIL;
+            if (op !== OP_RETURN_CALL) this.push(SPILL, at, at, 0);
+          }
         } else if (flags & EXITS) {
           if (op === 0x08 || op === 0x09 || op === 0x0a) this.flags |= BODY_UNWINDS; // throw, rethrow, throw_ref
           this.push(SPILL, at, at, 0);
@@ -905,7 +1076,7 @@ class CodeRewriter {
   }
 
   /** Skips the immediates of br_table, select t*, try_table and the prefixed opcodes. */
-  private special(op: number, at: number, p: number): number {
+  private special(op: number, at: number, p: number, depth: number): number {
     const b = this.bytes;
     switch (op) {
       case OP_BR_TABLE: {
@@ -918,7 +1089,12 @@ class CodeRewriter {
           scale *= 128;
         } while (x & 0x80);
         if (n > b.length) this.fail('too many br_table labels', at);
-        for (let i = 0; i <= n; i++) p = skipLeb(b, p);
+        for (let i = 0; i <= n; i++) {
+          // A target that is the function's label would need the fuel beside some targets only.
+          const from = p;
+          p = skipLeb(b, p);
+          if (readU32(b, from) === depth) this.flags |= BODY_NOTHREAD;
+        }
         return p;
       }
       case OP_SELECT_T: {
@@ -976,22 +1152,53 @@ class CodeRewriter {
     const groupsEnd = bodies[k0 + 1];
     const codeStart = bodies[k0 + 2];
     const bodyEnd = bodies[k0 + 3];
-    const local = bodies[k0 + 4]; // the fuel (or the fuel spent since the last write-back)
-    const temp = local + 1;
+    const locals = bodies[k0 + 4];
+    const threaded = this.threaded[i] === 1;
+    const params = this.ctx.paramCounts[i] ?? 0;
+    // The fuel (or the fuel spent since the last write-back): a new local after the others, or
+    // the fuel parameter, which takes the index of the first local (that local moves to the end).
+    const local = threaded ? params : locals;
+    const temp = locals + 1; // an i64 scratch, or with a fuel parameter an i32 one
     const from = bodies[k0 + 5];
     // Exception handlers join paths where the fuel sits in the local with paths where it sits in
     // the global (a caught throw); a pending delta is right on both, so such functions use it.
-    const delta = (bodies[k0 + 6] & BODY_LOOPS) === 0 || (bodies[k0 + 6] & BODY_TRY) !== 0;
-    const { fuel, refuelFunc } = this.ctx;
-    w.ensure(bodyEnd - groupsEnd + 16 + (to - from) * MAX_EDIT_BYTES);
+    // With fuel parameters about, every function keeps the fuel itself (callees hand it back).
+    const delta = !this.threads && ((bodies[k0 + 6] & BODY_LOOPS) === 0 || (bodies[k0 + 6] & BODY_TRY) !== 0);
+    const { fuel, refuelFunc, importedFuncs } = this.ctx;
+    const threads = this.threaded;
+    const passes = (callee: number) => callee >= importedFuncs && threads[callee - importedFuncs] === 1;
+    w.ensure(bodyEnd - groupsEnd + 48 + (to - from) * MAX_EDIT_BYTES);
     const sizeAt = w.reserve();
     const buf = w.buf;
     let o = w.len;
     const start = o;
-    o = putU32(buf, o, groups + 1);
-    o = copy(buf, o, src, groupsEnd, codeStart);
-    buf[o++] = 0x02; // two i64: the fuel and a scratch
-    buf[o++] = 0x7e;
+    if (!threaded) {
+      o = putU32(buf, o, groups + 1);
+      o = copy(buf, o, src, groupsEnd, codeStart);
+      buf[o++] = 0x02; // two i64: the fuel and a scratch
+      buf[o++] = 0x7e;
+    } else if (groups === 0) {
+      o = putU32(buf, o, 1);
+      buf[o++] = 0x01; // an i32 scratch
+      buf[o++] = 0x7f;
+    } else {
+      // The first group loses its first local to the end; then the scratch.
+      const r = new Reader(src, groupsEnd, codeStart, 'code section');
+      const first = r.u32('a local count');
+      const typeAt = r.pos;
+      readValueType(r);
+      const typeEnd = r.pos;
+      o = putU32(buf, o, groups + (first === 1 ? 1 : 2));
+      if (first > 1) {
+        o = putU32(buf, o, first - 1);
+        o = copy(buf, o, src, typeAt, typeEnd);
+      }
+      o = copy(buf, o, src, typeEnd, codeStart);
+      buf[o++] = 0x01;
+      o = copy(buf, o, src, typeAt, typeEnd);
+      buf[o++] = 0x01;
+      buf[o++] = 0x7f;
+    }
     const hintsAt = this.hints.length;
     this.hints.push(this.ctx.importedFuncs + 1 + i, 0);
     // Delta mode: whether the local is known to be zero (true on entry, and right after a write-back
@@ -1012,8 +1219,20 @@ class CodeRewriter {
           o = putU32(buf, o, n);
           copied = e[k + 2];
           break;
+        case RELOCAL: // the local the fuel parameter displaced
+          if (threaded) {
+            o = putU32(buf, o, locals);
+            copied = e[k + 2];
+          }
+          break;
         case LOAD: // global.get F; local.set L (delta: the local is zero after the write-back)
-          if (delta) break;
+          if (delta || (threaded && k === from * 4)) break; // a fuel parameter arrives with the call
+          if (n > 0 && passes(n - 1)) {
+            // the callee hands the fuel back as its last result
+            buf[o++] = 0x21;
+            o = putU32(buf, o, local);
+            break;
+          }
           buf[o++] = 0x23;
           o = putU32(buf, o, fuel);
           buf[o++] = 0x21;
@@ -1021,7 +1240,35 @@ class CodeRewriter {
           break;
         case SPILL:
           if (!delta) {
-            // local.get L; global.set F
+            const op = src[at];
+            if (threaded && (op === OP_RETURN || op === OP_BR || op === OP_END)) {
+              // leaving the function: the fuel goes back as the last result (local.get L)
+              buf[o++] = 0x20;
+              o = putU32(buf, o, local);
+              break;
+            }
+            if (threaded && op === OP_BR_IF) {
+              // local.set T; local.get L; local.get T; br_if; drop (the fuel when not taken)
+              buf[o++] = 0x21;
+              o = putU32(buf, o, temp);
+              buf[o++] = 0x20;
+              o = putU32(buf, o, local);
+              buf[o++] = 0x20;
+              o = putU32(buf, o, temp);
+              copied = skipLeb(src, at + 1);
+              o = copy(buf, o, src, at, copied);
+              buf[o++] = 0x1a;
+              break;
+            }
+            if (op === OP_CALL && n > 0 && passes(n - 1)) {
+              // local.get L: the callee's fuel parameter. No store: a store to the global on
+              // every call cost binary-trees more than the rest of the metering together.
+              buf[o++] = 0x20;
+              o = putU32(buf, o, local);
+              break;
+            }
+            if (threaded && op === OP_BR_TABLE) break; // never to the function's label here
+            // local.get L; global.set F (the host, a callee that is not passed the fuel, or a trap)
             buf[o++] = 0x20;
             o = putU32(buf, o, local);
             buf[o++] = 0x24;
@@ -1161,6 +1408,19 @@ class CodeRewriter {
     if (hinted > 0) this.hints[hintsAt + 1] = hinted;
     else this.hints.length = hintsAt;
   }
+}
+
+/** The LEB128 u32 at `p` (padded encodings too). */
+function readU32(b: Uint8Array, p: number): number {
+  let v = 0;
+  let scale = 1;
+  let x: number;
+  do {
+    x = b[p++];
+    v += (x & 0x7f) * scale;
+    scale *= 128;
+  } while (x & 0x80);
+  return v;
 }
 
 function skipLeb(b: Uint8Array, p: number): number {

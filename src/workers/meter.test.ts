@@ -7,7 +7,14 @@ import wabtInit from 'wabt';
 import { createWasi } from './wasi';
 import { inspectModule } from '../platform/inspect';
 import { capMemory, mibToPages } from '../platform/limits';
-import { DeadlineExceeded, FuelMeter, MeterError, OutOfFuel, meterModule } from '../platform/meter';
+import {
+  DeadlineExceeded,
+  FUEL_SLICE,
+  FuelMeter,
+  MeterError,
+  OutOfFuel,
+  meterModule,
+} from '../platform/meter';
 
 type Wabt = Awaited<ReturnType<typeof wabtInit>>;
 let wabt: Wabt;
@@ -429,6 +436,10 @@ describe('where the fuel is kept (a local per function, the global around calls)
     (func (export "divAfterCall") (result i32)
       (drop (call $leaf (i32.const 1)))
       (i32.div_s (i32.const 1) (i32.const 0)))
+    (func $boom (param i32) (result i32) (if (local.get 0) (then unreachable)) (local.get 0))
+    (func (export "unreachableAfterCall") (result i32)
+      (drop (call $leaf (i32.const 1)))
+      (call $boom (i32.const 1)))
     (func (export "oobAfterLoop") (param $n i32) (result i32) (local $i i32)
       (loop $top
         (local.set $i (call $mid (local.get $i)))
@@ -476,23 +487,74 @@ describe('where the fuel is kept (a local per function, the global around calls)
     expect(fuel.used()).toBeGreaterThan(21 * n + 4);
   });
 
-  it('a trap counts what ran up to it: the entry of a called function, a call, a loop', () => {
+  it('a trap counts what reached the global: `unreachable` exactly, others at most one slice low', () => {
     const { fuel, exports } = instance();
+    // The fuel travels between functions in registers and reaches the global at host calls,
+    // refuels, exits to the host and before `unreachable`: an explicit trap counts exactly.
+    // One block of the export (i32.const, call + $leaf's 3, drop, i32.const, call) = 8, then
+    // $boom's test (local.get, if) 2 and its `unreachable` 1.
     fuel.begin(Infinity);
-    // One block: i32.const, call (+ $leaf's 3), drop, i32.const, i32.const, i32.div_s.
+    expect(() => exports.unreachableAfterCall()).toThrow(WebAssembly.RuntimeError);
+    expect(fuel.used()).toBe(11);
+    // Any other trap loses what ran since the global was last written — less than one slice.
+    // (i32.const, call + 3, drop, i32.const, i32.const, i32.div_s = 9 ran; nothing reached it.)
+    fuel.begin(Infinity);
     expect(() => exports.divAfterCall()).toThrow(WebAssembly.RuntimeError);
-    expect(fuel.used()).toBe(9);
-    // Two loop iterations ($i: 0 → 2 → 4) of 7 + $mid's 9, then the trapping block (i32.const,
-    // i32.load): inside a function that keeps its fuel in a local, a trap may lose the blocks
-    // since its last call, check or exit — never more.
+    expect(fuel.used()).toBeLessThanOrEqual(9);
+    // 50,000 loop iterations ($i: 0 → 2 → … → 100,000) of 7 + $mid's 9, then the trapping block
+    // (i32.const, i32.load): three slices and more ran; the count is short by less than one.
+    const ran = 50_000 * 16 + 2;
     fuel.begin(Infinity);
-    expect(() => exports.oobAfterLoop(3)).toThrow(WebAssembly.RuntimeError);
-    expect(fuel.used()).toBeGreaterThanOrEqual(2 * 16);
-    expect(fuel.used()).toBeLessThanOrEqual(2 * 16 + 2);
+    expect(() => exports.oobAfterLoop(100_000)).toThrow(WebAssembly.RuntimeError);
+    expect(fuel.used()).toBeLessThanOrEqual(ran);
+    expect(fuel.used()).toBeGreaterThan(ran - FUEL_SLICE);
+    expect(ran).toBeGreaterThan(3 * FUEL_SLICE);
     // The instance is still usable and counts from zero again.
     fuel.begin(Infinity);
     expect(exports.run(10)).toBe(20);
     expect(fuel.used()).toBe(215);
+  });
+
+  it('passes the fuel through direct calls, out of every exit, counting as if kept in the global', () => {
+    // $first displaces its first local with the fuel parameter and leaves by br_if, return, br
+    // and its end; $bare has no locals; $pick's br_table may leave through the function's label,
+    // so it keeps the fuel in the global. Exporting every function (so none is passed the fuel)
+    // must give the same results and the same counts.
+    const source = (exportAll: boolean) => {
+      const ex = (name: string) => (exportAll ? `(export "${name}")` : '');
+      return `(module
+        (func $first ${ex('first')} (param i32) (result i32) (local $a i32) (local $b i64)
+          (local.set $a (i32.mul (local.get 0) (i32.const 3)))
+          (local.set $b (i64.const 7))
+          (br_if 0 (local.get $a) (i32.eqz (local.get 0)))
+          (drop)
+          (if (i32.gt_u (local.get 0) (i32.const 100)) (then (return (i32.const -1))))
+          (if (i32.gt_u (local.get 0) (i32.const 50)) (then (br 1 (i32.const -2))))
+          (i32.add (local.tee $a (local.get $a)) (i32.wrap_i64 (local.get $b))))
+        (func $bare ${ex('bare')} (param i32) (result i32) (call $first (local.get 0)))
+        (func $pick ${ex('pick')} (param i32) (result i32)
+          (block $outer (result i32)
+            (block $inner (result i32)
+              (br_table $inner $outer 2 (i32.const 9) (local.get 0)))
+            (i32.add (i32.const 1)))
+          (i32.add (i32.const 2)))
+        (func (export "run") (param i32) (result i32)
+          (i32.add (call $bare (local.get 0)) (call $pick (local.get 0)))))`;
+    };
+    const passed = meterModule(wat(source(false)));
+    const text = wabt.readWasm(passed.bytes, { multi_value: true }).toText({});
+    expect(text).toMatch(/\(param i32 i64\) \(result i32 i64\)/); // $first and $bare
+    const xs = [0, 1, 2, 3, 7, 60, 200];
+    const runAll = (exportAll: boolean) =>
+      xs.map((x) => {
+        const r = runPlain(wat(source(exportAll)), 'run', [x], { meter: true });
+        expect(r.error).toBeUndefined();
+        return [r.result, r.instructions];
+      });
+    const plain = xs.map((x) => runPlain(wat(source(false)), 'run', [x]).result);
+    const threaded = runAll(false);
+    expect(threaded.map(([result]) => result)).toEqual(plain);
+    expect(threaded).toEqual(runAll(true));
   });
 
   it('recursion without loops still meets the deadline (recursive entries are checked)', () => {
