@@ -1,7 +1,10 @@
 // Metering by instrumentation (issue 14) in real Chromium, through window.faas: exact per-call
-// instruction counts, the out-of-fuel outcome, and a metered timeout that keeps its worker.
+// instruction counts, the out-of-fuel outcome, and a metered timeout that keeps its worker (also
+// through the Compare panel's timeout preset).
 import { expect, test } from '@playwright/test';
 import { deploy, failOnPageErrors, openApp } from './support/faas';
+import { tallPanels } from './support/load';
+import { openWithSample, screenshot, showPanel } from './support/panels';
 import { sample } from './support/samples';
 
 test.beforeEach(async ({ page }) => {
@@ -75,4 +78,63 @@ test('a metered stuck loop times out from inside the module and the worker stays
   expect(r.again.start).toBe('warm');
   expect(r.again.worker).toBe(r.stuck.worker);
   expect(r.again.timings.spawn).toBe(0);
+});
+
+test('the Compare timeout preset: unmetered, every timeout costs the worker; metered, the next call is warm', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'sum');
+  const before = await page.evaluate(() => window.faas.config());
+  await tallPanels(page);
+  const p = await showPanel(page, 'Compare');
+  await p.getByRole('button', { name: 'timeout: terminate vs metered' }).click();
+  // The preset opens stuck and sets the two sides apart by metering only.
+  await expect(p.getByLabel('Function')).toHaveValue('stuck');
+  await expect(p.getByLabel('Metered for A')).not.toBeChecked();
+  await expect(p.getByLabel('Metered for B')).toBeChecked();
+  await expect(p.getByLabel('Timeout (ms) for B')).toHaveValue('100');
+  await p.getByRole('button', { name: 'Run comparison' }).click();
+  const table = p.getByTestId('compare-table');
+  await expect(table).toBeVisible({ timeout: 90_000 });
+  await expect(table.getByRole('columnheader', { name: /^A — unmetered/ })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: /^B — metered/ })).toBeVisible();
+  const calls = await page.evaluate(() =>
+    window.faas.invocations('stuck').map((i) => ({
+      outcome: i.outcome,
+      by: i.timeoutBy,
+      start: i.start,
+      worker: i.worker,
+      metered: typeof i.instructions === 'number',
+    })),
+  );
+  expect(calls).toHaveLength(24); // 4/s for 3 s, twice
+  const a = calls.slice(0, 12);
+  const b = calls.slice(12);
+  expect(a.every((c) => c.outcome === 'timeout' && c.by === 'terminate' && !c.metered)).toBe(true);
+  // A terminated worker takes its module with it: every call of A starts cold.
+  expect(a.map((c) => c.start)).toEqual(Array(12).fill('cold'));
+  expect(b.every((c) => c.outcome === 'timeout')).toBe(true);
+  // The module stops itself at its deadline check: the worker lives on and the next call is warm
+  // on it. (terminate() stays the fallback 100 ms past the timeout, for a worker that got no CPU
+  // in time, so a starved machine may see some of those; each costs a cold start as on A.)
+  expect(b[0].start).toBe('cold');
+  const trapped = b.flatMap((c, i) => (c.by === 'trap' && c.metered && i + 1 < b.length ? [i] : []));
+  expect(trapped.length).toBeGreaterThan(0);
+  for (const i of trapped) {
+    expect(b[i + 1].start).toBe('warm');
+    expect(b[i + 1].worker).toBe(b[i].worker);
+  }
+  const bCold = b.filter((c) => c.start === 'cold').length;
+  expect(bCold).toBeLessThan(12);
+  const cold = table.locator('tr[data-metric="cold starts"] td');
+  await expect(cold.nth(0)).toHaveText('12');
+  await expect(cold.nth(1)).toHaveText(String(bCold));
+  // The user's settings are back, and stuck unmetered as the workspace had it.
+  expect(await page.evaluate(() => window.faas.config())).toEqual(before);
+  const stuck = await page.evaluate(() => window.faas.functions().find((f) => f.name === 'stuck'));
+  expect(stuck?.config.meter).toBeFalsy();
+  await screenshot(page, testInfo, 'compare-timeout');
+  expect(errors).toEqual([]);
 });

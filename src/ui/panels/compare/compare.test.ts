@@ -80,6 +80,8 @@ describe('runComparison', () => {
       keepAlivePolicy: 'fixed',
       instance: 'fresh',
       memoryMiB: 64,
+      timeoutMs: 5000,
+      meter: false,
     };
     const b: CompareConfig = {
       maxWorkers: 4,
@@ -88,6 +90,8 @@ describe('runComparison', () => {
       keepAlivePolicy: 'fixed',
       instance: 'reuse',
       memoryMiB: 128,
+      timeoutMs: 100,
+      meter: true,
     };
     const out = await runComparison(
       {
@@ -107,13 +111,13 @@ describe('runComparison', () => {
     );
     expect(out?.a.config).toEqual(a);
     expect(seen.map((s) => s.label)).toEqual([
-      'A: max workers 1, prewarm 0, keep-alive 1 s, fresh, 64 MiB',
-      'B: max workers 4, prewarm 2, keep-alive 60 s, reuse, 128 MiB',
+      'A: max workers 1, prewarm 0, keep-alive 1 s, fresh, 64 MiB, timeout 5000 ms, unmetered',
+      'B: max workers 4, prewarm 2, keep-alive 60 s, reuse, 128 MiB, timeout 100 ms, metered',
     ]);
     expect(seen[0].cfg).toMatchObject({ maxWorkers: 1, prewarm: 0, keepAliveMs: 1000 });
     expect(seen[0].workersAtStart).toBe(0);
     expect(seen[1].cfg).toMatchObject({ maxWorkers: 4, prewarm: 2, keepAliveMs: 60_000 });
-    expect(seen[1].fn).toMatchObject({ instance: 'reuse', memoryMiB: 128 });
+    expect(seen[1].fn).toMatchObject({ instance: 'reuse', memoryMiB: 128, timeoutMs: 100, meter: true });
     expect(seen[1].workersAtStart).toBe(2);
     // Each side started from an emptied pool.
     expect(
@@ -121,7 +125,7 @@ describe('runComparison', () => {
     ).toHaveLength(2);
     // Restored.
     expect(f.cfg).toEqual({ ...DEFAULT_PLATFORM_CONFIG, maxWorkers: 3, keepAliveMs: 30_000 });
-    expect(f.fnCfg).toMatchObject({ instance: 'fresh', memoryMiB: 64 });
+    expect(f.fnCfg).toMatchObject({ instance: 'fresh', memoryMiB: 64, timeoutMs: 5000, meter: false });
   });
 
   it('restores the settings when a run fails or is cancelled', async () => {
@@ -133,6 +137,8 @@ describe('runComparison', () => {
       keepAlivePolicy: 'fixed',
       instance: 'reuse',
       memoryMiB: 64,
+      timeoutMs: 5000,
+      meter: false,
     };
     await expect(
       runComparison(
@@ -181,9 +187,18 @@ describe('presets', () => {
       keepAlivePolicy: 'fixed',
       instance: 'fresh',
       memoryMiB: 64,
+      timeoutMs: 5000,
+      meter: false,
     };
     const diffs = PRESETS.map((p) => describeDifference({ ...base, ...p.a }, { ...base, ...p.b }));
-    expect(diffs).toEqual(['keep-alive 1 s', 'prewarm 0', 'fresh', 'max workers 1', 'max workers 1']);
+    expect(diffs).toEqual([
+      'keep-alive 1 s',
+      'prewarm 0',
+      'unmetered',
+      'fresh',
+      'max workers 1',
+      'max workers 1',
+    ]);
   });
 
   it('prewarm 0 vs 2 spaces its calls beyond the keep-alive, so every call finds its module gone', () => {
@@ -193,6 +208,16 @@ describe('presets', () => {
     // The keep-alive sweep runs every keepAliveMs / 4: expired with room to spare before the next call.
     for (const side of [p.a, p.b]) expect(side.keepAliveMs! * 1.25).toBeLessThan(gapMs);
     expect(p.a.keepAliveMs).toBe(p.b.keepAliveMs);
+  });
+
+  it('the timeout preset times out every call, unmetered on A and metered on B', () => {
+    const p = PRESETS.find((x) => x.id === 'timeout')!;
+    expect(findSample(p.sample!.name)).toBeDefined();
+    expect(p.sample!.name).toBe('stuck');
+    expect([p.a.meter, p.b.meter]).toEqual([false, true]);
+    // Calls further apart than the timeout, so each one starts after the last has ended.
+    expect(p.a.timeoutMs).toBe(p.b.timeoutMs);
+    expect(1000 / p.workload.rate!).toBeGreaterThan(2 * p.a.timeoutMs!);
   });
 
   it('the worker presets run a sample whose work dwarfs the cost of a call, and queueing is open-loop', () => {

@@ -9,6 +9,7 @@ import type {
   KeepAlivePolicy,
   PlatformConfig,
 } from '../../../platform/types';
+import { DEFAULT_FUNCTION_CONFIG } from '../../../platform/types';
 import type { WorkloadDraft } from '../load/draft';
 
 /** The settings a side of the comparison may change. */
@@ -19,6 +20,9 @@ export interface CompareConfig {
   keepAlivePolicy: KeepAlivePolicy;
   instance: InstancePolicy;
   memoryMiB: number;
+  timeoutMs: number;
+  /** Instrumented at deploy (issue 14): a timeout ends inside the module and the worker lives on. */
+  meter: boolean;
 }
 
 export interface Preset {
@@ -53,6 +57,16 @@ export const PRESETS: readonly Preset[] = [
     workload: { mode: 'open', arrival: 'constant', rate: 2, burstsOn: false, duration: 5, count: null },
     about:
       'Calls 0.5 s apart, keep-alive 0.25 s: every call is a cold start on both sides, but without prewarmed workers each one first waits for a nanoprocess to spawn (compare total p50).',
+  },
+  {
+    id: 'timeout',
+    label: 'timeout: terminate vs metered',
+    a: { meter: false, timeoutMs: 100 },
+    b: { meter: true, timeoutMs: 100 },
+    workload: { mode: 'open', arrival: 'constant', rate: 4, burstsOn: false, duration: 3, count: null },
+    sample: { name: 'stuck', args: '' },
+    about:
+      'Every call of stuck runs into its 100 ms timeout. Unmetered, the only way to stop it is to terminate its worker, so the next call finds no module and starts cold; metered, the module stops itself at its deadline check and the worker lives on, so the next call is warm (cold starts, workers used).',
   },
   {
     id: 'instance',
@@ -94,8 +108,10 @@ export function currentCompareConfig(
     prewarm: platform.prewarm,
     keepAliveMs: platform.keepAliveMs,
     keepAlivePolicy: platform.keepAlivePolicy,
-    instance: fn?.instance ?? 'fresh',
-    memoryMiB: fn?.memoryMiB ?? 64,
+    instance: fn?.instance ?? DEFAULT_FUNCTION_CONFIG.instance,
+    memoryMiB: fn?.memoryMiB ?? DEFAULT_FUNCTION_CONFIG.memoryMiB,
+    timeoutMs: fn?.timeoutMs ?? DEFAULT_FUNCTION_CONFIG.timeoutMs,
+    meter: fn?.meter ?? false,
   };
 }
 
@@ -108,6 +124,8 @@ export function describeDifference(mine: CompareConfig, other: CompareConfig): s
   if (mine.keepAliveMs !== other.keepAliveMs) parts.push(`keep-alive ${mine.keepAliveMs / 1000} s`);
   if (mine.instance !== other.instance) parts.push(mine.instance);
   if (mine.memoryMiB !== other.memoryMiB) parts.push(`${mine.memoryMiB} MiB`);
+  if (mine.timeoutMs !== other.timeoutMs) parts.push(`timeout ${mine.timeoutMs} ms`);
+  if (mine.meter !== other.meter) parts.push(mine.meter ? 'metered' : 'unmetered');
   return parts.join(', ') || 'same settings';
 }
 
@@ -234,7 +252,13 @@ export async function runSides(
   const originalPlatform = platform.currentConfig();
   const info = platform.functions().find((f) => f.name === spec.fn);
   if (!info) return null;
-  const originalFn = { instance: info.config.instance, memoryMiB: info.config.memoryMiB };
+  const fnFields = (c: FunctionConfig | CompareConfig) => ({
+    instance: c.instance,
+    memoryMiB: c.memoryMiB,
+    timeoutMs: c.timeoutMs,
+    meter: !!c.meter,
+  });
+  const originalFn = fnFields(info.config);
   let fnChanged = false;
   const out: SideResult[] = [];
   try {
@@ -244,8 +268,9 @@ export async function runSides(
       await emptyPool(platform, sleep);
       deps.status(`${side}: applying its settings…`);
       const fnNow = platform.functions().find((f) => f.name === spec.fn)?.config;
-      if (fnNow && (fnNow.instance !== cfg.instance || fnNow.memoryMiB !== cfg.memoryMiB)) {
-        await platform.reconfigure(spec.fn, { instance: cfg.instance, memoryMiB: cfg.memoryMiB });
+      const want = fnFields(cfg);
+      if (fnNow && JSON.stringify(fnFields(fnNow)) !== JSON.stringify(want)) {
+        await platform.reconfigure(spec.fn, want);
         fnChanged = true;
       }
       platform.config({
