@@ -135,6 +135,31 @@ test('Compare runs the same workload under prewarm 0 and 2 and tabulates the dif
   expect(errors).toEqual([]);
 });
 
+test('Compare provisioned 0 vs 2: provisioned workers keep the function warm past the keep-alive', async ({
+  page,
+}) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'sum');
+  await tallPanels(page);
+  const p = await showPanel(page, 'Compare');
+  await p.getByRole('button', { name: 'provisioned 0 vs 2' }).click();
+  await expect(p.getByLabel('Provisioned for B')).toHaveValue('2');
+  await p.getByLabel('Duration').fill('2');
+  await p.getByRole('button', { name: 'Run comparison' }).click();
+  const table = p.getByTestId('compare-table');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table.getByRole('columnheader', { name: /^B — provisioned 2/ })).toBeVisible();
+  const starts = await page.evaluate(() => window.faas.invocations('sum').map((i) => i.start));
+  expect(starts).toHaveLength(8); // 2/s for 2 s, twice
+  // B's two workers held sum before its first call and kept it past the 0.25 s keep-alive.
+  expect(starts.slice(4)).toEqual(['warm', 'warm', 'warm', 'warm']);
+  expect(starts.slice(0, 4)).toContain('cold');
+  // Restored: sum has no provisioned workers again, and none hold it once the keep-alive passes.
+  const sum = await page.evaluate(() => window.faas.functions().find((f) => f.name === 'sum'));
+  expect(sum?.config.provisioned ?? 0).toBe(0);
+  expect(errors).toEqual([]);
+});
+
 test('Stop ends a load test early and every issued call settles', async ({ page }) => {
   await openWithSample(page, 'sum');
   const p = await showPanel(page, 'Load test');

@@ -198,7 +198,7 @@ function bodyArgs(bytes: Uint8Array): ArgValue[] {
   return value as ArgValue[];
 }
 
-const CONFIG_NUMBERS = ['timeoutMs', 'memoryMiB', 'fuelLimit'] as const;
+const CONFIG_NUMBERS = ['timeoutMs', 'memoryMiB', 'fuelLimit', 'provisioned'] as const;
 
 function registerConfig(url: URL): Partial<FunctionConfig> {
   const config: Partial<FunctionConfig> = {};

@@ -42,9 +42,37 @@ export default {
       ],
     },
     {
-      text: 'Idle prewarmed workers hold memory all the time: that is what provisioned concurrency is billed for.',
+      text:
+        'Provisioned concurrency goes further: 4 workers keep this function loaded ahead of any call and past ' +
+        'the keep-alive (the "Provisioned workers" setting), so the same burst starts warm: no spawn and no ' +
+        'module to load.',
       buttons: [
-        { label: 'Back to prewarm 1', panel: 'settings', actions: [{ do: 'platform', set: { prewarm: 1 } }] },
+        {
+          label: 'Provisioned 4: 4 calls at once',
+          panel: 'settings',
+          actions: [
+            { do: 'platform', set: { maxWorkers: 4, prewarm: 0 } },
+            { do: 'config', fn: 'sum-prewarm', set: { provisioned: 4 } },
+            { do: 'deploy', fn: 'sum-prewarm' },
+            { do: 'burst', fn: 'sum-prewarm', count: 4 },
+          ],
+        },
+      ],
+    },
+    {
+      text:
+        'Idle prewarmed and provisioned workers hold memory all the time: that is what provisioned concurrency ' +
+        'is billed for.',
+      buttons: [
+        {
+          label: 'Back to prewarm 1',
+          panel: 'settings',
+          actions: [
+            { do: 'config', fn: 'sum-prewarm', set: { provisioned: 0 } },
+            { do: 'deploy', fn: 'sum-prewarm' },
+            { do: 'platform', set: { prewarm: 1 } },
+          ],
+        },
       ],
     },
   ],

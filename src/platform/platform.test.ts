@@ -229,6 +229,62 @@ describe('keep-alive and prewarm', () => {
   });
 });
 
+describe('provisioned concurrency', () => {
+  it('keeps the module loaded on `provisioned` workers: a burst of that many starts warm, without a spawn', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 4, keepAliveMs: 1000 });
+    await deploy('f', STATEFUL, { provisioned: 2 });
+    await clock.advance(100);
+    expect(fakes.alive).toHaveLength(2);
+    expect(platform!.pool().workers.map((w) => w.modules)).toEqual([['f@1'], ['f@1']]);
+    fakes.script = () => ({ execMs: 50 });
+    const burst = collect([call('f'), call('f')]);
+    await clock.advance(200);
+    expect(burst.map((i) => [i.start, i.timings.spawn])).toEqual([
+      ['warm', 0],
+      ['warm', 0],
+    ]);
+    // A third call at once finds both busy: it spawns and starts cold.
+    const three = collect([call('f'), call('f'), call('f')]);
+    await clock.advance(200);
+    expect(three.map((i) => i.start).sort()).toEqual(['cold', 'warm', 'warm']);
+  });
+
+  it('outlives the keep-alive, and comes back after a worker is lost', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 4, keepAliveMs: 1000 });
+    await deploy('f', STATEFUL, { provisioned: 1, timeoutMs: 100 });
+    await deploy('g');
+    await clock.until(call('f'));
+    await clock.until(call('g'));
+    await clock.advance(10_000);
+    // g's module and any extra worker are gone; f's provisioned one stays.
+    expect(platform!.pool().workers.map((w) => w.modules)).toEqual([['f@1']]);
+    expect((await clock.until(call('f'))).start).toBe('warm');
+    // A timeout terminates the worker: another is provisioned in its place.
+    fakes.script = () => 'hang';
+    expect((await clock.until(call('f'))).outcome).toBe('timeout');
+    fakes.script = (c) => ({ result: (c.args[0] as number | undefined) ?? null });
+    await clock.advance(100);
+    // (beside the pool's usual replacement for a killed worker, which holds nothing)
+    expect(platform!.pool().workers.filter((w) => w.modules.includes('f@1'))).toHaveLength(1);
+    expect((await clock.until(call('f'))).start).toBe('warm');
+  });
+
+  it('follows redeploys and config changes, capped by maxWorkers', async () => {
+    const { clock, p, deploy, call } = await setup({ maxWorkers: 2, keepAliveMs: 1000 });
+    await deploy('f', STATEFUL, { provisioned: 5 });
+    await clock.advance(100);
+    expect(p.pool().workers.map((w) => w.modules)).toEqual([['f@1'], ['f@1']]);
+    await deploy('f');
+    await clock.advance(100);
+    expect(p.pool().workers.map((w) => w.modules)).toEqual([['f@2'], ['f@2']]);
+    await p.reconfigure('f', { provisioned: 0 });
+    await clock.advance(10_000);
+    expect(p.pool().workers).toHaveLength(0);
+    expect((await clock.until(call('f'))).start).toBe('cold');
+    await expect(p.reconfigure('f', { provisioned: -1 })).rejects.toThrow(/provisioned must be/);
+  });
+});
+
 describe('timeouts, stops and failing workers', () => {
   it('a timeout terminates the worker at exactly timeoutMs; the next call gets a new one', async () => {
     const { clock, fakes, deploy, call } = await setup({ prewarm: 1 });

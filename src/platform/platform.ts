@@ -218,6 +218,7 @@ export class Platform {
     }
     this.fns.set(name, record);
     this.records.track(name);
+    this.topUp();
     this.emit({ type: 'functions' });
     return this.describe(record);
   }
@@ -245,6 +246,8 @@ export class Platform {
     }
     rec.info.config = cfg;
     rec.info.entry = entry ?? '';
+    this.topUp();
+    this.sweepModules(this.clock.now()); // fewer provisioned workers: the keep-alive decides again
     this.emit({ type: 'functions' });
     return this.describe(rec);
   }
@@ -721,14 +724,64 @@ export class Platform {
     return n;
   }
 
-  /** Keeps `prewarm` idle workers spawned ahead of demand. */
+  /** Keeps `prewarm` idle workers spawned ahead of demand, and each function's provisioned ones loaded. */
   private topUp(): void {
     if (this.disposed) return;
+    this.provision();
     let idle = this.idleCount();
     while (idle < this.cfg.prewarm && this.workers.length < this.cfg.maxWorkers) {
       this.spawn();
       idle++;
     }
+  }
+
+  /**
+   * Provisioned concurrency: `provisioned` workers hold each function's module at all times,
+   * loaded on idle workers (ones holding nothing first) or on workers spawned for it, up to
+   * maxWorkers. Unlike `prewarm` (workers with nothing loaded), a call that finds one starts warm.
+   */
+  private provision(): void {
+    for (const rec of this.fns.values()) {
+      const want = Math.min(rec.info.config.provisioned ?? 0, this.cfg.maxWorkers);
+      if (want <= 0) continue;
+      let have = 0;
+      for (const w of this.workers) if (w.holds(rec.mod) || this.warming.get(w) === rec) have++;
+      while (have < want) {
+        let idle: Nanoprocess | null = null;
+        for (const w of this.workers) {
+          if (
+            w.state !== 'ready' ||
+            w.busy ||
+            this.reserved.has(w) ||
+            this.warming.has(w) ||
+            w.holds(rec.mod)
+          )
+            continue;
+          if (!idle || w.modules.size < idle.modules.size) idle = w;
+        }
+        if (idle) idle.preload(rec.mod, rec.module, rec.meta, this.instantiatesAhead(rec));
+        else if (this.workers.length < this.cfg.maxWorkers) this.warming.set(this.spawn(), rec);
+        else break;
+        have++;
+      }
+    }
+  }
+
+  /** The provisioned modules each worker keeps whatever the keep-alive says: each function's first holders. */
+  private pinned(): Map<Nanoprocess, Set<number>> {
+    const out = new Map<Nanoprocess, Set<number>>();
+    for (const rec of this.fns.values()) {
+      let left = Math.min(rec.info.config.provisioned ?? 0, this.cfg.maxWorkers);
+      for (const w of this.workers) {
+        if (left <= 0) break;
+        if (!w.holds(rec.mod)) continue;
+        const set = out.get(w) ?? new Set<number>();
+        set.add(rec.mod);
+        out.set(w, set);
+        left--;
+      }
+    }
+    return out;
   }
 
   /** Shrinks to maxWorkers by ending idle workers (busy ones finish first). */
@@ -762,6 +815,7 @@ export class Platform {
   private sweepModules(now: number): void {
     const fixed = this.cfg.keepAlivePolicy === 'fixed';
     const names = fixed ? null : new Map([...this.fns.values()].map((r) => [r.mod, r.info.name]));
+    const pins = this.pinned();
     for (const np of this.workers) {
       if (np.state !== 'ready') continue;
       for (const [mod, lastUsed] of np.modules) {
@@ -771,7 +825,7 @@ export class Platform {
         const expired = fixed
           ? now - lastUsed > this.cfg.keepAliveMs
           : name !== undefined && (this.cfg.keepAlivePolicy === 'none' || !this.keepAlive.loaded(name, now));
-        if (this.retired.has(mod) || expired) np.evict(mod);
+        if (this.retired.has(mod) || (expired && !pins.get(np)?.has(mod))) np.evict(mod);
       }
     }
     for (const mod of this.retired) if (!this.workers.some((w) => w.holds(mod))) this.retired.delete(mod);
@@ -787,8 +841,10 @@ export class Platform {
       .sort((a, b) => a.idleSince - b.idleSince);
     let excess = idle.length - this.cfg.prewarm;
     const fixed = this.cfg.keepAlivePolicy === 'fixed';
+    const pins = this.pinned();
     for (const w of idle) {
       if (excess <= 0) break;
+      if (pins.has(w)) continue; // provisioned
       // Other policies keep a worker exactly as long as it holds a module they keep (or is pre-warming).
       const expired = fixed
         ? now - w.idleSince > this.cfg.keepAliveMs

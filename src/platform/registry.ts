@@ -20,6 +20,8 @@ export const MAX_TIMEOUT_MS = 10 * 60_000;
 export const MAX_MEMORY_MIB = 4096;
 /** Largest fuel limit: below 2^53 so counts stay exact in a double. */
 export const MAX_FUEL_LIMIT = 2 ** 52;
+/** Most workers a function can keep provisioned (the pool's own limit; the pool caps it further). */
+export const MAX_PROVISIONED = 64;
 
 export class DeployError extends Error {
   constructor(message: string) {
@@ -78,6 +80,14 @@ export function normalizeConfig(
   if (cfg.entry !== undefined && typeof cfg.entry !== 'string')
     throw new DeployError('entry must be an export name');
   if (patch && 'fuelLimit' in patch && patch.fuelLimit === undefined) delete cfg.fuelLimit;
+  if (patch && 'provisioned' in patch && !patch.provisioned) delete cfg.provisioned;
+  if (
+    cfg.provisioned !== undefined &&
+    !(Number.isSafeInteger(cfg.provisioned) && cfg.provisioned >= 0 && cfg.provisioned <= MAX_PROVISIONED)
+  )
+    throw new DeployError(
+      `provisioned must be a whole number of workers between 0 and ${MAX_PROVISIONED} (got ${cfg.provisioned})`,
+    );
   if (cfg.meter !== undefined && typeof cfg.meter !== 'boolean')
     throw new DeployError(`meter must be true or false (got ${JSON.stringify(cfg.meter)})`);
   if (

@@ -89,6 +89,11 @@ export interface FunctionConfig {
   meter?: boolean;
   /** Instructions one invocation may run before it ends as `out-of-fuel` (metered functions). */
   fuelLimit?: number;
+  /**
+   * Provisioned concurrency: this many workers keep the function's module loaded at all times,
+   * ahead of any call and past the keep-alive, so up to this many calls at once start warm.
+   */
+  provisioned?: number;
 }
 
 export interface FunctionInfo {

@@ -150,7 +150,9 @@ describe('share links: round trips', () => {
     const ws: Workspace = {
       functions: [
         watFn('a', ADD_WAT, { config: { timeoutMs: 100, memoryMiB: 16, instance: 'reuse', entry: 'add' } }),
-        watFn('b', '(module)'),
+        watFn('b', '(module)', {
+          config: { ...DEFAULT_FUNCTION_CONFIG, meter: true, fuelLimit: 100_000, provisioned: 2 },
+        }),
         {
           name: 'c',
           source: { kind: 'wasm', bytes: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) },
@@ -492,6 +494,10 @@ describe('share links: rejection', () => {
       ['{"functions":[{"name":"a","wat":"","config":{"memoryMiB":-1}}]}', /memoryMiB should be a positive/],
       ['{"functions":[{"name":"a","wat":"","config":{"instance":"often"}}]}', /"fresh" or "reuse"/],
       ['{"functions":[{"name":"a","wat":"","config":{"entry":false}}]}', /entry should be text/],
+      ['{"functions":[{"name":"a","wat":"","config":{"meter":1}}]}', /meter should be true or false/],
+      ['{"functions":[{"name":"a","wat":"","config":{"fuelLimit":0}}]}', /fuelLimit should be a positive/],
+      ['{"functions":[{"name":"a","wat":"","config":{"fuelLimit":1.5}}]}', /fuelLimit should be a whole/],
+      ['{"functions":[{"name":"a","wat":"","config":{"provisioned":-1}}]}', /provisioned should be a number/],
       ['{"functions":[{"name":"a","wat":"","run":"x"}]}', /run should be an object/],
       ['{"functions":[{"name":"a","wat":"","run":{"args":[1]}}]}', /run\.args\[0\] should be text/],
       ['{"functions":[{"name":"a","wat":"","run":{"export":1}}]}', /run\.export should be text/],

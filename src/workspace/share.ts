@@ -29,7 +29,10 @@
 //             "timeoutMs": 1000,             //   (timeoutMs 5000, memoryMiB 64, instance "fresh")
 //             "memoryMiB": 128,
 //             "instance": "reuse",           //   "fresh" | "reuse"
-//             "entry": "main"                //   only when set
+//             "entry": "main",               //   only when set
+//             "meter": true,                 //   only when true; fuelLimit and provisioned
+//             "fuelLimit": 100000,           //   (whole numbers) only when set
+//             "provisioned": 2
 //           },
 //           "run": { "export": "add", "args": ["1", "2"] },  // Run panel inputs, when not empty
 //           "wasi": {                        // WASI inputs, only the non-empty parts
@@ -143,6 +146,9 @@ function functionToJson(fn: WorkspaceFunction): ShareFunctionJson {
   if (fn.config.memoryMiB !== DEFAULT_FUNCTION_CONFIG.memoryMiB) config.memoryMiB = fn.config.memoryMiB;
   if (fn.config.instance !== DEFAULT_FUNCTION_CONFIG.instance) config.instance = fn.config.instance;
   if (fn.config.entry !== undefined) config.entry = fn.config.entry;
+  if (fn.config.meter) config.meter = true;
+  if (fn.config.fuelLimit !== undefined) config.fuelLimit = fn.config.fuelLimit;
+  if (fn.config.provisioned) config.provisioned = fn.config.provisioned;
   if (Object.keys(config).length) out.config = config;
 
   const run: NonNullable<ShareFunctionJson['run']> = {};
@@ -356,6 +362,20 @@ function readFunctionV1(raw: unknown, path: string): WorkspaceFunction {
       config.instance = c.instance;
     }
     if (c.entry !== undefined) config.entry = str(c.entry, `${path}.config.entry`);
+    if (c.meter !== undefined) {
+      if (typeof c.meter !== 'boolean') throw invalid(`${path}.config.meter`, 'true or false');
+      config.meter = c.meter;
+    }
+    if (c.fuelLimit !== undefined) {
+      config.fuelLimit = positive(c.fuelLimit, `${path}.config.fuelLimit`);
+      if (!Number.isSafeInteger(config.fuelLimit))
+        throw invalid(`${path}.config.fuelLimit`, 'a whole number');
+    }
+    if (c.provisioned !== undefined) {
+      config.provisioned = nonNegative(c.provisioned, `${path}.config.provisioned`);
+      if (!Number.isSafeInteger(config.provisioned))
+        throw invalid(`${path}.config.provisioned`, 'a whole number');
+    }
   }
   const fn: WorkspaceFunction = { name, source, config };
 

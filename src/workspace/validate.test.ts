@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLATFORM_CONFIG } from '../platform/types';
-import { readPlatformConfig } from './validate';
+import { DEFAULT_FUNCTION_CONFIG, DEFAULT_PLATFORM_CONFIG } from '../platform/types';
+import { readFunctionConfig, readPlatformConfig } from './validate';
+
+describe('readFunctionConfig', () => {
+  it('keeps metering, the fuel limit and provisioned workers across a reload', () => {
+    const problems: string[] = [];
+    const saved = { timeoutMs: 100, meter: true, fuelLimit: 100_000, provisioned: 2 };
+    expect(readFunctionConfig(saved, 'f', problems)).toEqual({ ...DEFAULT_FUNCTION_CONFIG, ...saved });
+    expect(problems).toEqual([]);
+    readFunctionConfig({ meter: 'yes', fuelLimit: -1, provisioned: 1.5 }, 'g', problems);
+    expect(problems).toEqual([
+      'g: the setting(s) meter, fuelLimit, provisioned could not be read; defaults used.',
+    ]);
+  });
+});
 
 describe('readPlatformConfig', () => {
   it('reads the keep-alive policy by name, and a saved workspace from before it had one', () => {

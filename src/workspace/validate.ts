@@ -112,6 +112,19 @@ export function readFunctionConfig(value: unknown, label: string, problems: Prob
     if (isString(value.entry)) out.entry = value.entry;
     else bad.push('entry');
   }
+  if (value.meter !== undefined) {
+    if (typeof value.meter === 'boolean') out.meter = value.meter;
+    else bad.push('meter');
+  }
+  if (value.fuelLimit !== undefined) {
+    if (Number.isSafeInteger(value.fuelLimit) && isPositive(value.fuelLimit)) out.fuelLimit = value.fuelLimit;
+    else bad.push('fuelLimit');
+  }
+  if (value.provisioned !== undefined) {
+    if (Number.isSafeInteger(value.provisioned) && (value.provisioned as number) >= 0)
+      out.provisioned = value.provisioned as number;
+    else bad.push('provisioned');
+  }
   if (bad.length)
     problems.push(`${label}: the setting(s) ${bad.join(', ')} could not be read; defaults used.`);
   return out;

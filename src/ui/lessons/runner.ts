@@ -53,7 +53,11 @@ async function runAction(app: AppState, a: LessonAction, ctx: RunContext): Promi
       return;
     }
     case 'deploy': {
-      if (!(await app.deploy(ctx.name(a.fn)))) throw new Error(`"${ctx.name(a.fn)}" could not be deployed`);
+      const name = ctx.name(a.fn);
+      if (!(await app.deploy(name))) throw new Error(`"${name}" could not be deployed`);
+      // Provisioned workers load it ahead of the calls the next action makes.
+      if (app.platform.functions().find((f) => f.name === name)?.config.provisioned)
+        await awaitPrewarm(app.platform);
       return;
     }
     case 'empty-pool': {

@@ -82,6 +82,7 @@ describe('runComparison', () => {
       memoryMiB: 64,
       timeoutMs: 5000,
       meter: false,
+      provisioned: 0,
     };
     const b: CompareConfig = {
       maxWorkers: 4,
@@ -92,6 +93,7 @@ describe('runComparison', () => {
       memoryMiB: 128,
       timeoutMs: 100,
       meter: true,
+      provisioned: 0,
     };
     const out = await runComparison(
       {
@@ -139,6 +141,7 @@ describe('runComparison', () => {
       memoryMiB: 64,
       timeoutMs: 5000,
       meter: false,
+      provisioned: 0,
     };
     await expect(
       runComparison(
@@ -189,12 +192,14 @@ describe('presets', () => {
       memoryMiB: 64,
       timeoutMs: 5000,
       meter: false,
+      provisioned: 0,
     };
     const diffs = PRESETS.map((p) => describeDifference({ ...base, ...p.a }, { ...base, ...p.b }));
     expect(diffs).toEqual([
       'keep-alive 1 s',
       'prewarm 0',
       'unmetered',
+      'provisioned 0',
       'fresh',
       'max workers 1',
       'max workers 1',

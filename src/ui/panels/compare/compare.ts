@@ -23,6 +23,8 @@ export interface CompareConfig {
   timeoutMs: number;
   /** Instrumented at deploy (issue 14): a timeout ends inside the module and the worker lives on. */
   meter: boolean;
+  /** Workers that keep the function loaded at all times (provisioned concurrency). */
+  provisioned: number;
 }
 
 export interface Preset {
@@ -69,6 +71,17 @@ export const PRESETS: readonly Preset[] = [
       'Every call of stuck runs into its 100 ms timeout. Unmetered, the only way to stop it is to terminate its worker, so the next call finds no module and starts cold; metered, the module stops itself at its deadline check and the worker lives on, so the next call is warm (cold starts, workers used).',
   },
   {
+    id: 'provisioned',
+    label: 'provisioned 0 vs 2',
+    // The prewarm preset's calls and keep-alive: every call finds its module expired, unless the
+    // function has workers of its own that keep it whatever the keep-alive says.
+    a: { provisioned: 0, keepAliveMs: 250 },
+    b: { provisioned: 2, keepAliveMs: 250 },
+    workload: { mode: 'open', arrival: 'constant', rate: 2, burstsOn: false, duration: 5, count: null },
+    about:
+      'Calls 0.5 s apart, keep-alive 0.25 s: without provisioned workers every call is a cold start; with two, the function stays loaded past the keep-alive and every call starts warm (cold starts, idle worker-seconds: what provisioned concurrency is billed for).',
+  },
+  {
     id: 'instance',
     label: 'fresh vs reuse',
     a: { instance: 'fresh' },
@@ -112,6 +125,7 @@ export function currentCompareConfig(
     memoryMiB: fn?.memoryMiB ?? DEFAULT_FUNCTION_CONFIG.memoryMiB,
     timeoutMs: fn?.timeoutMs ?? DEFAULT_FUNCTION_CONFIG.timeoutMs,
     meter: fn?.meter ?? false,
+    provisioned: fn?.provisioned ?? 0,
   };
 }
 
@@ -126,6 +140,7 @@ export function describeDifference(mine: CompareConfig, other: CompareConfig): s
   if (mine.memoryMiB !== other.memoryMiB) parts.push(`${mine.memoryMiB} MiB`);
   if (mine.timeoutMs !== other.timeoutMs) parts.push(`timeout ${mine.timeoutMs} ms`);
   if (mine.meter !== other.meter) parts.push(mine.meter ? 'metered' : 'unmetered');
+  if (mine.provisioned !== other.provisioned) parts.push(`provisioned ${mine.provisioned}`);
   return parts.join(', ') || 'same settings';
 }
 
@@ -217,17 +232,25 @@ export async function emptyPool(
   await waitFor(() => platform.pool().workers.length === 0, 5000, sleep);
 }
 
-/** Waits until the prewarmed workers the config asks for are up and idle. */
+/** Waits until the prewarmed workers the config asks for, and each function's provisioned ones, are up and idle. */
 export async function awaitPrewarm(
   platform: PlatformClient,
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Promise<void> {
   const cfg = platform.currentConfig();
   const want = Math.min(cfg.prewarm, cfg.maxWorkers);
+  const provisioned = platform
+    .functions()
+    .filter((f) => f.config.provisioned)
+    .map((f) => ({ label: `${f.name}@${f.version}`, want: Math.min(f.config.provisioned!, cfg.maxWorkers) }));
   await waitFor(
     () => {
       const p = platform.pool();
-      return p.workers.length >= want && p.workers.every((w) => w.state === 'idle');
+      return (
+        p.workers.length >= want &&
+        p.workers.every((w) => w.state === 'idle') &&
+        provisioned.every((f) => p.workers.filter((w) => w.modules.includes(f.label)).length >= f.want)
+      );
     },
     10_000,
     sleep,
@@ -257,6 +280,7 @@ export async function runSides(
     memoryMiB: c.memoryMiB,
     timeoutMs: c.timeoutMs,
     meter: !!c.meter,
+    provisioned: c.provisioned ?? 0,
   });
   const originalFn = fnFields(info.config);
   let fnChanged = false;
@@ -265,6 +289,11 @@ export async function runSides(
     for (const { name: side, label, config: cfg } of sides) {
       if (deps.cancelled()) return null;
       deps.status(`${side}: emptying the pool…`);
+      // Provisioned workers outlive any keep-alive: let them go first.
+      if (platform.functions().find((f) => f.name === spec.fn)?.config.provisioned) {
+        await platform.reconfigure(spec.fn, { provisioned: 0 });
+        fnChanged = true;
+      }
       await emptyPool(platform, sleep);
       deps.status(`${side}: applying its settings…`);
       const fnNow = platform.functions().find((f) => f.name === spec.fn)?.config;

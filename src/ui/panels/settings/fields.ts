@@ -1,5 +1,5 @@
 // Range checks for the Settings panel's number fields, with messages that say what is allowed.
-import { MAX_FUEL_LIMIT, MAX_MEMORY_MIB, MAX_TIMEOUT_MS } from '../../../platform/registry';
+import { MAX_FUEL_LIMIT, MAX_MEMORY_MIB, MAX_PROVISIONED, MAX_TIMEOUT_MS } from '../../../platform/registry';
 import type { PlatformConfig } from '../../../platform/types';
 
 export type Checked = { ok: true; value: number } | { ok: false; error: string };
@@ -32,6 +32,7 @@ export const FUNCTION_RULES = {
   memoryMiB: { min: 0.0625, max: MAX_MEMORY_MIB, integer: false, unit: 'MiB' },
   /** 0 means no limit. */
   fuelLimit: { min: 0, max: MAX_FUEL_LIMIT, integer: true, unit: 'instructions' },
+  provisioned: { min: 0, max: MAX_PROVISIONED, integer: true, unit: 'workers' },
 } satisfies Record<string, NumberRule>;
 
 export type PlatformField = 'maxWorkers' | 'prewarm' | 'keepAliveMs' | 'maxQueue';
