@@ -98,21 +98,25 @@ export interface OutputMessage {
 export type FromWorker = DoneMessage | OutputMessage;
 
 /**
- * Compact forms for the hot path: structured clone pays per property, so a plain invocation
+ * Compact forms for the hot path: structured clone pays per property, so an unmetered invocation
  * travels as a tuple and comes back as one when it ended ok without logs. A WASI call that ended
  * ok without logs and changed no files comes back as one too, with its exit code and its output
  * (copied, not transferred: a small transfer costs more than the copy); a 20-property object with
  * transferred buffers took 0.08 ms more on the way back than the tuple (bench/scenarios/wasi.mjs).
  * Several InvTuples dispatched in the same task travel as one array of them.
  */
-export type InvTuple = [
-  id: number,
-  mod: number,
-  exportName: string,
-  reuse: 0 | 1,
-  sentAt: number,
-  args: unknown[],
-];
+export type InvTuple =
+  | [id: number, mod: number, exportName: string, reuse: 0 | 1, sentAt: number, args: unknown[]]
+  /** A WASI call (not metered): its argv, env, stdin and files as the seventh element. */
+  | [
+      id: number,
+      mod: number,
+      exportName: string,
+      reuse: 0 | 1,
+      sentAt: number,
+      args: unknown[],
+      wasi: WasiInput,
+    ];
 export type DoneTuple =
   | [
       id: number,

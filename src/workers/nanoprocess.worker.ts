@@ -374,7 +374,7 @@ function invokeTuple(c: InvTuple): void {
     reuse: c[3] === 1,
     sentAt: c[4],
     args: c[5],
-    wasi: null,
+    wasi: c[6] ?? null,
   });
 }
 
