@@ -68,6 +68,8 @@ const medianOverhead = (p) =>
 export default {
   name: 'wasi',
   description: `seed 002 suite in the Benchmarks panel: nop cold start (N=${COLD_RUNS}); compute programs (${COMPUTE_WORKLOAD} sizes) warm vs direct (N=${COMPUTE_RUNS})`,
+  // The Long runs take 2–5 minutes on a loaded 2-core machine (run.mjs allows 2 by default).
+  timeoutMs: 900_000,
   async run(page) {
     const nop = await runPanel(page, ['nop'], COLD_RUNS);
     const compute = await runPanel(page, COMPUTE, COMPUTE_RUNS, COMPUTE_WORKLOAD);
