@@ -24,6 +24,7 @@
 //     name: 'editor-ready',                        // for --only and the JSON
 //     description: 'time until Monaco accepts input',
 //     needs: [],                                   // scenarios whose results the targets read
+//     timeoutMs: 120_000,                          // optional: how long run() may take (default 2 min)
 //     async run(page, ctx) {                       // page: the Playwright Page, app open at /?bench
 //       const t = await page.evaluate(() => ...);  // measure in the page
 //       return {
@@ -315,7 +316,11 @@ async function main() {
             return page;
           },
         };
-        rec.result = await withTimeout(Promise.resolve(s.run(page, ctx)), SCENARIO_TIMEOUT_MS, s.name);
+        rec.result = await withTimeout(
+          Promise.resolve(s.run(page, ctx)),
+          s.timeoutMs ?? SCENARIO_TIMEOUT_MS,
+          s.name,
+        );
         results[s.name] = rec.result;
       } catch (err) {
         rec.error = err instanceof Error ? err.message.split('\n')[0] : String(err);

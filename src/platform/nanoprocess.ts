@@ -80,7 +80,7 @@ export class Nanoprocess {
   backlogMs = 0;
   /** Set while the platform tops this worker's pipeline up in one pump pass. */
   refilling = false;
-  /** Plain invocations dispatched in this task, posted together in a microtask. */
+  /** Unmetered invocations dispatched in this task, posted together in a microtask. */
   private outbox: InvTuple[] = [];
   /** Idle time spent holding a module: what closed idle spells add up to, and when the open one began. */
   private heldIdleMs = 0;
@@ -167,9 +167,14 @@ export class Nanoprocess {
     this.backlogMs += call.estimateMs;
     this.modules.set(call.mod, call.sentAt);
     this.trackIdle();
-    if (call.wasi === null && call.metered === null) {
+    if (call.metered === null) {
       if (this.outbox.length === 0) queueMicrotask(() => this.flush());
-      this.outbox.push([call.id, call.mod, call.export, call.reuse ? 1 : 0, call.sentAt, call.args]);
+      const reuse = call.reuse ? 1 : 0;
+      this.outbox.push(
+        call.wasi === null
+          ? [call.id, call.mod, call.export, reuse, call.sentAt, call.args]
+          : [call.id, call.mod, call.export, reuse, call.sentAt, call.args, call.wasi],
+      );
     } else {
       this.send({
         t: 'inv',
@@ -221,7 +226,7 @@ export class Nanoprocess {
     return this.endedReason;
   }
 
-  /** Posts the pending plain invocations: one tuple, or an array of them. */
+  /** Posts the pending unmetered invocations: one tuple, or an array of them. */
   private flush(): void {
     const box = this.outbox;
     this.outbox = [];

@@ -81,6 +81,8 @@ interface Pending {
 }
 
 const utf8 = new TextDecoder();
+/** Most runs print nothing on stderr (and nop on stdout): skip the decoder for them. */
+const decodeOutput = (bytes: Uint8Array): string => (bytes.byteLength === 0 ? '' : utf8.decode(bytes));
 
 /**
  * No memory, table, global or start function: nothing survives a call, so one kept instance is
@@ -600,8 +602,8 @@ export class Platform {
       instructions: msg.instructions,
       timeoutBy: msg.outcome === 'timeout' ? 'trap' : undefined,
       exitCode: msg.exitCode,
-      stdout: msg.stdout ? utf8.decode(msg.stdout) : undefined,
-      stderr: msg.stderr ? utf8.decode(msg.stderr) : undefined,
+      stdout: msg.stdout ? decodeOutput(msg.stdout) : undefined,
+      stderr: msg.stderr ? decodeOutput(msg.stderr) : undefined,
       stdoutBytes: msg.stdout,
       stderrBytes: msg.stderr,
       files: msg.files,

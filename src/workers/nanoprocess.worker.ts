@@ -19,6 +19,8 @@ import { createWasi, type WasiRun } from './wasi';
 const MAX_LOG_LINES = 1000;
 const MAX_LOG_BYTES = 64 * 1024;
 const PAGE = 65536;
+/** WASI output up to this size goes back copied in a tuple; more is transferred in a DoneMessage. */
+const COPY_OUTPUT_BYTES = 64 * 1024;
 
 interface Loaded {
   module: WebAssembly.Module;
@@ -328,6 +330,28 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     port?.postMessage(tuple);
     return;
   }
+  if (wasiDone && outcome === 'ok' && ctx.logs.length === 0 && instructions === undefined) {
+    const small =
+      wasiDone.stdout.byteLength + wasiDone.stderr.byteLength <= COPY_OUTPUT_BYTES &&
+      Object.keys(wasiDone.files).length === 0;
+    if (small) {
+      const tuple: DoneTuple = [
+        msg.id,
+        done.result,
+        recvAt,
+        instantiateMs,
+        execMs,
+        done.memoryBytes,
+        reused ? 1 : 0,
+        epochNow(),
+        wasiDone.exitCode ?? null,
+        wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
+        wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
+      ];
+      port?.postMessage(tuple);
+      return;
+    }
+  }
   const transferList: Transferable[] = [];
   if (wasiDone) {
     for (const b of [wasiDone.stdout, wasiDone.stderr, ...Object.values(wasiDone.files)])
@@ -350,7 +374,7 @@ function invokeTuple(c: InvTuple): void {
     reuse: c[3] === 1,
     sentAt: c[4],
     args: c[5],
-    wasi: null,
+    wasi: c[6] ?? null,
   });
 }
 

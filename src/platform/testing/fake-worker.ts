@@ -140,7 +140,14 @@ export class FakeWorker implements WorkerEndpoint {
     if (Array.isArray(msg)) {
       const tuples = Array.isArray(msg[0]) ? (msg as InvTuple[]) : [msg as InvTuple];
       for (const t of tuples)
-        this.enqueue({ id: t[0], mod: t[1], export: t[2], reuse: t[3] === 1, args: t[5], wasi: false });
+        this.enqueue({
+          id: t[0],
+          mod: t[1],
+          export: t[2],
+          reuse: t[3] === 1,
+          args: t[5],
+          wasi: t.length > 6,
+        });
       return;
     }
     if (msg.t === 'load') {

@@ -15,7 +15,7 @@ interface WasiSample {
   benchExpected?: string;
 }
 
-export type Workload = 'quick' | 'full';
+export type Workload = 'quick' | 'full' | 'long';
 
 /**
  * Quick sizes: each compute program runs for about 20–50 ms on an idle 2-core machine — long
@@ -30,6 +30,19 @@ const QUICK_ARGV: Record<string, string[]> = {
   'fannkuch-redux': ['9'],
   mandelbrot: ['500', 'mandelbrot.pbm'],
   'binary-trees': ['13'],
+};
+
+/**
+ * Long sizes: each compute program runs for at least ~0.2 s on an idle 2-core machine (0.25–0.4 s
+ * in Chromium 156), so the platform's cost per call (two thread hops, ~0.1 ms idle and 1–2 ms at a
+ * load average of 10) and the timer stay under 1 % of a run: the sizes to measure the platform's
+ * overhead against a plain worker with (bench/scenarios/wasi.mjs). Full sizes run 60–250 ms.
+ */
+const LONG_ARGV: Record<string, string[]> = {
+  nbody: ['4000000'],
+  'fannkuch-redux': ['10'],
+  mandelbrot: ['2000', 'mandelbrot.pbm'],
+  'binary-trees': ['17'],
 };
 
 export const SUITE: readonly WasiSample[] = (index as WasiSample[]).filter((s) => s.kind === 'benchmark');
@@ -55,6 +68,7 @@ export async function wasiSampleBytes(name: string, fetchFn: typeof fetch = fetc
 }
 
 export function argvFor(sample: WasiSample, workload: Workload): string[] {
+  if (workload === 'long') return LONG_ARGV[sample.name] ?? sample.benchArgv ?? sample.argv;
   return workload === 'full' ? (sample.benchArgv ?? sample.argv) : (QUICK_ARGV[sample.name] ?? sample.argv);
 }
 

@@ -1,0 +1,43 @@
+// The compact answers of the invoke port (wire.ts): a tuple expands to the DoneMessage the
+// platform would have received as an object.
+import { describe, expect, it } from 'vitest';
+import { expandDone, type DoneTuple } from './wire';
+
+describe('expandDone', () => {
+  it('expands a plain call: ok, no logs, no WASI fields', () => {
+    const msg = expandDone([7, 42, 1000, 0.5, 0.25, 65536, 1, 1001]);
+    expect(msg).toEqual({
+      t: 'done',
+      id: 7,
+      outcome: 'ok',
+      result: 42,
+      logs: [],
+      instance: 'reused',
+      recvAt: 1000,
+      postedAt: 1001,
+      instantiateMs: 0.5,
+      execMs: 0.25,
+      memoryBytes: 65536,
+    });
+    expect('stdout' in msg).toBe(false);
+    expect('exitCode' in msg).toBe(false);
+  });
+
+  it('expands a WASI call: its exit code, its output, and no changed files', () => {
+    const out = new TextEncoder().encode('hello\n');
+    const tuple: DoneTuple = [3, null, 10, 0.02, 0.01, 131072, 0, 11, 0, out, null];
+    const msg = expandDone(tuple);
+    expect(msg.instance).toBe('new');
+    expect(msg.exitCode).toBe(0);
+    expect(msg.stdout).toBe(out);
+    expect(msg.stderr).toEqual(new Uint8Array(0));
+    expect(msg.files).toEqual({});
+  });
+
+  it('leaves the exit code out for a WASI call that did not exit (a reactor export)', () => {
+    const msg = expandDone([4, 5, 10, 0, 0.01, 131072, 1, 11, null, null, null]);
+    expect('exitCode' in msg).toBe(false);
+    expect(msg.stdout).toEqual(new Uint8Array(0));
+    expect(msg.result).toBe(5);
+  });
+});
