@@ -4,7 +4,7 @@ export default {
   id: 'prewarm',
   title: 'Prewarming (provisioned concurrency)',
   order: 3,
-  summary: 'Workers spawned ahead of demand take a burst without spawning.',
+  summary: 'Workers spawned ahead of demand take a burst without spawning; provisioned ones take it warm.',
   functions: [{ name: 'sum-prewarm', sample: 'sum' }],
   steps: [
     {
