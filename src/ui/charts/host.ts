@@ -78,17 +78,28 @@ export class ChartHost {
     this.fill = fill;
     if (!this.u) {
       const opts = scaleAxes(this.cfg.options(w, h, this.palette), scale, this.palette.font);
+      // Measured once uPlot has laid out (before, its legend wraps in a zero-width root).
+      if (fill)
+        opts.hooks = {
+          ...opts.hooks,
+          ready: [...(opts.hooks?.ready ?? []), (u) => this.fitOutside(u, w, box)],
+        };
       this.u = new uPlot(opts, this.cfg.data(), this.el);
       // What the chart was built with, for the presentation mode spec (canvas text has no style).
       this.el.dataset.textScale = String(scale);
       this.el.dataset.axisFont = opts.axes?.[0]?.font ?? '';
-      const extra = fill ? Math.max(0, this.u.root.offsetHeight - this.u.height) : 0;
-      if (extra !== this.extra) {
-        this.extra = extra;
-        this.u.setSize({ width: w, height: box - extra });
-      }
     } else if (Math.abs(this.u.width - w) >= 1 || Math.abs(this.u.height - h) >= 1)
       this.u.setSize({ width: w, height: h });
+  }
+
+  /** Filling: what uPlot draws beside its canvas (its own legend) comes off the canvas's height. */
+  private fitOutside(u: uPlot, w: number, box: number): void {
+    let extra = 0;
+    for (const c of u.root.children)
+      if (!c.classList.contains('u-wrap')) extra += (c as HTMLElement).offsetHeight;
+    if (extra === this.extra) return;
+    this.extra = extra;
+    u.setSize({ width: w, height: box - extra });
   }
 
   /** New data; keeps the zoom when resetScales is false. */
