@@ -78,16 +78,11 @@ export class ChartHost {
     this.fill = fill;
     if (!this.u) {
       const opts = scaleAxes(this.cfg.options(w, h, this.palette), scale, this.palette.font);
-      // Measured once uPlot has laid out (before, its legend wraps in a zero-width root).
-      if (fill)
-        opts.hooks = {
-          ...opts.hooks,
-          ready: [...(opts.hooks?.ready ?? []), (u) => this.fitOutside(u, w, box)],
-        };
       this.u = new uPlot(opts, this.cfg.data(), this.el);
       // What the chart was built with, for the presentation mode spec (canvas text has no style).
       this.el.dataset.textScale = String(scale);
       this.el.dataset.axisFont = opts.axes?.[0]?.font ?? '';
+      if (fill) this.fitOutside(this.u, w, box);
     } else if (Math.abs(this.u.width - w) >= 1 || Math.abs(this.u.height - h) >= 1)
       this.u.setSize({ width: w, height: h });
   }
