@@ -2,6 +2,7 @@
 // its buttons (nothing else), read the calls each button made, save the screenshot.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { expectNoPageErrors, failOnPageErrors, openApp } from './faas';
+import { expectWholeChartsOnScreen, present } from './panels';
 
 export const LESSON_VIEWPORT = { width: 1024, height: 768 };
 
@@ -55,8 +56,37 @@ export async function saveLessonScreenshot(page: Page, id: string): Promise<void
 }
 
 /**
+ * The charts on screen, whole, when the panel a lesson ends on is presented at 1024×768 (a lesson
+ * ending on the Run or Settings panel shows none; billing and metering scroll to their tables).
+ */
+const PRESENTED_CHARTS: Record<string, number> = {
+  billing: 0,
+  'cold-start': 3,
+  http: 0,
+  'keep-alive': 0,
+  'keep-alive-lab': 1,
+  'memory-cap': 0,
+  metering: 0,
+  prewarm: 0,
+  scaling: 3,
+  throttling: 4,
+  timeout: 0,
+  wasi: 0,
+  'wasm-vs-js': 1,
+};
+
+/** Presents the panel the lesson ended on: every chart it shows is whole on screen; saves the screenshot. */
+export async function presentLesson(page: Page, id: string): Promise<void> {
+  await present(page);
+  const shown = await expectWholeChartsOnScreen(page);
+  expect(shown.map((c) => c.title)).toHaveLength(PRESENTED_CHARTS[id]);
+  await page.screenshot({ path: `reports/lessons/${id}-present.png` });
+}
+
+/**
  * One lesson's spec: land on its link at 1024×768, check that nothing ran, follow it (`body`
- * clicks only the lesson's buttons), then save its screenshot; any page error fails it.
+ * clicks only the lesson's buttons), save its screenshot, then present the panel it ended on and
+ * save that too; any page error fails it.
  */
 export function lessonTest(
   id: string,
@@ -69,6 +99,7 @@ export function lessonTest(
     await expectNothingRan(page);
     await body(page, lesson);
     await saveLessonScreenshot(page, id);
+    await presentLesson(page, id);
     await expectNoPageErrors(errors);
   });
 }

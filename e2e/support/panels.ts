@@ -83,3 +83,65 @@ export async function expectFits(page: Page, title: string): Promise<void> {
   const overflow = await panel(page, title).evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow, `${title} panel overflows sideways by ${overflow}px`).toBeLessThanOrEqual(0);
 }
+
+export const presentButton = (page: Page): Locator =>
+  page.getByRole('button', { name: /^(Present|Exit presentation)$/ });
+
+/** The panel on show (the one tabpanel not hidden). */
+export function shownPanel(page: Page): Locator {
+  return page.locator('[role="tabpanel"]:not([hidden])');
+}
+
+/**
+ * Presses Present and waits until every chart of the panel on show was rebuilt with the larger
+ * text (ChartHost marks each plot with the text scale it drew with).
+ */
+export async function present(page: Page): Promise<void> {
+  await presentButton(page).click();
+  await expect(presentButton(page)).toHaveAttribute('aria-pressed', 'true');
+  await expect(shownPanel(page).locator('.chart-frame .plot:not([data-text-scale="1.3"])')).toHaveCount(0);
+}
+
+export interface ChartBox {
+  title: string;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  /** The drawn uPlot chart's bottom, which must lie inside its card. */
+  plotBottom: number;
+}
+
+/** Every chart card of the panel on show, in window coordinates. */
+export function chartBoxes(page: Page): Promise<ChartBox[]> {
+  return shownPanel(page)
+    .locator('figure.chart-frame')
+    .evaluateAll((figs) =>
+      figs.map((f) => {
+        const r = f.getBoundingClientRect();
+        const plot = f.querySelector('.uplot')?.getBoundingClientRect();
+        return {
+          title: f.getAttribute('aria-label') ?? '',
+          top: r.top,
+          bottom: r.bottom,
+          left: r.left,
+          right: r.right,
+          plotBottom: plot?.bottom ?? Infinity,
+        };
+      }),
+    );
+}
+
+/** The charts that are on screen at all; each must be whole: inside the window, its plot inside its card. */
+export async function expectWholeChartsOnScreen(page: Page): Promise<ChartBox[]> {
+  const { width, height } = page.viewportSize()!;
+  const shown = (await chartBoxes(page)).filter((b) => b.bottom > 0 && b.top < height);
+  for (const b of shown) {
+    expect(b.top, `${b.title}: top edge`).toBeGreaterThanOrEqual(0);
+    expect(b.bottom, `${b.title}: bottom edge`).toBeLessThanOrEqual(height);
+    expect(b.left, `${b.title}: left edge`).toBeGreaterThanOrEqual(0);
+    expect(b.right, `${b.title}: right edge`).toBeLessThanOrEqual(width);
+    expect(b.plotBottom, `${b.title}: plot inside its card`).toBeLessThanOrEqual(b.bottom);
+  }
+  return shown;
+}

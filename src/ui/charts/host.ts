@@ -23,16 +23,25 @@ export interface HostConfig {
   data(): uPlot.AlignedData;
 }
 
-/** The text scale a chart's container asks for (presentation mode sets `--chart-text-scale`). */
-function textScale(el: HTMLElement): number {
-  const v = parseFloat(getComputedStyle(el).getPropertyValue('--chart-text-scale'));
-  return v > 0 ? v : 1;
+/**
+ * How a chart's container asks to be drawn, from its CSS: the text scale (`--text-scale`, which
+ * presentation mode raises) and whether the plot fills its box (`--chart-fill: 1`, set where charts
+ * share a window's height) instead of taking the chart's own height.
+ */
+function readLayout(el: HTMLElement): { scale: number; fill: boolean } {
+  const style = getComputedStyle(el);
+  const scale = parseFloat(style.getPropertyValue('--text-scale'));
+  return { scale: scale > 0 ? scale : 1, fill: style.getPropertyValue('--chart-fill').trim() === '1' };
 }
 
 export class ChartHost {
   u: uPlot | null = null;
   palette: Palette;
-  private scale = 1;
+  /** The text scale the chart was built with; draw hooks scale the text they draw by it. */
+  textScale = 1;
+  private fill = false;
+  /** Height of what uPlot draws outside its canvas, taken from a filled box. */
+  private extra = 0;
   private readonly ro: ResizeObserver;
   private readonly unwatch: () => void;
   private destroyed = false;
@@ -51,24 +60,41 @@ export class ChartHost {
     this.resize();
   }
 
-  private width(): number {
-    return Math.floor(this.el.clientWidth);
-  }
-
   private resize(): void {
     if (this.destroyed) return;
-    const w = this.width();
+    const w = Math.floor(this.el.clientWidth);
     if (w <= 0) return; // hidden tab: build when shown
-    if (this.u && textScale(this.el) !== this.scale)
-      this.rebuild(); // presentation mode on or off
-    else if (!this.u) this.create(w);
-    else if (Math.abs(this.u.width - w) >= 1) this.u.setSize({ width: w, height: this.cfg.height });
+    const { scale, fill } = readLayout(this.el);
+    // Filling: the box's height comes from the layout (the plot is out of flow), less what uPlot
+    // puts beside the canvas (its own legend, in the Benchmarks chart).
+    const box = fill ? Math.floor(this.el.clientHeight) : this.cfg.height;
+    const h = box - (fill ? this.extra : 0);
+    if (h <= 0) return;
+    if (this.u && (scale !== this.textScale || fill !== this.fill)) {
+      this.u.destroy(); // presentation mode on or off: text and sizing change
+      this.u = null;
+    }
+    this.textScale = scale;
+    this.fill = fill;
+    if (!this.u) {
+      const opts = scaleAxes(this.cfg.options(w, h, this.palette), scale, this.palette.font);
+      this.u = new uPlot(opts, this.cfg.data(), this.el);
+      // What the chart was built with, for the presentation mode spec (canvas text has no style).
+      this.el.dataset.textScale = String(scale);
+      this.el.dataset.axisFont = opts.axes?.[0]?.font ?? '';
+      if (fill) this.fitOutside(this.u, w, box);
+    } else if (Math.abs(this.u.width - w) >= 1 || Math.abs(this.u.height - h) >= 1)
+      this.u.setSize({ width: w, height: h });
   }
 
-  private create(w: number): void {
-    this.scale = textScale(this.el);
-    const opts = scaleAxes(this.cfg.options(w, this.cfg.height, this.palette), this.scale, this.palette.font);
-    this.u = new uPlot(opts, this.cfg.data(), this.el);
+  /** Filling: what uPlot draws beside its canvas (its own legend) comes off the canvas's height. */
+  private fitOutside(u: uPlot, w: number, box: number): void {
+    let extra = 0;
+    for (const c of u.root.children)
+      if (!c.classList.contains('u-wrap')) extra += (c as HTMLElement).offsetHeight;
+    if (extra === this.extra) return;
+    this.extra = extra;
+    u.setSize({ width: w, height: box - extra });
   }
 
   /** New data; keeps the zoom when resetScales is false. */
