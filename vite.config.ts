@@ -2,12 +2,15 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { csp } from './build/csp';
+import { firstVisit } from './build/first-visit';
 
 export default defineConfig({
   plugins: [
     svelte(),
     // A strict Content-Security-Policy: a meta tag in the build, a header in `vite preview`.
     csp(),
+    // Monaco starts downloading with the page; the boot shell paints without the app's CSS.
+    firstVisit(),
     // Offline use and the HTTP gateway: our own service worker (src/workers/sw.ts) precaches the
     // whole build (app shell, Monaco and its worker, the wabt chunk, the platform's workers,
     // samples) and forwards /api/ requests to the tab hosting the platform. Registered from
