@@ -72,7 +72,8 @@ export function stylesheetsAfterBoot(html: string): string {
   const head = html.slice(0, html.indexOf('</head>'));
   const links = head.match(STYLESHEET) ?? [];
   if (links.length === 0) return html;
-  if (!BOOT_END.test(html)) throw new Error('first-visit: index.html has no boot shell (<div id="boot">…</div>)');
+  if (!BOOT_END.test(html))
+    throw new Error('first-visit: index.html has no boot shell (<div id="boot">…</div>)');
   const rest = html.replace(STYLESHEET, (m) => (links.includes(m) ? '' : m));
   return rest.replace(BOOT_END, (boot) => `${boot}${links.map((l) => `\n    ${l.trim()}`).join('')}`);
 }
