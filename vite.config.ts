@@ -49,7 +49,23 @@ export default defineConfig({
   ],
   worker: { format: 'es' },
   // Monaco (~3.3 MB) and wabt (~0.8 MB) are lazy chunks loaded after first paint; the shell stays small.
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'preload-helper', test: /preload-helper/ },
+            { name: 'monaco-base', test: /monaco-editor[\\/]esm[\\/]vs[\\/]base[\\/]/ },
+            { name: 'monaco-common', test: /monaco-editor[\\/]esm[\\/]vs[\\/]editor[\\/]common[\\/]/ },
+            { name: 'monaco-browser', test: /monaco-editor[\\/]esm[\\/]vs[\\/]editor[\\/]browser[\\/]/ },
+            { name: 'monaco-rest', test: /monaco-editor[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'samples/**/*.test.ts'],
     environment: 'node',
