@@ -1095,19 +1095,6 @@ export function classifyWord(word: string): WordClass | undefined {
   return undefined;
 }
 
-// ---------------------------------------------------------------------------
-// Lexical regexes (in wat-lexical.ts, shared with the Monarch tokenizer)
-// ---------------------------------------------------------------------------
-
-export {
-  WAT_ATTRIBUTE_RE,
-  WAT_IDENTIFIER_RE,
-  WAT_NUMBER_RE,
-  WAT_STRING_ESCAPE_RE,
-  WAT_WORD_PATTERN,
-  WAT_WORD_RE,
-} from './wat-lexical';
-
 export interface WordAt {
   readonly word: string;
   /** 1-based column of the first character (Monaco convention). */

@@ -18,16 +18,18 @@ import {
   KEYWORDS,
   TYPE_DOCS,
   TYPES,
+  wordAt,
+  type ValueType,
+  type WatInstruction,
+} from './wat-instructions';
+import {
   WAT_ATTRIBUTE_RE,
   WAT_IDENTIFIER_RE,
   WAT_NUMBER_RE,
   WAT_STRING_ESCAPE_RE,
   WAT_WORD_PATTERN,
   WAT_WORD_RE,
-  wordAt,
-  type ValueType,
-  type WatInstruction,
-} from './wat-instructions';
+} from './wat-lexical';
 
 type MonacoApi = typeof import('monaco-editor');
 
