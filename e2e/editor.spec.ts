@@ -288,7 +288,8 @@ test('the page paints before Monaco arrives, and nothing shifts as things update
   await expect(page.getByTestId('editor-placeholder')).toHaveCount(0);
   // Monaco draws the same line in the same place and colour.
   const monacoLine = page.locator('[data-testid="editor"] .view-line').filter({ hasText: /^\(module$/ });
-  expect((await monacoLine.boundingBox())?.y).toBe(placeholderTop?.y);
+  // (Polled: Monaco redraws its lines once its fonts are measured, and a line being replaced has no box.)
+  await expect.poll(async () => (await monacoLine.boundingBox())?.y).toBe(placeholderTop?.y);
   await expect(
     page.locator('[data-testid="editor"] .view-line span span').filter({ hasText: /^i32\.add$/ }),
   ).toHaveCSS('color', 'rgb(0, 0, 255)');
