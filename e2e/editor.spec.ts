@@ -254,7 +254,7 @@ test('the page paints before Monaco arrives, and nothing shifts as things update
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  // Hold Monaco back: the header, sidebar and the source as plain text show first.
+  // Hold Monaco back: the header, sidebar and the sample's code, highlighted, show first.
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   await page.route(/\/assets\/monaco-[^/]*\.js$/, async (route) => {
@@ -264,12 +264,35 @@ test('the page paints before Monaco arrives, and nothing shifts as things update
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Samples' })).toBeVisible();
   await expect(functionRow(page, 'sum')).toBeVisible();
-  await expect(page.getByTestId('editor-placeholder')).toContainText('i32.add');
+  const placeholder = page.getByRole('region', { name: /^Code of sum \(the editor is loading\)$/ });
+  await expect(placeholder).toBeVisible();
+  await expect(placeholder).toHaveAttribute('data-testid', 'editor-placeholder');
+  await expect(placeholder).toContainText('i32.add');
   await expect(page.locator('[data-testid="editor"] .monaco-editor')).toHaveCount(0);
+  // Highlighted as Monaco will show it: an instruction, a type and a comment in their theme colours.
+  const token = (text: string) =>
+    placeholder
+      .locator('.token')
+      .filter({ hasText: new RegExp(`^${text}$`) })
+      .first();
+  await expect(token('i32.add')).toHaveAttribute('data-token', 'instruction');
+  await expect(token('i32.add')).toHaveCSS('color', 'rgb(0, 0, 255)');
+  await expect(token('i32')).toHaveCSS('color', 'rgb(26, 114, 135)');
+  await expect(token(';; Adds two integers.')).toHaveCSS('font-style', 'italic');
+  // Read-only text, not a second editor: nothing in it takes focus or input.
+  await expect(placeholder.locator('[tabindex], [contenteditable], textarea, input')).toHaveCount(0);
+  const placeholderTop = await placeholder.locator('.line').nth(1).boundingBox();
   await page.screenshot({ path: testInfo.outputPath('before-monaco.png') });
   release();
   await expect(page.locator('[data-testid="editor"] .monaco-editor')).toBeVisible();
   await expect(page.getByTestId('editor-placeholder')).toHaveCount(0);
+  // Monaco draws the same line in the same place and colour.
+  const monacoLine = page.locator('[data-testid="editor"] .view-line').filter({ hasText: /^\(module$/ });
+  // (Polled: Monaco redraws its lines once its fonts are measured, and a line being replaced has no box.)
+  await expect.poll(async () => (await monacoLine.boundingBox())?.y).toBe(placeholderTop?.y);
+  await expect(
+    page.locator('[data-testid="editor"] .view-line span span').filter({ hasText: /^i32\.add$/ }),
+  ).toHaveCSS('color', 'rgb(0, 0, 255)');
   await expect(compileStatus(page)).toHaveText(/Compiles/);
 
   // Compile errors, runs and deploys update text in reserved space.

@@ -3,6 +3,7 @@ import { mount } from 'svelte';
 import { Compiler } from './platform/compiler';
 import { PlatformClient } from './platform/client';
 import { spawnCompiler, spawnPlatform } from './platform/spawn';
+import { spawnAfter } from './platform/deferred-worker';
 import { createFaasApi, type FaasApi } from './faas';
 import { createGateway } from './gateway/gateway';
 import { hostGateway } from './gateway/host';
@@ -24,9 +25,18 @@ declare global {
   }
 }
 
-const compiler = new Compiler(spawnCompiler);
+// The workers (the platform with its prewarmed nanoprocess, the WAT compiler with wabt) and the
+// service worker start once the editor shows the code: on a first visit their threads would
+// compete with Monaco's compile for the CPU. Calls made meanwhile wait in their queues. A page
+// whose editor never reports (it should not happen) starts them after WORKERS_AT_THE_LATEST_MS.
+const WORKERS_AT_THE_LATEST_MS = 5000;
+let startWorkers!: () => void;
+const editorShown = new Promise<void>((resolve) => (startWorkers = resolve));
+setTimeout(startWorkers, WORKERS_AT_THE_LATEST_MS);
+
+const compiler = new Compiler(spawnAfter(spawnCompiler, editorShown));
 // The platform runs in its own worker; the page (UI and window.faas) is its client.
-const platform = new PlatformClient({ spawnHost: spawnPlatform, compiler });
+const platform = new PlatformClient({ spawnHost: spawnAfter(spawnPlatform, editorShown), compiler });
 window.faas = createFaasApi(platform);
 // Diagnostics, and the e2e suite's check of crash recovery: make the platform worker fail, or restart it.
 Object.defineProperty(window, 'nanofaasPlatform', {
@@ -34,6 +44,7 @@ Object.defineProperty(window, 'nanofaasPlatform', {
 });
 
 const app = new AppState(platform, compiler);
+app.onEditorShown = startWorkers;
 // ?embed: for an iframe in slides, just the function, its Run control and one chart; it shows what
 // its link carries and saves nothing.
 const embed = new URLSearchParams(location.search).has('embed');
@@ -67,7 +78,7 @@ void started.finally(() => {
     onRole: (role) => (gatewayStatus.role = role),
   });
 });
-registerServiceWorker(shareUi);
+void editorShown.then(() => registerServiceWorker(shareUi));
 
 // The benchmark harness (`npm run bench` opens /?bench): a plain-worker baseline measured on the same page.
 if (new URLSearchParams(location.search).has('bench')) void import('./bench/harness');

@@ -2,6 +2,7 @@
 import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
 import type { CompilerApi } from '../workers/compiler.worker';
 import type { FunctionText, ModuleOutline } from './outline';
+import type { WorkerLike } from './deferred-worker';
 
 export interface Diagnostic {
   line: number;
@@ -26,13 +27,13 @@ const COMPILE_TIMEOUT_MS = 30_000;
 export type CompileResult = { ok: true; bytes: Uint8Array } | { ok: false; diagnostics: Diagnostic[] };
 
 export class Compiler {
-  private worker: Worker | null = null;
+  private worker: WorkerLike | null = null;
   private remote: Remote<CompilerApi> | null = null;
   private latest = 0;
   /** Which modules the current worker keeps (its id for them), so a function's text sends only an index. */
   private kept = new WeakMap<Uint8Array, number>();
 
-  constructor(private readonly spawn: () => Worker) {}
+  constructor(private readonly spawn: () => WorkerLike) {}
 
   /** Rejects every call in progress when the worker dies, so nothing waits forever. */
   private crashed: ((err: Error) => void)[] = [];

@@ -132,6 +132,9 @@ export class AppState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private listeners = new Set<() => void>();
 
+  /** Called when the editor first shows the open function, or could not load (main.ts starts the workers then). */
+  onEditorShown: () => void = () => {};
+
   constructor(
     readonly platform: PlatformClient,
     readonly compiler: Compiler,

@@ -9,15 +9,17 @@ import {
   KEYWORDS,
   STACK_SLOTS,
   TYPES,
+  wordAt,
+  type InstructionFeature,
+} from './wat-instructions';
+import {
   WAT_ATTRIBUTE_RE,
   WAT_IDENTIFIER_RE,
   WAT_NUMBER_RE,
   WAT_STRING_ESCAPE_RE,
   WAT_WORD_PATTERN,
   WAT_WORD_RE,
-  wordAt,
-  type InstructionFeature,
-} from './wat-instructions';
+} from './wat-lexical';
 import {
   collectDollarNames,
   computeFoldingRanges,

@@ -18,20 +18,23 @@ import {
   KEYWORDS,
   TYPE_DOCS,
   TYPES,
+  wordAt,
+  type ValueType,
+  type WatInstruction,
+} from './wat-instructions';
+import {
   WAT_ATTRIBUTE_RE,
   WAT_IDENTIFIER_RE,
   WAT_NUMBER_RE,
   WAT_STRING_ESCAPE_RE,
   WAT_WORD_PATTERN,
   WAT_WORD_RE,
-  wordAt,
-  type ValueType,
-  type WatInstruction,
-} from './wat-instructions';
+} from './wat-lexical';
 
 type MonacoApi = typeof import('monaco-editor');
 
 import { WAT_LANGUAGE_ID } from './wat-id';
+import { WAT_PALETTES, WAT_TOKENS, type WatPalette, type WatTokenKind } from './wat-theme';
 
 export { WAT_LANGUAGE_ID };
 
@@ -39,24 +42,7 @@ export { WAT_LANGUAGE_ID };
 // Tokenizer
 // ---------------------------------------------------------------------------
 
-/** Monarch token classes produced by {@link watMonarchLanguage} (before the `.wat` postfix). */
-export const WAT_TOKENS = {
-  keyword: 'keyword',
-  instruction: 'keyword.instruction',
-  type: 'type',
-  variable: 'variable',
-  number: 'number',
-  string: 'string',
-  stringEscape: 'string.escape',
-  stringInvalid: 'string.invalid',
-  comment: 'comment',
-  attribute: 'attribute.name',
-  operator: 'operator',
-  annotation: 'annotation',
-  bracket: 'delimiter.parenthesis',
-  identifier: 'identifier',
-  invalid: 'invalid',
-} as const;
+export { WAT_TOKENS };
 
 const T = WAT_TOKENS;
 
@@ -494,49 +480,21 @@ export function watHover(text: string, line: string, column: number): WatHoverRe
 // Themes
 // ---------------------------------------------------------------------------
 
-export const WAT_LIGHT_THEME: editor.IStandaloneThemeData = {
-  base: 'vs',
-  inherit: true,
-  rules: [
-    { token: 'keyword.wat', foreground: 'AF00DB' },
-    { token: 'keyword.instruction.wat', foreground: '0000FF' },
-    { token: 'type.wat', foreground: '1A7287' },
-    { token: 'variable.wat', foreground: '795E26' },
-    { token: 'number.wat', foreground: '067D55' },
-    { token: 'string.wat', foreground: 'A31515' },
-    { token: 'string.escape.wat', foreground: 'CC0000' },
-    { token: 'string.invalid.wat', foreground: 'CD3131', fontStyle: 'underline' },
-    { token: 'comment.wat', foreground: '5C6B77', fontStyle: 'italic' },
-    { token: 'attribute.name.wat', foreground: 'B8006E' },
-    { token: 'annotation.wat', foreground: '6F42C1' },
-    { token: 'delimiter.parenthesis.wat', foreground: '383838' },
-    { token: 'identifier.wat', foreground: '001080' },
-    { token: 'invalid.wat', foreground: 'CD3131', fontStyle: 'underline' },
-  ],
-  colors: { 'editor.background': '#FFFFFF', 'editor.foreground': '#000000' },
-};
+/** A Monaco theme from one of the palettes of wat-theme.ts (shared with the loading placeholder). */
+function themeOf(p: WatPalette): editor.IStandaloneThemeData {
+  return {
+    base: p.base,
+    inherit: true,
+    rules: (Object.keys(p.tokens) as WatTokenKind[]).map((kind) => ({
+      token: `${WAT_TOKENS[kind]}.wat`,
+      ...p.tokens[kind],
+    })),
+    colors: { 'editor.background': p.background, 'editor.foreground': p.foreground },
+  };
+}
 
-export const WAT_DARK_THEME: editor.IStandaloneThemeData = {
-  base: 'vs-dark',
-  inherit: true,
-  rules: [
-    { token: 'keyword.wat', foreground: 'C586C0' },
-    { token: 'keyword.instruction.wat', foreground: '569CD6' },
-    { token: 'type.wat', foreground: '4EC9B0' },
-    { token: 'variable.wat', foreground: 'DCDCAA' },
-    { token: 'number.wat', foreground: 'B5CEA8' },
-    { token: 'string.wat', foreground: 'CE9178' },
-    { token: 'string.escape.wat', foreground: 'D7BA7D' },
-    { token: 'string.invalid.wat', foreground: 'F44747', fontStyle: 'underline' },
-    { token: 'comment.wat', foreground: '7CA668', fontStyle: 'italic' },
-    { token: 'attribute.name.wat', foreground: 'FF8FB1' },
-    { token: 'annotation.wat', foreground: 'D7BA7D' },
-    { token: 'delimiter.parenthesis.wat', foreground: 'D4D4D4' },
-    { token: 'identifier.wat', foreground: 'D4D4D4' },
-    { token: 'invalid.wat', foreground: 'F44747', fontStyle: 'underline' },
-  ],
-  colors: { 'editor.background': '#1E1E1E', 'editor.foreground': '#D4D4D4' },
-};
+export const WAT_LIGHT_THEME = themeOf(WAT_PALETTES.light);
+export const WAT_DARK_THEME = themeOf(WAT_PALETTES.dark);
 
 // ---------------------------------------------------------------------------
 // Registration
