@@ -933,25 +933,12 @@ class CodeRewriter {
           break;
         case IMM_LEB: {
           if (op === OP_BR || op === OP_BR_IF) {
-            let v = 0;
-            let scale = 1;
-            let x: number;
-            do {
-              x = b[p++];
-              v += (x & 0x7f) * scale;
-              scale *= 128;
-            } while (x & 0x80);
-            label = v;
+            label = readU32(b, p);
+            p = skipLeb(b, p);
           } else if (op === OP_CALL || op === OP_RETURN_CALL || op === OP_REF_FUNC) {
-            let v = 0;
-            let scale = 1;
-            let x: number;
             const immAt = p;
-            do {
-              x = b[p++];
-              v += (x & 0x7f) * scale;
-              scale *= 128;
-            } while (x & 0x80);
+            const v = readU32(b, p);
+            p = skipLeb(b, p);
             if (op !== OP_REF_FUNC) {
               // A direct call's write-back names its callee (+1), which may make it unneeded.
               this.push(SPILL, at, at, op === OP_CALL ? v + 1 : 0);
@@ -1080,14 +1067,8 @@ class CodeRewriter {
     const b = this.bytes;
     switch (op) {
       case OP_BR_TABLE: {
-        let n = 0;
-        let scale = 1;
-        let x: number;
-        do {
-          x = b[p++];
-          n += (x & 0x7f) * scale;
-          scale *= 128;
-        } while (x & 0x80);
+        const n = readU32(b, p);
+        p = skipLeb(b, p);
         if (n > b.length) this.fail('too many br_table labels', at);
         for (let i = 0; i <= n; i++) {
           // A target that is the function's label would need the fuel beside some targets only.
@@ -1117,14 +1098,8 @@ class CodeRewriter {
       }
     }
     // Prefixed: a LEB128 sub-opcode.
-    let sub = 0;
-    let scale = 1;
-    let x: number;
-    do {
-      x = b[p++];
-      sub += (x & 0x7f) * scale;
-      scale *= 128;
-    } while (x & 0x80);
+    const sub = readU32(b, p);
+    p = skipLeb(b, p);
     if (op === 0xfc) {
       if (sub <= 7) return p; // saturating truncations
       if (sub === 8 || sub === 10 || sub === 12 || sub === 14) return skipLeb(b, skipLeb(b, p));

@@ -316,8 +316,14 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   if (exhausted) done.exhausted = true;
   else if (!reuse) spares.prepare(msg.mod, entry);
   if (instructions !== undefined) done.instructions = instructions;
-  if (!wasiDone && outcome === 'ok' && ctx.logs.length === 0 && instructions === undefined) {
-    const tuple: DoneTuple = [
+  // The common answer (ok, no logs, unmetered, small WASI output and no changed files) as a short
+  // list instead of an object: less to clone on the way back (see DoneTuple).
+  const small =
+    !wasiDone ||
+    (wasiDone.stdout.byteLength + wasiDone.stderr.byteLength <= COPY_OUTPUT_BYTES &&
+      Object.keys(wasiDone.files).length === 0);
+  if (small && outcome === 'ok' && ctx.logs.length === 0 && instructions === undefined) {
+    const head = [
       msg.id,
       done.result,
       recvAt,
@@ -325,32 +331,18 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
       execMs,
       done.memoryBytes,
       reused ? 1 : 0,
-      epochNow(),
-    ];
+    ] as const;
+    const tuple: DoneTuple = wasiDone
+      ? [
+          ...head,
+          epochNow(),
+          wasiDone.exitCode ?? null,
+          wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
+          wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
+        ]
+      : [...head, epochNow()];
     port?.postMessage(tuple);
     return;
-  }
-  if (wasiDone && outcome === 'ok' && ctx.logs.length === 0 && instructions === undefined) {
-    const small =
-      wasiDone.stdout.byteLength + wasiDone.stderr.byteLength <= COPY_OUTPUT_BYTES &&
-      Object.keys(wasiDone.files).length === 0;
-    if (small) {
-      const tuple: DoneTuple = [
-        msg.id,
-        done.result,
-        recvAt,
-        instantiateMs,
-        execMs,
-        done.memoryBytes,
-        reused ? 1 : 0,
-        epochNow(),
-        wasiDone.exitCode ?? null,
-        wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
-        wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
-      ];
-      port?.postMessage(tuple);
-      return;
-    }
   }
   const transferList: Transferable[] = [];
   if (wasiDone) {
