@@ -198,7 +198,7 @@ function uleb(n: number, out: number[]): void {
 }
 
 /** `n` bodies of 3 bytes each: size 2, no locals, `end`. */
-function stubBodies(n: number): Uint8Array {
+function standInBodies(n: number): Uint8Array {
   const out = new Uint8Array(n * 3);
   for (let i = 0; i < out.length; i += 3) {
     out[i] = 2;
@@ -237,8 +237,8 @@ export function functionModule(bytes: Uint8Array, definedIndex: number): Uint8Ar
       }
       const count: number[] = [];
       uleb(n, count);
-      const before = stubBodies(definedIndex);
-      const after = stubBodies(n - definedIndex - 1);
+      const before = standInBodies(definedIndex);
+      const after = standInBodies(n - definedIndex - 1);
       for (let i = 0; i < definedIndex; i++) r.skip(r.u32('a function body size'), 'a function body');
       const start = r.pos;
       r.skip(r.u32('a function body size'), 'a function body');

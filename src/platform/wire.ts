@@ -105,38 +105,25 @@ export type FromWorker = DoneMessage | OutputMessage;
  * transferred buffers took 0.08 ms more on the way back than the tuple (bench/scenarios/wasi.mjs).
  * Several InvTuples dispatched in the same task travel as one array of them.
  */
+type InvHead = [id: number, mod: number, exportName: string, reuse: 0 | 1, sentAt: number, args: unknown[]];
 export type InvTuple =
-  | [id: number, mod: number, exportName: string, reuse: 0 | 1, sentAt: number, args: unknown[]]
+  | InvHead
   /** A WASI call (not metered): its argv, env, stdin and files as the seventh element. */
-  | [
-      id: number,
-      mod: number,
-      exportName: string,
-      reuse: 0 | 1,
-      sentAt: number,
-      args: unknown[],
-      wasi: WasiInput,
-    ];
+  | [...InvHead, wasi: WasiInput];
+type DoneHead = [
+  id: number,
+  result: ResultValue | undefined,
+  recvAt: number,
+  instantiateMs: number,
+  execMs: number,
+  memoryBytes: number,
+  reused: 0 | 1,
+  postedAt: number,
+];
 export type DoneTuple =
+  | DoneHead
   | [
-      id: number,
-      result: ResultValue | undefined,
-      recvAt: number,
-      instantiateMs: number,
-      execMs: number,
-      memoryBytes: number,
-      reused: 0 | 1,
-      postedAt: number,
-    ]
-  | [
-      id: number,
-      result: ResultValue | undefined,
-      recvAt: number,
-      instantiateMs: number,
-      execMs: number,
-      memoryBytes: number,
-      reused: 0 | 1,
-      postedAt: number,
+      ...DoneHead,
       /** WASI: the exit code, or null when the program has not exited (a reactor). */
       exitCode: number | null,
       /** WASI: stdout and stderr, or null for none. */
