@@ -219,6 +219,7 @@ export class Platform {
       this.retire(current.mod);
     }
     this.fns.set(name, record);
+    this.noteProvisioned(record);
     this.records.track(name);
     this.topUp();
     this.emit({ type: 'functions' });
@@ -247,6 +248,7 @@ export class Platform {
       rec.mod = this.nextMod++;
     }
     rec.info.config = cfg;
+    this.noteProvisioned(rec);
     rec.info.entry = entry ?? '';
     this.topUp();
     this.sweepModules(this.clock.now()); // fewer provisioned workers: the keep-alive decides again
@@ -257,6 +259,7 @@ export class Platform {
   async undeploy(name: string): Promise<void> {
     const rec = this.get(name);
     this.fns.delete(name);
+    this.provisioned.delete(name);
     this.clearFnTimers(name);
     this.keepAlive.forget(name);
     this.retire(rec.mod);
@@ -743,7 +746,8 @@ export class Platform {
    * maxWorkers. Unlike `prewarm` (workers with nothing loaded), a call that finds one starts warm.
    */
   private provision(): void {
-    for (const rec of this.fns.values()) {
+    for (const name of this.provisioned) {
+      const rec = this.fns.get(name)!;
       const want = Math.min(rec.info.config.provisioned ?? 0, this.cfg.maxWorkers);
       if (want <= 0) continue;
       let have = 0;
@@ -769,10 +773,19 @@ export class Platform {
     }
   }
 
+  /** Names of the functions with provisioned workers (topUp runs on every settle: only these are looked at). */
+  private readonly provisioned = new Set<string>();
+
+  private noteProvisioned(rec: FunctionRecord): void {
+    if (rec.info.config.provisioned) this.provisioned.add(rec.info.name);
+    else this.provisioned.delete(rec.info.name);
+  }
+
   /** The provisioned modules each worker keeps whatever the keep-alive says: each function's first holders. */
   private pinned(): Map<Nanoprocess, Set<number>> {
     const out = new Map<Nanoprocess, Set<number>>();
-    for (const rec of this.fns.values()) {
+    for (const name of this.provisioned) {
+      const rec = this.fns.get(name)!;
       let left = Math.min(rec.info.config.provisioned ?? 0, this.cfg.maxWorkers);
       for (const w of this.workers) {
         if (left <= 0) break;
