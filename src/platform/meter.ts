@@ -341,6 +341,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
   let typesOut = null as [number, number] | null;
   let funcsOut = null as [number, number] | null;
   let code = null as CodeRewriter | null;
+  let types = null as Int32Array | null;
   const emitters: Record<number, (s: Layout | undefined) => void> = {
     1: (s) => {
       const at = out.len;
@@ -458,7 +459,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
     10: (s) => {
       // The code goes straight into the output; the hints it produces then go in front of it.
       const at = out.len;
-      const types = typeSection && funcTypes(bytes, typeSection);
+      types = typeSection ? funcTypes(bytes, typeSection) : null;
       code = new CodeRewriter(bytes, out, {
         importedFuncs,
         fuel,
@@ -518,7 +519,7 @@ function rewrite(bytes: Uint8Array, info: ModuleInfo): MeteredModule {
     else out.bytes(bytes, s.offset, s.end);
   }
   emitMissingBefore(Infinity);
-  if (code?.threads) threadTypes(bytes, out, code.threaded, find(1)!, find(3)!, typesOut!, funcsOut!);
+  if (code?.threads) threadTypes(bytes, out, code.threaded, types!, find(1)!, find(3)!, typesOut!, funcsOut!);
   return { bytes: out.result(), importModule: METER_MODULE, importName, fuelExport, blocks };
 }
 
@@ -555,12 +556,12 @@ function threadTypes(
   bytes: Uint8Array,
   out: Writer,
   threaded: Uint8Array,
+  types: Int32Array,
   typeSection: Layout,
   funcSection: Layout,
   typesOut: [number, number],
   funcsOut: [number, number],
 ): void {
-  const types = funcTypes(bytes, typeSection)!;
   const typeCount = types.length / 6;
   const fr = new Reader(bytes, funcSection.start, funcSection.end, 'function section');
   const n = fr.u32('the number of functions');
