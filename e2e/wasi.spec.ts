@@ -4,7 +4,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { deploy, failOnPageErrors, openApp } from './support/faas';
 import { showPanel } from './support/panels';
-import { openPlayground, replaceEditorText, runButton } from './support/playground';
+import { clickRun, openPlayground, pickSample, replaceEditorText, runButton } from './support/playground';
 import { sample } from './support/samples';
 import {
   callOf,
@@ -288,4 +288,42 @@ test('files can hold empty directories and symlinks; preopens choose what the pr
   expect(await rejection({ files: { a: 'x', 'a/b': 'y' } })).toMatch(
     /"a" cannot be both a file and a directory/,
   );
+});
+
+test('pre-instantiation: a warm call runs on an instance made ahead, and Settings switches it off', async ({
+  page,
+}, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openPlayground(page);
+  await pickSample(page, 'nop');
+  const run = await showPanel(page, 'Run');
+  const made = run.getByTestId('timing-ahead');
+  // The first call makes its own instance; the worker then makes the next one while it is idle
+  // (a timer right after the answer, long before the next click reaches it).
+  const first = await clickRun(page, 'nop');
+  expect(first.outcome).toBe('ok');
+  expect(first.timings.ahead).toBeUndefined();
+  await expect(made).toHaveCount(0);
+  const second = await clickRun(page, 'nop');
+  expect(second.start).toBe('warm');
+  expect(second.worker).toBe(first.worker);
+  expect(second.timings.ahead).toBeGreaterThan(0);
+  await expect(made).toContainText('made ahead');
+  // Handing a prepared instance over is cheaper than making one, which it took to make ahead.
+  expect(second.timings.instantiate).toBeLessThan(second.timings.ahead!);
+  await page.screenshot({ path: testInfo.outputPath('made-ahead.png') });
+
+  // Off (as a lesson may set it): every call makes its own instance again, on its path.
+  const settings = await showPanel(page, 'Settings');
+  await settings.getByTestId('set-preinstantiate').uncheck();
+  expect(await page.evaluate(() => window.faas.config().preinstantiate)).toBe(false);
+  await showPanel(page, 'Run');
+  for (let i = 0; i < 2; i++) {
+    const inv = await clickRun(page, 'nop');
+    expect(inv.start).toBe('warm');
+    expect(inv.timings.ahead).toBeUndefined();
+    expect(inv.timings.instantiate).toBeGreaterThan(0);
+  }
+  await expect(made).toHaveCount(0);
+  expect(errors).toEqual([]);
 });

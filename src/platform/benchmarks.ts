@@ -8,9 +8,12 @@
 //           nor is spawning a worker (the pool keeps one prewarmed).
 //   warm    the same deployed function again: the module is already in the worker. A WASI
 //           command still gets a new instance every time (wasi-libc's exit ends it).
-//   direct  the same bytes instantiated and run in a plain worker without the platform, with the
-//           shim's minimal WASI (src/workers/baseline.worker.ts): instantiate + `_start`, timed
-//           inside that worker.
+//   direct  the same bytes instantiated and run in a plain worker without the platform
+//           (src/workers/baseline.worker.ts): instantiate + `_start`, timed inside that worker. It
+//           runs on the platform's own WASI (same filesystem, output captured, not streamed), so
+//           warm against direct measures the platform and not two WASI implementations; nop's
+//           direct run uses the upstream shim at its smallest instead, the floor for a call's
+//           fixed cost (the suite says which, BenchProgram.directWasi).
 //   js      the JavaScript version (samples/wasi/js/benchmarks.ts) doing identical work in that
 //           plain worker, timed around the call.
 //
@@ -24,7 +27,7 @@
 // whichever run came next.
 // Framework-free: the platform, the baseline worker and the clock are passed in.
 import { releaseProxy, wrap } from 'comlink';
-import type { BaselineApi } from '../workers/baseline.worker';
+import type { BaselineApi, DirectWasi } from '../workers/baseline.worker';
 import { toCsv } from './metrics/csv';
 import type { PlatformClient } from './client';
 import type { FunctionConfig, Invocation } from './types';
@@ -47,6 +50,8 @@ export interface BenchProgram {
   expectedStdout?: string;
   /** Whether the baseline has a JavaScript version of this program. */
   hasJs: boolean;
+  /** Which WASI the direct run uses (see Baseline.runWasm); the platform's own when not given. */
+  directWasi?: DirectWasi;
 }
 
 /** What the runner needs from the baseline worker; a Comlink Remote<BaselineApi> satisfies it. */
@@ -56,6 +61,7 @@ export interface Baseline {
     key: string,
     argv: string[],
     files: Record<string, Uint8Array>,
+    wasi?: DirectWasi,
   ): Promise<{ instantiateMs: number; execMs: number; exitCode: number; stdout: string }>;
   runJs(name: string, args: string[]): Promise<{ execMs: number; stdout: string }>;
   jsPrograms(): Promise<string[]>;
@@ -175,8 +181,8 @@ export const BENCH_METHOD =
   'round), then N cold runs. ' +
   'cold: first invocation of a fresh deploy on a prewarmed pool (module posted to the worker + new instance + run; ' +
   'compile at deploy excluded). warm: the same function again (module in the worker; commands still get a new ' +
-  'instance). direct: the same bytes instantiated and run in a plain worker with a minimal WASI, timed in that ' +
-  'worker. js: the JavaScript version in that worker. cold and warm are Invocation.timings.total (enqueue to ' +
+  "instance). direct: the same bytes instantiated and run in a plain worker on the platform's WASI (nop: the " +
+  'smallest upstream shim), timed in that worker. js: the JavaScript version in that worker. cold and warm are Invocation.timings.total (enqueue to ' +
   'settle). Mean and sample standard deviation (n − 1).';
 
 /** Mean, sample standard deviation, min, median and max. */
@@ -325,7 +331,12 @@ export async function runBenchmarks(
         return { ms: inv.timings.total, exec: inv.timings.exec };
       },
       direct: async () => {
-        const r = await baseline.runWasm(key, [program.name, ...program.argv], program.files);
+        const r = await baseline.runWasm(
+          key,
+          [program.name, ...program.argv],
+          program.files,
+          program.directWasi ?? 'platform',
+        );
         verify('direct run', r.stdout, r.exitCode);
         return { ms: r.instantiateMs + r.execMs, exec: r.execMs };
       },

@@ -4,7 +4,16 @@
 import { wrap, transfer, releaseProxy, type Endpoint, type Remote } from 'comlink';
 import type { NanoprocessApi } from '../workers/nanoprocess.worker';
 import type { Clock } from './clock';
-import type { DoneMessage, DoneTuple, FromWorker, InvTuple, ModuleMeta, ToWorker, WasiInput } from './wire';
+import type {
+  DoneMessage,
+  DoneTuple,
+  FromWorker,
+  InstanceCode,
+  InvTuple,
+  ModuleMeta,
+  ToWorker,
+  WasiInput,
+} from './wire';
 import { expandDone } from './wire';
 
 /**
@@ -33,6 +42,8 @@ export interface Dispatched {
   export: string;
   args: unknown[];
   reuse: boolean;
+  /** A fresh call whose worker makes the module's next instance ahead (PlatformConfig.preinstantiate). */
+  ahead: boolean;
   wasi: WasiInput | null;
   timeoutMs: number;
   /** Metered modules check their own deadline; terminate() is then only the fallback, after a grace period. */
@@ -169,11 +180,11 @@ export class Nanoprocess {
     this.trackIdle();
     if (call.metered === null) {
       if (this.outbox.length === 0) queueMicrotask(() => this.flush());
-      const reuse = call.reuse ? 1 : 0;
+      const instance: InstanceCode = call.reuse ? 1 : call.ahead ? 2 : 0;
       this.outbox.push(
         call.wasi === null
-          ? [call.id, call.mod, call.export, reuse, call.sentAt, call.args]
-          : [call.id, call.mod, call.export, reuse, call.sentAt, call.args, call.wasi],
+          ? [call.id, call.mod, call.export, instance, call.sentAt, call.args]
+          : [call.id, call.mod, call.export, instance, call.sentAt, call.args, call.wasi],
       );
     } else {
       this.send({
@@ -183,6 +194,7 @@ export class Nanoprocess {
         export: call.export,
         args: call.args,
         reuse: call.reuse,
+        ahead: call.ahead,
         sentAt: call.sentAt,
         wasi: call.wasi,
         ...(call.metered && { fuelLimit: call.metered.fuelLimit, timeoutMs: call.timeoutMs }),

@@ -3,7 +3,7 @@
 // each checked exactly and in milliseconds (the e2e suite checks the same against real workers).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Platform } from './platform';
-import { FakeWorkers, type FakeCall } from './testing/fake-worker';
+import { FAKE_AHEAD_MS, FakeWorkers, type FakeCall } from './testing/fake-worker';
 import { flush, ManualClock } from './testing/manual-clock';
 import { watCompiler } from './testing/wat';
 import type { Invocation, PlatformConfig } from './types';
@@ -62,6 +62,39 @@ describe('cold and warm starts', () => {
     await deploy('f');
     const inv = await clock.until(call('f', 1));
     expect(inv.timings.reply).toBe(0.25);
+  });
+
+  it('pre-instantiation: a fresh call asks for its next instance ahead, and the next call says what making it took', async () => {
+    const { clock, fakes, p, deploy, call } = await setup();
+    await deploy('f');
+    const first = await clock.until(call('f', 1));
+    expect(fakes.received[0].ahead).toBe(true);
+    expect(first.timings.ahead).toBeUndefined(); // nothing was made ahead of the first call
+    const second = await clock.until(call('f', 2));
+    expect(second.start).toBe('warm');
+    expect(second.timings.ahead).toBe(FAKE_AHEAD_MS);
+    expect(second.timings.instantiate).toBeLessThan(first.timings.instantiate);
+
+    // Switched off (a lesson showing instantiation on the call's path): no spare is asked for.
+    p.config({ preinstantiate: false });
+    const third = await clock.until(call('f', 3));
+    const fourth = await clock.until(call('f', 4));
+    expect(fakes.received.slice(2).map((c) => c.ahead)).toEqual([false, false]);
+    expect(third.timings.ahead).toBeUndefined();
+    expect(fourth.timings.ahead).toBeUndefined();
+    expect(fourth.timings.instantiate).toBe(first.timings.instantiate);
+    expect(() => p.config({ preinstantiate: 'yes' as unknown as boolean })).toThrow(/preinstantiate/);
+  });
+
+  it('a kept instance (`reuse`) never asks for one made ahead', async () => {
+    const { clock, fakes, deploy, call } = await setup();
+    await deploy('f', STATEFUL, { instance: 'reuse' });
+    await clock.until(call('f', 1));
+    await clock.until(call('f', 2));
+    expect(fakes.received.map((c) => [c.reuse, c.ahead])).toEqual([
+      [true, false],
+      [true, false],
+    ]);
   });
 
   it('a prewarmed worker that has never run the function gives a cold start without a spawn', async () => {

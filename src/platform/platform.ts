@@ -539,12 +539,14 @@ export class Platform {
     }
     p.dispatchedAt = this.clock.now();
     p.transferred = transferred;
+    const reuse = rec.info.config.instance === 'reuse' || isStateless(rec.info.module);
     const call: Dispatched = {
       id: p.id,
       mod: rec.mod,
       export: p.export,
       args: p.wasmArgs,
-      reuse: rec.info.config.instance === 'reuse' || isStateless(rec.info.module),
+      reuse,
+      ahead: !reuse && this.cfg.preinstantiate,
       wasi: p.wasi,
       timeoutMs: rec.info.config.timeoutMs,
       metered: rec.meta.meter ? { fuelLimit: rec.info.config.fuelLimit ?? Infinity } : null,
@@ -590,6 +592,7 @@ export class Platform {
       total: 0,
     };
     if (msg.postedAt !== undefined) timings.reply = Math.max(0, this.clock.now() - msg.postedAt);
+    if (msg.aheadMs !== undefined) timings.ahead = msg.aheadMs;
     // Waiting inside the worker behind a pipelined call is queueing too.
     timings.queue = Math.max(0, p.dispatchedAt - p.enqueuedAt - p.spawnMs) + (call.transferred ? 0 : transit);
     const stopped = p.stopped;

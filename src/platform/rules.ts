@@ -19,6 +19,8 @@ export function applyConfig(cfg: PlatformConfig, patch: Partial<PlatformConfig>)
     throw new RangeError(
       `keepAlivePolicy must be one of ${KEEP_ALIVE_POLICIES.join(', ')} (got ${String(next.keepAlivePolicy)})`,
     );
+  if (typeof next.preinstantiate !== 'boolean')
+    throw new RangeError(`preinstantiate must be true or false (got ${String(next.preinstantiate)})`);
   if (next.prewarm > next.maxWorkers) next.prewarm = next.maxWorkers;
   return next;
 }

@@ -140,6 +140,12 @@ export interface Timings {
    */
   reply?: number;
   /**
+   * The instance this call ran on was made ahead, while the worker was idle (pre-instantiation):
+   * what making it took. Not on the call's path, so not inside `total`; `instantiate` is then
+   * only handing it over.
+   */
+  ahead?: number;
+  /**
    * HTTP calls only: from the gateway receiving the request (the service worker's receipt) to the
    * platform enqueueing the call — routing, reading the body, typing the arguments, and the hops
    * between them. It comes before `total` and is not part of it.
@@ -228,6 +234,11 @@ export interface PlatformConfig {
   maxQueue: number;
   /** How many invocation records are kept (ring buffer). */
   historyLimit: number;
+  /**
+   * After a `fresh` call, the worker makes that module's next instance while it is idle, so the
+   * next warm call does not wait for instantiation (timings.ahead says how long it took).
+   */
+  preinstantiate: boolean;
 }
 
 export interface PercentileSummary {
@@ -288,6 +299,7 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
   keepAlivePolicy: 'fixed',
   maxQueue: 10_000,
   historyLimit: 100_000,
+  preinstantiate: true,
 };
 
 export const WASM_PAGE_BYTES = 65536;

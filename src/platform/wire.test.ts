@@ -5,7 +5,7 @@ import { expandDone, type DoneTuple } from './wire';
 
 describe('expandDone', () => {
   it('expands a plain call: ok, no logs, no WASI fields', () => {
-    const msg = expandDone([7, 42, 1000, 0.5, 0.25, 65536, 1, 1001]);
+    const msg = expandDone([7, 42, 1000, 0.5, 0.25, 65536, 1, null, 1001]);
     expect(msg).toEqual({
       t: 'done',
       id: 7,
@@ -21,13 +21,15 @@ describe('expandDone', () => {
     });
     expect('stdout' in msg).toBe(false);
     expect('exitCode' in msg).toBe(false);
+    expect('aheadMs' in msg).toBe(false);
   });
 
   it('expands a WASI call: its exit code, its output, and no changed files', () => {
     const out = new TextEncoder().encode('hello\n');
-    const tuple: DoneTuple = [3, null, 10, 0.02, 0.01, 131072, 0, 11, 0, out, null];
+    const tuple: DoneTuple = [3, null, 10, 0.02, 0.01, 131072, 0, 0.04, 11, 0, out, null];
     const msg = expandDone(tuple);
     expect(msg.instance).toBe('new');
+    expect(msg.aheadMs).toBe(0.04); // its instance was made ahead, while the worker was idle
     expect(msg.exitCode).toBe(0);
     expect(msg.stdout).toBe(out);
     expect(msg.stderr).toEqual(new Uint8Array(0));
@@ -35,7 +37,7 @@ describe('expandDone', () => {
   });
 
   it('leaves the exit code out for a WASI call that did not exit (a reactor export)', () => {
-    const msg = expandDone([4, 5, 10, 0, 0.01, 131072, 1, 11, null, null, null]);
+    const msg = expandDone([4, 5, 10, 0, 0.01, 131072, 1, null, 11, null, null, null]);
     expect('exitCode' in msg).toBe(false);
     expect(msg.stdout).toEqual(new Uint8Array(0));
     expect(msg.result).toBe(5);

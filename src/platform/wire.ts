@@ -54,6 +54,8 @@ export type ToWorker =
       export: string;
       args: unknown[];
       reuse: boolean;
+      /** A fresh call: make the module's next instance ahead once the worker is idle (pre-instantiation). */
+      ahead?: boolean;
       /** Epoch ms (timeOrigin + now) when the platform posted the message. */
       sentAt: number;
       wasi: WasiInput | null;
@@ -70,6 +72,8 @@ export interface DoneMessage {
   error?: string;
   logs: string[];
   instance: 'new' | 'reused';
+  /** The new instance was made ahead while the worker was idle: what making it took (ms). */
+  aheadMs?: number;
   /** Epoch ms when the worker began handling the invocation. */
   recvAt: number;
   /** Epoch ms when the worker posted this answer (its trip back is timings.reply). */
@@ -105,7 +109,16 @@ export type FromWorker = DoneMessage | OutputMessage;
  * transferred buffers took 0.08 ms more on the way back than the tuple (bench/scenarios/wasi.mjs).
  * Several InvTuples dispatched in the same task travel as one array of them.
  */
-type InvHead = [id: number, mod: number, exportName: string, reuse: 0 | 1, sentAt: number, args: unknown[]];
+/** The instance a call runs on: 0 a new one, 1 the kept one (`reuse`), 2 a new one, and the next made ahead. */
+export type InstanceCode = 0 | 1 | 2;
+type InvHead = [
+  id: number,
+  mod: number,
+  exportName: string,
+  instance: InstanceCode,
+  sentAt: number,
+  args: unknown[],
+];
 export type InvTuple =
   | InvHead
   /** A WASI call (not metered): its argv, env, stdin and files as the seventh element. */
@@ -118,6 +131,8 @@ type DoneHead = [
   execMs: number,
   memoryBytes: number,
   reused: 0 | 1,
+  /** ms the instance took to make ahead (pre-instantiation), or null when the call made its own. */
+  aheadMs: number | null,
   postedAt: number,
 ];
 export type DoneTuple =
@@ -140,15 +155,16 @@ export function expandDone(d: DoneTuple): DoneMessage {
     logs: [],
     instance: d[6] ? 'reused' : 'new',
     recvAt: d[2],
-    postedAt: d[7],
+    postedAt: d[8],
     instantiateMs: d[3],
     execMs: d[4],
     memoryBytes: d[5],
   };
-  if (d.length > 8) {
-    if (d[8] !== null) msg.exitCode = d[8];
-    msg.stdout = d[9] ?? new Uint8Array(0);
-    msg.stderr = d[10] ?? new Uint8Array(0);
+  if (d[7] !== null) msg.aheadMs = d[7];
+  if (d.length > 9) {
+    if (d[9] !== null) msg.exitCode = d[9];
+    msg.stdout = d[10] ?? new Uint8Array(0);
+    msg.stderr = d[11] ?? new Uint8Array(0);
     msg.files = {};
   }
   return msg;

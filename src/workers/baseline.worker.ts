@@ -6,6 +6,7 @@
 import { expose } from 'comlink';
 import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI, type Inode } from '@bjorn3/browser_wasi_shim';
 import { jsBenchmarks } from '../../samples/wasi/js/benchmarks';
+import { createWasi } from './wasi';
 
 export interface DirectRun {
   instantiateMs: number;
@@ -19,7 +20,14 @@ export interface JsRunResult {
   stdout: string;
 }
 
+export type DirectWasi = 'platform' | 'shim';
+
 const modules = new Map<string, WebAssembly.Module>();
+
+function memoryOf(instance: WebAssembly.Instance): WebAssembly.Memory | null {
+  for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) return v;
+  return null;
+}
 const decoder = new TextDecoder();
 
 /** The smallest WASI the shim offers: argv, stdout/stderr collected, the files preopened at / and `.`. */
@@ -45,22 +53,48 @@ const api = {
     return performance.now() - t0;
   },
 
-  /** One run of a loaded WASI command on a new instance, as the platform runs a command. */
-  runWasm(key: string, argv: string[], files: Record<string, Uint8Array>): DirectRun {
+  /**
+   * One run of a loaded WASI command on a new instance, as the platform runs a command. `wasi`
+   * picks the implementation: the platform's own (src/workers/wasi.ts, the same filesystem and
+   * capture, output not streamed), so that warm vs direct measures the platform and not two
+   * filesystems; or the upstream shim at its smallest, the floor for a call's fixed cost.
+   */
+  runWasm(
+    key: string,
+    argv: string[],
+    files: Record<string, Uint8Array>,
+    wasi: DirectWasi = 'platform',
+  ): DirectRun {
     const module = modules.get(key);
     if (!module) throw new Error(`baseline: no module loaded as "${key}"`);
-    const out: Uint8Array[] = [];
-    const wasi = minimalWasi(argv, files, out);
+    if (wasi === 'shim') {
+      const out: Uint8Array[] = [];
+      const shim = minimalWasi(argv, files, out);
+      const t0 = performance.now();
+      const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: shim.wasiImport });
+      const t1 = performance.now();
+      const exitCode = shim.start(instance as unknown as Parameters<WASI['start']>[0]);
+      const t2 = performance.now();
+      return {
+        instantiateMs: t1 - t0,
+        execMs: t2 - t1,
+        exitCode,
+        stdout: out.map((b) => decoder.decode(b, { stream: true })).join('') + decoder.decode(),
+      };
+    }
+    const run = createWasi({ argv, env: {}, stdin: null, files }, () => {});
     const t0 = performance.now();
-    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
+    const instance = new WebAssembly.Instance(module, { [run.moduleName]: run.imports });
     const t1 = performance.now();
-    const exitCode = wasi.start(instance as unknown as Parameters<WASI['start']>[0]);
+    run.attach(instance, memoryOf(instance));
+    run.call(instance.exports._start as () => unknown, []);
     const t2 = performance.now();
+    const done = run.finish();
     return {
       instantiateMs: t1 - t0,
       execMs: t2 - t1,
-      exitCode,
-      stdout: out.map((b) => decoder.decode(b, { stream: true })).join('') + decoder.decode(),
+      exitCode: done.exitCode ?? -1,
+      stdout: decoder.decode(done.stdout),
     };
   },
 

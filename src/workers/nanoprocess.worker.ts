@@ -13,7 +13,7 @@ import type {
 import type { Outcome, ResultValue } from '../platform/types';
 import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
-import { SpareInstance } from './spare-instance';
+import { SpareInstance, type Taken } from './spare-instance';
 import { createWasi, type WasiRun } from './wasi';
 
 const MAX_LOG_LINES = 1000;
@@ -29,8 +29,6 @@ interface Loaded {
   live: Live | null;
   /** A command's WASI state, reset for each call, so a warm call builds no imports. */
   commandWasi: WasiRun | null;
-  /** What the last instantiation on a call's path cost, in ms (decides whether to prepare a spare). */
-  instantiateCostMs: number;
 }
 
 interface Live {
@@ -163,19 +161,20 @@ let current = 0;
 const spares = new SpareInstance<Loaded, Live>({
   loaded: (mod) => modules.get(mod),
   meta: (entry) => entry.meta,
-  costMs: (entry) => entry.instantiateCostMs,
   instantiate: (entry) => instantiate(entry, null, newContext(), null),
   later: (fn) => setTimeout(fn, 0),
+  now: () => performance.now(),
 });
 
 /** Takes the prepared instance for this call, when it is of this module. */
-function takeSpare(entry: Loaded, input: WasiInput | null, ctx: CallContext): Live | null {
-  const live = spares.take(entry);
-  if (!live) return null;
+function takeSpare(entry: Loaded, input: WasiInput | null, ctx: CallContext): Taken<Live> | null {
+  const taken = spares.take(entry);
+  if (!taken) return null;
+  const { live } = taken;
   live.holder.current = ctx;
   ctx.memory = live.memory;
   live.wasi?.reset(input);
-  return live;
+  return taken;
 }
 
 function instantiate(
@@ -245,6 +244,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   let live: Live | null = reuse ? entry.live : null;
   const reused = live !== null;
   let instantiateMs = 0;
+  let aheadMs: number | null = null;
   let execMs = 0;
   let outcome: Outcome = 'ok';
   let error: string | undefined;
@@ -259,10 +259,12 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   try {
     const t0 = performance.now();
     if (!live) {
-      const prepared = reuse ? null : takeSpare(entry, msg.wasi, ctx);
-      if (prepared && budget) prepared.fuel?.begin(budget.fuelLimit, budget.deadline);
-      live = prepared ?? instantiate(entry, msg.wasi, ctx, budget);
-      if (!prepared) entry.instantiateCostMs = performance.now() - t0;
+      const prepared = reuse || !msg.ahead ? null : takeSpare(entry, msg.wasi, ctx);
+      if (prepared) {
+        aheadMs = prepared.ms;
+        if (budget) prepared.live.fuel?.begin(budget.fuelLimit, budget.deadline);
+      }
+      live = prepared?.live ?? instantiate(entry, msg.wasi, ctx, budget);
       if (reuse) entry.live = live;
     } else {
       live.holder.current = ctx;
@@ -313,8 +315,13 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
     execMs,
     memoryBytes: ctx.memory?.buffer.byteLength ?? 0,
   };
+  if (aheadMs !== null) done.aheadMs = aheadMs;
   if (exhausted) done.exhausted = true;
-  else if (!reuse) spares.prepare(msg.mod, entry);
+  else if (!reuse) {
+    // Pre-instantiation off (PlatformConfig.preinstantiate): no spare, and none kept from before.
+    if (msg.ahead) spares.prepare(msg.mod, entry);
+    else spares.drop(entry);
+  }
   if (instructions !== undefined) done.instructions = instructions;
   // The common answer (ok, no logs, unmetered, small WASI output and no changed files) as a short
   // list instead of an object: less to clone on the way back (see DoneTuple).
@@ -331,6 +338,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
       execMs,
       done.memoryBytes,
       reused ? 1 : 0,
+      aheadMs,
     ] as const;
     const tuple: DoneTuple = wasiDone
       ? [
@@ -364,6 +372,7 @@ function invokeTuple(c: InvTuple): void {
     mod: c[1],
     export: c[2],
     reuse: c[3] === 1,
+    ahead: c[3] === 2,
     sentAt: c[4],
     args: c[5],
     wasi: c[6] ?? null,
@@ -387,7 +396,6 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
         meta: msg.meta,
         live: null,
         commandWasi: null,
-        instantiateCostMs: 0,
       };
       modules.set(msg.mod, entry);
       if (msg.warm) {

@@ -167,6 +167,7 @@ describe('share links: round trips', () => {
         keepAlivePolicy: 'fixed',
         maxQueue: 50,
         historyLimit: 1000,
+        preinstantiate: false,
       },
       features: { simd: true, threads: false },
       open: 'b',
@@ -516,6 +517,10 @@ describe('share links: rejection', () => {
       [
         '{"functions":[],"platform":{"keepAlivePolicy":"sometimes"}}',
         /platform\.keepAlivePolicy should be "fixed" \| "none" \| "histogram"/,
+      ],
+      [
+        '{"functions":[],"platform":{"preinstantiate":0}}',
+        /platform\.preinstantiate should be true or false/,
       ],
       ['{"functions":[],"features":{"simd":"yes"}}', /features\["simd"\] should be true or false/],
     ];

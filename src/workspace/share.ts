@@ -50,7 +50,7 @@
 //     }
 //
 // Types are checked strictly on decode (any mismatch refuses the whole link): text where text is
-// expected, timeoutMs/memoryMiB positive numbers, instance "fresh"|"reuse", platform values numbers (keepAlivePolicy "fixed" | "none" | "histogram")
+// expected, timeoutMs/memoryMiB positive numbers, instance "fresh"|"reuse", platform values numbers (keepAlivePolicy "fixed" | "none" | "histogram", preinstantiate true | false)
 // ≥ 0, feature values true/false, base64url where bytes are expected, function names unique.
 //
 // Omitted settings are restored from the defaults on decode, so a decoded function always has a
@@ -422,6 +422,9 @@ function decodeV1(body: string): SharePayload {
         if (!KEEP_ALIVE_POLICIES.includes(p[key] as KeepAlivePolicy))
           throw invalid(`platform.${key}`, KEEP_ALIVE_POLICIES.map((k) => `"${k}"`).join(' | '));
         platform.keepAlivePolicy = p[key] as KeepAlivePolicy;
+      } else if (key === 'preinstantiate') {
+        if (typeof p[key] !== 'boolean') throw invalid(`platform.${key}`, 'true or false');
+        platform.preinstantiate = p[key];
       } else platform[key] = nonNegative(p[key], `platform.${key}`);
     }
     payload.platform = platform;

@@ -27,6 +27,17 @@ describe('readPlatformConfig', () => {
     expect(problems).toEqual([]);
   });
 
+  it('reads pre-instantiation as true or false, keeping the default (on) for anything else', () => {
+    const problems: string[] = [];
+    expect(readPlatformConfig({ preinstantiate: false }, problems).preinstantiate).toBe(false);
+    expect(readPlatformConfig({}, problems).preinstantiate).toBe(true);
+    expect(problems).toEqual([]);
+    expect(readPlatformConfig({ preinstantiate: 'no' }, problems).preinstantiate).toBe(true);
+    expect(problems).toEqual([
+      'The platform setting "preinstantiate" could not be read; the default is used.',
+    ]);
+  });
+
   it('keeps the default for a policy it does not know, and says so', () => {
     const problems: string[] = [];
     expect(readPlatformConfig({ keepAlivePolicy: 'sometimes' }, problems).keepAlivePolicy).toBe('fixed');

@@ -79,6 +79,9 @@ export function readPlatformConfig(value: unknown, problems: Problems): Platform
     if (key === 'keepAlivePolicy') {
       if (KEEP_ALIVE_POLICIES.includes(v as KeepAlivePolicy)) out.keepAlivePolicy = v as KeepAlivePolicy;
       else problems.push(`The platform setting "${key}" could not be read; the default is used.`);
+    } else if (key === 'preinstantiate') {
+      if (typeof v === 'boolean') out.preinstantiate = v;
+      else problems.push(`The platform setting "${key}" could not be read; the default is used.`);
     } else if (isNonNegative(v)) out[key] = v;
     else problems.push(`The platform setting "${key}" could not be read; the default is used.`);
   }
