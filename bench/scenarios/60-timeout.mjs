@@ -37,6 +37,7 @@ export default {
         const nextMs = performance.now() - t1;
         out.push({
           settle,
+          platformTotal: s.timings.total,
           outcome: s.outcome,
           error: s.error,
           nextMs,
@@ -57,6 +58,7 @@ export default {
       metrics: {
         settleWorst: Math.max(...settle),
         settleMedian: median(settle),
+        platformTotalWorst: Math.max(...rounds.map((r) => r.platformTotal)),
         nextWorst: Math.max(...next),
         nextMedian: median(next),
         allTimeout: allTimeout ? 1 : 0,
@@ -70,6 +72,10 @@ export default {
         [
           'next sum, median / worst',
           `${ms(median(next))} / ${ms(Math.max(...next))}  (${rounds.map((r) => r.nextStart).join(', ')})`,
+        ],
+        [
+          "  the platform's own total (enqueue → settle), each round",
+          rounds.map((r) => ms(r.platformTotal)).join(', '),
         ],
         ['  error message', rounds[0].error ?? '(none)'],
       ],
