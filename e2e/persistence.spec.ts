@@ -104,6 +104,41 @@ test('source, settings, the open function, platform settings, features and histo
   await expectNoPageErrors(errors);
 });
 
+test('the platform worker writes the history: the page adds no record itself, and a reload finds them all', async ({
+  page,
+}) => {
+  // Counts the records this page adds to the history store itself (the worker's writes are not seen here).
+  await page.addInitScript(() => {
+    const add = IDBObjectStore.prototype.add;
+    (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds = 0;
+    IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<typeof add>) {
+      if (this.name === 'history') (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds++;
+      return add.apply(this, args);
+    };
+  });
+  const warnings: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  await openPlayground(page, '/?sample=sum');
+  await showPanel(page, 'Run');
+  await runFromPanel(page); // deploys sum
+  await waitForInvocation(page, 'sum', 1);
+  await page.evaluate(async () => {
+    for (let i = 0; i < 49; i++) await window.faas.invoke('sum', [i, 1]);
+    await Promise.all(Array.from({ length: 200 }, (_, i) => window.faas.invoke('sum', [i, 2])));
+  });
+  await waitForSaved(page, (s) => s.history === 250);
+  expect(await page.evaluate(() => (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds)).toBe(0);
+  expect(warnings.filter((w) => /could not save the history/.test(w))).toEqual([]);
+
+  await page.reload();
+  await waitForEditor(page);
+  const back = await page.evaluate(() => window.faas.invocations('sum').map((i) => i.result));
+  expect(back).toHaveLength(250);
+  expect(back.slice(1, 4)).toEqual([1, 2, 3]);
+});
+
 test('Clear in the Console clears the stored history too', async ({ page }, testInfo) => {
   await openPlayground(page, '/?sample=sum');
   await showPanel(page, 'Run');

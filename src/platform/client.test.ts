@@ -39,6 +39,45 @@ describe('the platform worker client', () => {
     expect(() => client.stats('nope')).toThrow(/No function named "nope"/);
   });
 
+  it('writes history batches from the platform worker by id, and names the ids it no longer holds', async () => {
+    const written: { target: unknown; ids: number[] }[] = [];
+    const history = {
+      append: async (target: unknown, invs: Invocation[]) => {
+        written.push({ target, ids: invs.map((i) => i.id) });
+      },
+    };
+    const { clock, client } = connectClient({ cleanups, history });
+    await clock.until(client.deploy('add', wat(ADD)));
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await clock.until(client.invoke('add', [i, 1]))).id);
+    const target = { name: 'nanofaas-test', historyLimit: 500 };
+    // In the order the page gives them; an id it never had (or has evicted) comes back.
+    const missing = await clock.until(client.persistHistory([ids[2], ids[0], 9999, ids[1]], target));
+    expect(missing).toEqual([9999]);
+    expect(written).toEqual([{ target, ids: [ids[2], ids[0], ids[1]] }]);
+    // Nothing it holds: nothing to write, everything missing.
+    expect(await clock.until(client.persistHistory([12345], target))).toEqual([12345]);
+    expect(written).toHaveLength(1);
+  });
+
+  it('refuses to write history without a sink, and passes a failed write on', async () => {
+    const { clock, client } = setup();
+    await clock.until(client.deploy('add', wat(ADD)));
+    const inv = await clock.until(client.invoke('add', [1, 1]));
+    await expect(
+      clock.until(client.persistHistory([inv.id], { name: 'x', historyLimit: 10 })),
+    ).rejects.toThrow(/does not write the history/);
+    const failing = connectClient({
+      cleanups,
+      history: { append: () => Promise.reject(new Error('QuotaExceededError: full')) },
+    });
+    await failing.clock.until(failing.client.deploy('add', wat(ADD)));
+    const b = await failing.clock.until(failing.client.invoke('add', [1, 1]));
+    await expect(
+      failing.clock.until(failing.client.persistHistory([b.id], { name: 'x', historyLimit: 10 })),
+    ).rejects.toThrow(/full/);
+  });
+
   it('reports a config change once: the echo from the platform is not news', async () => {
     const { clock, client, events } = setup();
     await clock.advance(50);

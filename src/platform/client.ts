@@ -19,6 +19,7 @@ import type { PlatformEvent } from './platform';
 import {
   fromWireError,
   type Command,
+  type HistoryTarget,
   type HostMethod,
   type LoadStartOptions,
   type LoadState,
@@ -523,6 +524,14 @@ export class PlatformClient {
     this.records.clear();
     if (!this.down) this.send({ k: 'call', ticket: this.nextTicket++, method: 'clearHistory', args: [] });
     this.emit({ type: 'history-cleared' });
+  }
+
+  /**
+   * Has the platform worker write these records (by id) to the history store `target`, off the
+   * page's main thread; resolves with the ids it no longer holds, for the caller to write.
+   */
+  persistHistory(ids: number[], target: HistoryTarget): Promise<number[]> {
+    return this.call('persistHistory', ids, target);
   }
 
   /** Adds records from elsewhere (a saved history) without running anything. */

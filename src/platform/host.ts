@@ -8,8 +8,16 @@
 import type { Clock } from './clock';
 import { LoadGenerator, type LoadTimers } from './load';
 import type { Platform, PlatformEvent } from './platform';
-import { toWireError, type Command, type HostMethod, type LoadStartOptions, type Update } from './protocol';
-import type { PlatformConfig } from './types';
+import {
+  toWireError,
+  type Command,
+  type HistorySink,
+  type HistoryTarget,
+  type HostMethod,
+  type LoadStartOptions,
+  type Update,
+} from './protocol';
+import type { Invocation, PlatformConfig } from './types';
 
 export const FRAME_MS = 16;
 
@@ -47,6 +55,8 @@ export class PlatformHost {
     private readonly port: HostPort,
     private readonly clock: Clock,
     private readonly loadTimers: () => LoadTimers,
+    /** Persists the page's history batches here (absent: the page writes them itself). */
+    private readonly history: HistorySink | null = null,
   ) {
     platform.subscribe((ev) => this.onEvent(ev));
     port.onmessage = (ev: MessageEvent) => this.onCommands(ev.data as Command[]);
@@ -126,6 +136,8 @@ export class PlatformHost {
           this.restoring = false;
         }
         return undefined;
+      case 'persistHistory':
+        return this.persistHistory(a[0] as number[], a[1] as HistoryTarget);
       case 'loadStart':
         return this.loadStart(a[0] as number, a[1] as LoadGenerator['spec'], a[2] as LoadStartOptions);
       case 'loadStop':
@@ -134,6 +146,32 @@ export class PlatformHost {
       case 'loadCancel':
         return this.loads.get(a[0] as number)?.gen.cancelInFlight() ?? 0;
     }
+  }
+
+  /**
+   * Writes the records with these ids (a batch the page's history recorder took) to the page's
+   * history store, in the order given; resolves with the ids it no longer holds (evicted from the
+   * ring, or from before a restart), which the page writes itself.
+   */
+  private async persistHistory(ids: number[], target: HistoryTarget): Promise<number[]> {
+    if (!this.history) throw new Error('this platform worker does not write the history');
+    const want = new Set(ids);
+    const found = new Map<number, Invocation>();
+    // A batch is what settled last: look from the newest record back, and stop once all are found.
+    const all = this.platform.invocations();
+    for (let i = all.length - 1; i >= 0 && found.size < want.size; i--) {
+      const inv = all[i];
+      if (want.has(inv.id) && !found.has(inv.id)) found.set(inv.id, inv);
+    }
+    const records: Invocation[] = [];
+    const missing: number[] = [];
+    for (const id of ids) {
+      const inv = found.get(id);
+      if (inv) records.push(inv);
+      else missing.push(id);
+    }
+    if (records.length) await this.history.append(target, records);
+    return missing;
   }
 
   private loadStart(lid: number, spec: LoadGenerator['spec'], o: LoadStartOptions): void {

@@ -22,6 +22,7 @@ export type HostMethod =
   | 'stopAll'
   | 'clearHistory'
   | 'restoreHistory'
+  | 'persistHistory'
   | 'loadStart'
   | 'loadStop'
   | 'loadCancel';
@@ -32,6 +33,20 @@ export type Command =
   | { k: 'call'; ticket: number; method: HostMethod; args: unknown[] }
   /** Testing and diagnostics: throw an uncaught error in the platform worker. */
   | { k: 'crash' };
+
+/** Where the page keeps its invocation history: the IndexedDB database and how many records it holds. */
+export interface HistoryTarget {
+  name: string;
+  historyLimit: number;
+}
+
+/**
+ * Writes settled records into the page's history store from the platform worker, so that the
+ * IndexedDB work (a structured clone and a request per record) stays off the page's main thread.
+ */
+export interface HistorySink {
+  append(target: HistoryTarget, invocations: Invocation[]): Promise<void>;
+}
 
 export interface LoadStartOptions {
   priceModel?: PriceModel;

@@ -6,6 +6,7 @@ import { PlatformHost } from '../platform/host';
 import { browserTimers } from '../platform/load';
 import { Platform } from '../platform/platform';
 import { spawnNanoprocess } from '../platform/spawn';
+import { idbHistorySink } from './history-sink';
 
 const platform = new Platform({ spawnWorker: spawnNanoprocess });
 new PlatformHost(
@@ -13,4 +14,5 @@ new PlatformHost(
   self as unknown as ConstructorParameters<typeof PlatformHost>[1],
   systemClock,
   browserTimers,
+  idbHistorySink(),
 );

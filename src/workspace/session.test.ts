@@ -137,6 +137,22 @@ class FakePlatform implements SessionPlatform {
   }
 }
 
+/**
+ * A platform whose worker writes history batches (PlatformClient.persistHistory): it says it wrote
+ * the ids up to `holds` and hands the rest back, or fails every batch when `failing`. It writes
+ * nothing itself, so what reaches the store is what the page wrote.
+ */
+class WorkerWritingPlatform extends FakePlatform {
+  calls: { ids: number[]; target: { name: string; historyLimit: number } }[] = [];
+  holds = Infinity;
+  failing = false;
+  persistHistory(ids: number[], target: { name: string; historyLimit: number }): Promise<number[]> {
+    this.calls.push({ ids, target });
+    if (this.failing) return Promise.reject(new Error('the platform worker was restarted'));
+    return Promise.resolve(ids.filter((id) => id > this.holds));
+  }
+}
+
 function invocation(id: number, fn: string): Invocation {
   return {
     id,
@@ -188,10 +204,11 @@ function browser() {
       env?: Partial<SessionEnv>;
       /** Runs after start() is called, while it is still restoring. */
       whileStarting?: (t: { location: { hash: string }; win: EventTarget }) => void;
+      platform?: FakePlatform;
     } = {},
   ) {
     const app = new FakeApp();
-    const platform = new FakePlatform();
+    const platform = options.platform ?? new FakePlatform();
     const location = {
       hash: options.hash ?? '',
       pathname: '/',
@@ -387,6 +404,33 @@ describe('restore and autosave', () => {
     t2.platform.clearHistory();
     await idle(b);
     expect((await b.stored()).history).toEqual([]);
+  });
+
+  it('leaves history batches to the platform worker, and writes only what it no longer holds', async () => {
+    const b = newBrowser();
+    const platform = new WorkerWritingPlatform();
+    platform.holds = 2;
+    const t = await b.tab({ platform });
+    for (let i = 0; i < 4; i++) t.platform.invoke('sum');
+    await idle(b, 500);
+    expect(platform.calls).toEqual([
+      { ids: [1, 2, 3, 4], target: { name: 'nanofaas', historyLimit: 100_000 } },
+    ]);
+    // 1 and 2 were the worker's to write (this fake writes nothing); 3 and 4 it no longer held.
+    expect((await b.stored()).history.map((i) => i.id)).toEqual([3, 4]);
+
+    // A batch the worker could not write at all is written here, and the page keeps writing.
+    platform.failing = true;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    t.platform.invoke('sum');
+    await idle(b, 500);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    platform.failing = false;
+    t.platform.invoke('sum');
+    await idle(b, 500);
+    expect(platform.calls).toHaveLength(2);
+    expect((await b.stored()).history.map((i) => i.id)).toEqual([3, 4, 5, 6]);
   });
 
   it('starts without saving, and says so, when the storage never answers', async () => {

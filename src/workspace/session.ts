@@ -72,6 +72,11 @@ export interface SessionApp {
 /** The part of the Platform the session uses. */
 export interface SessionPlatform {
   subscribe(listener: (ev: ClientEvent) => void): () => void;
+  /**
+   * Writes these records (by id) to the history store from the platform worker, off the page's
+   * main thread; resolves with the ids it no longer holds. Absent: the page writes them itself.
+   */
+  persistHistory?(ids: number[], target: { name: string; historyLimit: number }): Promise<number[]>;
   restoreHistory(invocations: Invocation[]): void;
   clearHistory(): void;
   invocations(): Invocation[];
@@ -213,6 +218,8 @@ export class Session {
   private disposed = false;
   /** restoreHistory() announces itself as 'history-cleared'; that one must not clear the store. */
   private restoringHistory = false;
+  /** The platform worker failed to write a history batch: the page writes them (see appendHistory). */
+  private historyHere = false;
   private lastSavedOpen: string | null = null;
   private beforeShare: BeforeShare | null = null;
   private openInitial: (() => Promise<void>) | undefined;
@@ -236,7 +243,7 @@ export class Session {
     });
     this.recorder = createHistoryRecorder<Invocation>({
       append: async (records) => {
-        await this.store?.appendHistory(records);
+        await this.appendHistory(records);
         this.storageRecovered();
       },
       clear: async () => {
@@ -572,6 +579,40 @@ export class Session {
     this.lastSavedOpen = ws.open;
     this.tabs?.announceSaved({ revision, savedAt: this.timers.now() });
     this.storageRecovered();
+  }
+
+  /**
+   * One batch of the history recorder: written by the platform worker when it can (it holds the
+   * records; the page sends their ids), else here. What the worker no longer holds, or a batch it
+   * could not write, the page writes itself: a failed IndexedDB transaction wrote nothing.
+   */
+  private async appendHistory(records: Invocation[]): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    const remote = this.platform.persistHistory;
+    if (remote && !this.historyHere) {
+      let missing: number[];
+      try {
+        missing = await remote.call(
+          this.platform,
+          records.map((r) => r.id),
+          {
+            name: store.name,
+            historyLimit: store.historyLimit,
+          },
+        );
+      } catch (e) {
+        // The worker cannot open the store (or was restarted mid-batch): this page writes from now on.
+        console.warn('nanofaas: the platform worker could not save the history; the page does', e);
+        this.historyHere = true;
+        missing = records.map((r) => r.id);
+      }
+      if (missing.length === 0) return;
+      const left = new Set(missing);
+      await store.appendHistory(records.filter((r) => left.has(r.id)));
+      return;
+    }
+    await store.appendHistory(records);
   }
 
   private storageRecovered(): void {

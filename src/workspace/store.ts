@@ -218,6 +218,11 @@ export interface OpenStoreOptions {
   onBlocked?: () => void;
   /** Invocation records kept (newest). Default 100 000. */
   historyLimit?: number;
+  /**
+   * Move exit records into place on opening (default true). False for a second connection of the
+   * same page (the platform worker's, which writes history batches): the page's own opening does it.
+   */
+  recoverExitSaves?: boolean;
 }
 
 export interface LoadedWorkspace {
@@ -320,7 +325,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Workspa
     options.onVersionChange?.();
   });
   const store = new IdbWorkspaceStore(db, name, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
-  await store.recoverExitSaves();
+  if (options.recoverExitSaves !== false) await store.recoverExitSaves();
   return store;
 }
 

@@ -5,6 +5,7 @@ import { PlatformClient, type ClientEvent, type HostWorker } from '../client';
 import type { Compiler } from '../compiler';
 import { PlatformHost, type HostPort } from '../host';
 import { Platform } from '../platform';
+import type { HistorySink } from '../protocol';
 import type { PlatformConfig } from '../types';
 import { FakeWorkers } from './fake-worker';
 import { flush, ManualClock } from './manual-clock';
@@ -15,6 +16,8 @@ export interface ConnectOptions {
   /** For deploys from WAT text (the client compiles on the page, as the app does). */
   compiler?: Pick<Compiler, 'toBinary'>;
   config?: Partial<PlatformConfig>;
+  /** Where the host writes the page's history batches (absent: it refuses to). */
+  history?: HistorySink;
 }
 
 /** A platform "worker": a host on one end of a MessageChannel; counts the messages each way. */
@@ -40,7 +43,7 @@ export function connectClient(options: ConnectOptions) {
       onmessage: null,
     };
     channel.port1.onmessage = (ev) => port.onmessage?.(ev);
-    new PlatformHost(platform, port, clock, () => clock);
+    new PlatformHost(platform, port, clock, () => clock, options.history ?? null);
     hosts.push({ platform, channel, sent, received });
     const page = channel.port2;
     const worker: HostWorker = {
