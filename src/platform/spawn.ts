@@ -23,6 +23,14 @@ export function spawnBaseline(): Worker {
   });
 }
 
+/** The platform worker's history writer (src/workers/history-writer.worker.ts), spawned by the platform worker. */
+export function spawnHistoryWriter(): Worker {
+  return new Worker(new URL('../workers/history-writer.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'history-writer',
+  });
+}
+
 /** The platform worker (src/workers/platform.worker.ts); it spawns the nanoprocesses itself. */
 export function spawnPlatform(): Worker {
   return new Worker(new URL('../workers/platform.worker.ts', import.meta.url), {

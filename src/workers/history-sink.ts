@@ -1,10 +1,36 @@
 // The platform worker's side of history persistence: the page's history recorder decides what to
-// save and when (batches, exit records, clearing); this writes each batch into the page's
-// IndexedDB history store from here, so that one structured clone and one request per record
-// stay off the page's main thread (47 % of it during a 20,000-call burst, bench/profile.mjs).
+// save and when (batches, exit records, clearing); the platform worker, which holds the records,
+// hands each batch to its history writer (history-writer.worker.ts), which writes it into the
+// page's IndexedDB history store. One structured clone and one request per record thus stay off
+// the page's main thread (47 % of it during a 20,000-call burst, bench/profile.mjs) and off the
+// platform worker's scheduler; handing a batch over costs one clone of it.
+import { releaseProxy, wrap, type Remote } from 'comlink';
 import type { HistorySink, HistoryTarget } from '../platform/protocol';
 import { openStore, type WorkspaceStore } from '../workspace/store';
+import type { HistoryWriterApi } from './history-writer.worker';
 
+/** A sink that passes batches to a history writer worker, started on the first batch. */
+export function writerHistorySink(spawn: () => Worker): HistorySink {
+  let writer: { worker: Worker; api: Remote<HistoryWriterApi> } | null = null;
+  return {
+    async append(target, invocations) {
+      if (!writer) {
+        const worker = spawn();
+        writer = { worker, api: wrap<HistoryWriterApi>(worker) };
+        // A writer that failed to start: start another with the next batch.
+        worker.addEventListener('error', () => {
+          if (writer?.worker !== worker) return;
+          writer.api[releaseProxy]();
+          worker.terminate();
+          writer = null;
+        });
+      }
+      await writer.api.append(target, invocations);
+    },
+  };
+}
+
+/** The writer itself: IndexedDB, in the worker it runs in. */
 export function idbHistorySink(): HistorySink {
   let opened: { name: string; store: Promise<WorkspaceStore> } | null = null;
   const open = (target: HistoryTarget): Promise<WorkspaceStore> => {

@@ -5,8 +5,8 @@ import { systemClock } from '../platform/clock';
 import { PlatformHost } from '../platform/host';
 import { browserTimers } from '../platform/load';
 import { Platform } from '../platform/platform';
-import { spawnNanoprocess } from '../platform/spawn';
-import { idbHistorySink } from './history-sink';
+import { spawnHistoryWriter, spawnNanoprocess } from '../platform/spawn';
+import { writerHistorySink } from './history-sink';
 
 const platform = new Platform({ spawnWorker: spawnNanoprocess });
 new PlatformHost(
@@ -14,5 +14,5 @@ new PlatformHost(
   self as unknown as ConstructorParameters<typeof PlatformHost>[1],
   systemClock,
   browserTimers,
-  idbHistorySink(),
+  writerHistorySink(spawnHistoryWriter),
 );
