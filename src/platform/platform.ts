@@ -1,7 +1,11 @@
 // The platform: deploy / invoke / stats over a pool of nanoprocess workers.
 // Framework-free: the Worker factories, clock and timers come in from outside.
+// Here: the registry of deployed functions and the scheduler (queue, pick, dispatch, settle).
+// The workers themselves (spawning, prewarm, provisioned, keep-alive reaping) are the pool's
+// (pool.ts); records and statistics are records.ts.
 import { ArgumentError, convertArgs } from './args';
-import { Nanoprocess, type Dispatched, type WorkerEndpoint } from './nanoprocess';
+import type { Dispatched, Nanoprocess, WorkerEndpoint } from './nanoprocess';
+import { isStateless, WorkerPool } from './pool';
 import { Deque } from './queue';
 import {
   DeployError,
@@ -24,15 +28,13 @@ import {
   type FunctionStats,
   type Invocation,
   type InvokeOptions,
-  type ModuleInfo,
   type Outcome,
   type PlatformConfig,
   type PoolSnapshot,
   type Timings,
   type Trigger,
 } from './types';
-import { every, systemClock, type Clock } from './clock';
-import { KeepAlivePlanner, type KeepAliveWindow } from './keepalive';
+import { systemClock, type Clock } from './clock';
 import type { DoneMessage, WasiInput } from './wire';
 
 /** How much estimated work may wait inside one worker behind a running call. */
@@ -84,52 +86,36 @@ const utf8 = new TextDecoder();
 /** Most runs print nothing on stderr (and nop on stdout): skip the decoder for them. */
 const decodeOutput = (bytes: Uint8Array): string => (bytes.byteLength === 0 ? '' : utf8.decode(bytes));
 
-/**
- * No memory, table, global or start function: nothing survives a call, so one kept instance is
- * indistinguishable from a fresh one and `fresh` need not pay for an instantiation per call.
- */
-function isStateless(m: ModuleInfo): boolean {
-  return (
-    m.kind === 'plain' &&
-    m.memories.length === 0 &&
-    m.importedMemory === null &&
-    m.tables.length === 0 &&
-    !m.hasStart &&
-    !m.sections.some((s) => s.id === 6) // global section
-  );
-}
-
 export class Platform {
   private cfg: PlatformConfig;
   private readonly fns = new Map<string, FunctionRecord>();
-  private readonly workers: Nanoprocess[] = [];
-  /** Workers being spawned for one particular invocation. */
-  private readonly reserved = new Map<Nanoprocess, Pending>();
+  /** The nanoprocesses: spawning, prewarm and provisioned workers, keep-alive reaping (pool.ts). */
+  private readonly workerPool: WorkerPool<Pending>;
   private readonly queue = new Deque<Pending>();
   /** Invocations sent to a worker and not yet settled, by id. */
   private readonly running = new Map<number, { p: Pending; np: Nanoprocess }>();
   private readonly records: RecordStore;
   private readonly listeners = new Set<(ev: PlatformEvent) => void>();
-  private readonly retired = new Set<number>();
   private nextId = 1;
   private nextMod = 1;
-  private nextWorker = 1;
-  private stopReaper: (() => void) | null = null;
-  /** Idle-time learning per function, and each idle period's window (none and histogram policies). */
-  private readonly keepAlive = new KeepAlivePlanner();
-  /** Pre-warm and unload timers of each idle function (none and histogram policies). */
-  private readonly fnTimers = new Map<string, unknown[]>();
-  /** Workers spawned to pre-warm a function: it is loaded on them once they are up. */
-  private readonly warming = new Map<Nanoprocess, FunctionRecord>();
-  /** Idle worker-ms of workers that have ended. */
-  private idleMsOfEnded = 0;
-  private disposed = false;
   private readonly clock: Clock;
 
-  constructor(private readonly opts: PlatformOptions) {
+  constructor(opts: PlatformOptions) {
     this.clock = opts.clock ?? systemClock;
     this.cfg = { ...DEFAULT_PLATFORM_CONFIG };
     this.records = new RecordStore(this.cfg.historyLimit);
+    this.workerPool = new WorkerPool<Pending>({
+      spawnWorker: opts.spawnWorker,
+      clock: this.clock,
+      config: () => this.cfg,
+      functions: this.fns,
+      hooks: {
+        onSettled: () => this.pump(),
+        onReady: (np) => this.onReady(np),
+        onEnded: (dead) => this.onEnded(dead),
+        onChange: () => this.emit({ type: 'pool' }),
+      },
+    });
     this.config(opts.config ?? {});
   }
 
@@ -157,14 +143,14 @@ export class Platform {
     const historyChanged = next.historyLimit !== this.cfg.historyLimit;
     // The histogram policy learns from the traffic it sees once switched on, not from before.
     if (next.keepAlivePolicy === 'histogram' && this.cfg.keepAlivePolicy !== 'histogram')
-      this.keepAlive.relearn();
+      this.workerPool.relearn();
     this.cfg = next;
     if (historyChanged) {
       this.records.resize(next.historyLimit);
     }
-    this.restartReaper();
-    this.trimPool();
-    this.topUp();
+    this.workerPool.restartReaper();
+    this.workerPool.trimPool();
+    this.workerPool.topUp();
     this.pump();
     this.emit({ type: 'config', config: { ...this.cfg } });
     return { ...this.cfg };
@@ -216,12 +202,12 @@ export class Platform {
     if (current) {
       record.info.version = Math.max(version, current.info.version + 1);
       record.meta.label = `${name}@${record.info.version}`;
-      this.retire(current.mod);
+      this.workerPool.retire(current.mod);
     }
     this.fns.set(name, record);
-    this.noteProvisioned(record);
+    this.workerPool.noteProvisioned(record);
     this.records.track(name);
-    this.topUp();
+    this.workerPool.topUp();
     this.emit({ type: 'functions' });
     return this.describe(record);
   }
@@ -233,7 +219,7 @@ export class Platform {
     const entry = resolveEntry(rec.info.module, cfg.entry);
     if (cfg.memoryMiB !== rec.info.config.memoryMiB || !cfg.meter !== !rec.info.config.meter) {
       const prepared = await prepareModule(rec.bytes, cfg, rec.meta.label);
-      this.retire(rec.mod);
+      this.workerPool.retire(rec.mod);
       rec.mod = this.nextMod++;
       rec.module = prepared.module;
       rec.meta = prepared.meta;
@@ -244,14 +230,14 @@ export class Platform {
       rec.estimateMs = Infinity;
     } else if (cfg.instance !== rec.info.config.instance) {
       // Live instances belong to the old policy; start clean.
-      this.retire(rec.mod);
+      this.workerPool.retire(rec.mod);
       rec.mod = this.nextMod++;
     }
     rec.info.config = cfg;
-    this.noteProvisioned(rec);
+    this.workerPool.noteProvisioned(rec);
     rec.info.entry = entry ?? '';
-    this.topUp();
-    this.sweepModules(this.clock.now()); // fewer provisioned workers: the keep-alive decides again
+    this.workerPool.topUp();
+    this.workerPool.sweepModules(this.clock.now()); // fewer provisioned workers: the keep-alive decides again
     this.emit({ type: 'functions' });
     return this.describe(rec);
   }
@@ -259,10 +245,8 @@ export class Platform {
   async undeploy(name: string): Promise<void> {
     const rec = this.get(name);
     this.fns.delete(name);
-    this.provisioned.delete(name);
-    this.clearFnTimers(name);
-    this.keepAlive.forget(name);
-    this.retire(rec.mod);
+    this.workerPool.forget(name);
+    this.workerPool.retire(rec.mod);
     this.emit({ type: 'functions' });
   }
 
@@ -330,8 +314,7 @@ export class Platform {
     const wasmArgs = convertArgs(exportName, exp.signature, args);
     const wasi = this.wasiInput(rec, options);
     const id = this.nextId++;
-    this.keepAlive.arrive(rec.info.name, this.clock.now());
-    this.clearFnTimers(rec.info.name);
+    this.workerPool.arrive(rec.info.name, this.clock.now());
     const done = new Promise<Invocation>((resolve) => {
       const p: Pending = {
         id,
@@ -405,9 +388,9 @@ export class Platform {
       this.settle(queued, 'error', { error: 'Stopped before it started' });
       return true;
     }
-    for (const [np, p] of this.reserved) {
+    for (const [np, p] of this.workerPool.reserved) {
       if (p.id === id) {
-        this.reserved.delete(np);
+        this.workerPool.reserved.delete(np);
         this.settle(p, 'error', { error: 'Stopped before it started' });
         return true;
       }
@@ -429,7 +412,7 @@ export class Platform {
       } else this.queue.push(p);
     }
     // Waiting for a worker spawned for them, or running: stop() ends each the way it would one by one.
-    const started = [...this.reserved.values(), ...[...this.running.values()].map((r) => r.p)];
+    const started = [...this.workerPool.reserved.values(), ...[...this.running.values()].map((r) => r.p)];
     for (const p of started)
       if (name === undefined || p.record.info.name === name) n += this.stop(p.id) ? 1 : 0;
     return n;
@@ -439,7 +422,7 @@ export class Platform {
 
   /** Dispatches from the head of the queue while a worker can take it. FIFO: never skips the head. */
   private pump(): void {
-    if (this.disposed) return;
+    if (this.workerPool.disposed) return;
     while (this.queue.length > 0) {
       const p = this.queue.peek()!;
       const np = this.pick(p);
@@ -453,8 +436,8 @@ export class Platform {
       if (np.busy) np.refilling = true;
       this.send(np, p);
     }
-    for (const w of this.workers) w.refilling = false;
-    this.topUp();
+    for (const w of this.workerPool.workers) w.refilling = false;
+    this.workerPool.topUp();
   }
 
   private pick(p: Pending): Nanoprocess | 'spawn' | null {
@@ -463,8 +446,9 @@ export class Platform {
     let idle: Nanoprocess | null = null;
     let pipe: Nanoprocess | null = null;
     const est = p.record.estimateMs;
-    for (const np of this.workers) {
-      if (np.state !== 'ready' || this.reserved.has(np)) continue;
+    const { workers, reserved } = this.workerPool;
+    for (const np of workers) {
+      if (np.state !== 'ready' || reserved.has(np)) continue;
       if (!np.busy) {
         if (np.holds(mod)) {
           idleHolding = np;
@@ -482,52 +466,29 @@ export class Platform {
     }
     if (idleHolding) return idleHolding;
     if (idle) return idle;
-    if (this.workers.length < this.cfg.maxWorkers) {
+    if (workers.length < this.cfg.maxWorkers) {
       // A worker already starting for nobody in particular (prewarm) will take it when ready.
-      const unreservedSpawning = this.workers.some((w) => w.state === 'spawning' && !this.reserved.has(w));
+      const unreservedSpawning = workers.some((w) => w.state === 'spawning' && !reserved.has(w));
       if (!unreservedSpawning) return 'spawn';
     }
     return pipe;
   }
 
-  private spawn(): Nanoprocess {
-    const np = new Nanoprocess(
-      this.nextWorker++,
-      this.opts.spawnWorker,
-      {
-        onSettled: () => this.pump(),
-        onEnded: (dead) => this.onEnded(dead),
-      },
-      this.clock,
-    );
-    this.workers.push(np);
-    np.ready.then(
-      () => {
-        const warm = this.warming.get(np);
-        if (warm) {
-          this.warming.delete(np);
-          if (this.fns.get(warm.info.name) === warm && !np.holds(warm.mod))
-            np.preload(warm.mod, warm.module, warm.meta, this.instantiatesAhead(warm));
-        }
-        const p = this.reserved.get(np);
-        if (p) {
-          this.reserved.delete(np);
-          p.spawnMs = np.spawnMs;
-          this.send(np, p);
-        }
-        this.pump();
-        this.emit({ type: 'pool' });
-      },
-      () => {},
-    );
-    this.emit({ type: 'pool' });
-    return np;
+  /** A worker came up: a call it was spawned for goes to it first, then the queue moves on. */
+  private onReady(np: Nanoprocess): void {
+    const p = this.workerPool.reserved.get(np);
+    if (p) {
+      this.workerPool.reserved.delete(np);
+      p.spawnMs = np.spawnMs;
+      this.send(np, p);
+    }
+    this.pump();
   }
 
   private spawnFor(p: Pending): void {
     p.spawned = true;
-    const np = this.spawn();
-    this.reserved.set(np, p);
+    const np = this.workerPool.spawn();
+    this.workerPool.reserved.set(np, p);
   }
 
   private send(np: Nanoprocess, p: Pending): void {
@@ -655,30 +616,19 @@ export class Platform {
   /** Calls displaced from a dead worker, put back at the head of the queue in their order. */
   private requeue: Pending[] = [];
 
+  /** A worker ended (the pool has already dropped it): its displaced calls go back in line. */
   private onEnded(np: Nanoprocess): void {
-    const i = this.workers.indexOf(np);
-    if (i >= 0) this.workers.splice(i, 1);
-    this.idleMsOfEnded += np.idleHeldMs(this.clock.now());
-    this.warming.delete(np);
-    const waiting = this.reserved.get(np);
+    const waiting = this.workerPool.reserved.get(np);
     if (waiting) {
       // The worker it was spawned for never came up: try again at the head of the line.
-      this.reserved.delete(np);
+      this.workerPool.reserved.delete(np);
       if (waiting.attempts++ < 2) this.requeue.push(waiting);
       else
         this.settle(waiting, 'error', { error: `Could not start a nanoprocess (${np.reason ?? 'unknown'})` });
     }
     for (let k = this.requeue.length - 1; k >= 0; k--) this.queue.unshift(this.requeue[k]);
     this.requeue = [];
-    // Replace a worker that was killed: the pool keeps its size and other invocations keep flowing.
-    if (
-      !this.disposed &&
-      np.reason !== 'reaped' &&
-      this.workers.length < this.cfg.maxWorkers &&
-      this.queue.length === 0
-    ) {
-      if (this.idleCount() < Math.max(1, this.cfg.prewarm)) this.spawn();
-    }
+    if (this.queue.length === 0) this.workerPool.replace(np);
     this.pump();
     this.emit({ type: 'pool' });
   }
@@ -717,248 +667,16 @@ export class Platform {
       inv.files = extra.files ?? {};
     }
     const memoryMiB = p.record.info.config.memoryMiB;
-    this.idle(p.record, endedAt);
+    this.workerPool.idle(p.record, endedAt);
     this.records.add(inv, memoryMiB);
     p.resolve(inv);
     if (this.listeners.size) this.emit({ type: 'invocation', invocation: inv, memoryMiB });
   }
 
-  // ---- pool upkeep ----------------------------------------------------------------
-
-  private idleCount(): number {
-    let n = 0;
-    for (const w of this.workers)
-      if (!this.reserved.has(w) && (w.state === 'spawning' || (w.state === 'ready' && !w.busy))) n++;
-    return n;
-  }
-
-  /** Keeps `prewarm` idle workers spawned ahead of demand, and each function's provisioned ones loaded. */
-  private topUp(): void {
-    if (this.disposed) return;
-    this.provision();
-    let idle = this.idleCount();
-    while (idle < this.cfg.prewarm && this.workers.length < this.cfg.maxWorkers) {
-      this.spawn();
-      idle++;
-    }
-  }
-
-  /**
-   * Provisioned concurrency: `provisioned` workers hold each function's module at all times,
-   * loaded on idle workers (ones holding nothing first) or on workers spawned for it, up to
-   * maxWorkers. Unlike `prewarm` (workers with nothing loaded), a call that finds one starts warm.
-   */
-  private provision(): void {
-    for (const name of this.provisioned) {
-      const rec = this.fns.get(name)!;
-      const want = Math.min(rec.info.config.provisioned ?? 0, this.cfg.maxWorkers);
-      if (want <= 0) continue;
-      let have = 0;
-      for (const w of this.workers) if (w.holds(rec.mod) || this.warming.get(w) === rec) have++;
-      while (have < want) {
-        let idle: Nanoprocess | null = null;
-        for (const w of this.workers) {
-          if (
-            w.state !== 'ready' ||
-            w.busy ||
-            this.reserved.has(w) ||
-            this.warming.has(w) ||
-            w.holds(rec.mod)
-          )
-            continue;
-          if (!idle || w.modules.size < idle.modules.size) idle = w;
-        }
-        if (idle) idle.preload(rec.mod, rec.module, rec.meta, this.instantiatesAhead(rec));
-        else if (this.workers.length < this.cfg.maxWorkers) this.warming.set(this.spawn(), rec);
-        else break;
-        have++;
-      }
-    }
-  }
-
-  /** Names of the functions with provisioned workers (topUp runs on every settle: only these are looked at). */
-  private readonly provisioned = new Set<string>();
-
-  private noteProvisioned(rec: FunctionRecord): void {
-    if (rec.info.config.provisioned) this.provisioned.add(rec.info.name);
-    else this.provisioned.delete(rec.info.name);
-  }
-
-  /** The provisioned modules each worker keeps whatever the keep-alive says: each function's first holders. */
-  private pinned(): Map<Nanoprocess, Set<number>> {
-    const out = new Map<Nanoprocess, Set<number>>();
-    for (const name of this.provisioned) {
-      const rec = this.fns.get(name)!;
-      let left = Math.min(rec.info.config.provisioned ?? 0, this.cfg.maxWorkers);
-      for (const w of this.workers) {
-        if (left <= 0) break;
-        if (!w.holds(rec.mod)) continue;
-        const set = out.get(w) ?? new Set<number>();
-        set.add(rec.mod);
-        out.set(w, set);
-        left--;
-      }
-    }
-    return out;
-  }
-
-  /** Shrinks to maxWorkers by ending idle workers (busy ones finish first). */
-  private trimPool(): void {
-    let extra = this.workers.length - this.cfg.maxWorkers;
-    for (const w of [...this.workers]) {
-      if (extra <= 0) break;
-      if (!w.busy && !this.reserved.has(w)) {
-        w.end('reaped');
-        extra--;
-      }
-    }
-  }
-
-  private retire(mod: number): void {
-    this.retired.add(mod);
-    this.sweepModules(this.clock.now());
-  }
-
-  private restartReaper(): void {
-    this.stopReaper?.();
-    const period = Math.max(50, Math.min(1000, this.cfg.keepAliveMs / 4));
-    this.stopReaper = every(this.clock, period, () => this.reap());
-  }
-
-  private inUse(np: Nanoprocess, mod: number): boolean {
-    return np.inFlight.some((c) => c.mod === mod);
-  }
-
-  /** Evicts modules replaced by a redeploy, and those the keep-alive policy no longer keeps. */
-  private sweepModules(now: number): void {
-    const fixed = this.cfg.keepAlivePolicy === 'fixed';
-    const names = fixed ? null : new Map([...this.fns.values()].map((r) => [r.mod, r.info.name]));
-    const pins = this.pinned();
-    for (const np of this.workers) {
-      if (np.state !== 'ready') continue;
-      for (const [mod, lastUsed] of np.modules) {
-        if (this.inUse(np, mod)) continue;
-        const name = names?.get(mod);
-        // No keep-alive unloads from every worker its call has left, even while the function runs elsewhere.
-        const expired = fixed
-          ? now - lastUsed > this.cfg.keepAliveMs
-          : name !== undefined && (this.cfg.keepAlivePolicy === 'none' || !this.keepAlive.loaded(name, now));
-        if (this.retired.has(mod) || (expired && !pins.get(np)?.has(mod))) np.evict(mod);
-      }
-    }
-    for (const mod of this.retired) if (!this.workers.some((w) => w.holds(mod))) this.retired.delete(mod);
-  }
-
-  /** Keep-alive: warm modules and idle workers expire after keepAliveMs, down to `prewarm` workers. */
-  private reap(): void {
-    const now = this.clock.now();
-    const before = this.workers.length;
-    this.sweepModules(now);
-    const idle = this.workers
-      .filter((w) => w.state === 'ready' && !w.busy && !this.reserved.has(w))
-      .sort((a, b) => a.idleSince - b.idleSince);
-    let excess = idle.length - this.cfg.prewarm;
-    const fixed = this.cfg.keepAlivePolicy === 'fixed';
-    const pins = this.pinned();
-    for (const w of idle) {
-      if (excess <= 0) break;
-      if (pins.has(w)) continue; // provisioned
-      // Other policies keep a worker exactly as long as it holds a module they keep (or is pre-warming).
-      const expired = fixed
-        ? now - w.idleSince > this.cfg.keepAliveMs
-        : w.modules.size === 0 && !this.warming.has(w);
-      if (expired) {
-        w.end('reaped');
-        excess--;
-      }
-    }
-    if (this.workers.length !== before) this.emit({ type: 'pool' });
-  }
-
-  /**
-   * A function's last running call settled. Under the none and histogram policies its idle period
-   * gets its window now: unload at once (a microtask, after the scheduler has handed the worker its
-   * next queued call), pre-warm when the window opens, unload when it closes.
-   */
-  private idle(rec: FunctionRecord, now: number): void {
-    const name = rec.info.name;
-    if (!this.fns.has(name)) return;
-    const window: KeepAliveWindow | null = this.keepAlive.finish(
-      name,
-      now,
-      this.cfg.keepAlivePolicy,
-      this.cfg.keepAliveMs,
-    );
-    if (this.cfg.keepAlivePolicy === 'fixed' || this.disposed) return;
-    if (!window) {
-      if (this.cfg.keepAlivePolicy === 'none') queueMicrotask(() => this.disposed || this.reap());
-      return;
-    }
-    this.clearFnTimers(name);
-    const plan = this.keepAlive.schedule(name)!;
-    const timers: unknown[] = [];
-    if (plan.prewarmAt !== null)
-      timers.push(this.clock.setTimer(() => this.prewarmFn(name), plan.prewarmAt - now));
-    timers.push(this.clock.setTimer(() => this.reap(), plan.unloadAt - now));
-    this.fnTimers.set(name, timers);
-    queueMicrotask(() => {
-      if (!this.disposed) this.reap();
-    });
-  }
-
-  /**
-   * Whether a pre-warm also makes the instance: for a plain, unmetered function that keeps its
-   * instance and has no start function (nothing of the user's runs outside a call and its timeout).
-   */
-  private instantiatesAhead(rec: FunctionRecord): boolean {
-    const m = rec.info.module;
-    return (
-      m.kind === 'plain' &&
-      !rec.meta.meter &&
-      !m.hasStart &&
-      (rec.info.config.instance === 'reuse' || isStateless(m))
-    );
-  }
-
-  private clearFnTimers(name: string): void {
-    for (const t of this.fnTimers.get(name) ?? []) this.clock.clearTimer(t);
-    this.fnTimers.delete(name);
-  }
-
-  /** Loads an idle function ahead of its predicted next call: on an idle worker, or on one spawned for it. */
-  private prewarmFn(name: string): void {
-    const rec = this.fns.get(name);
-    if (!rec || this.disposed) return;
-    if (this.workers.some((w) => w.holds(rec.mod)) || [...this.warming.values()].includes(rec)) return;
-    const idle = this.workers.find(
-      (w) => w.state === 'ready' && !w.busy && !this.reserved.has(w) && !this.warming.has(w),
-    );
-    if (idle) idle.preload(rec.mod, rec.module, rec.meta, this.instantiatesAhead(rec));
-    else if (this.workers.length < this.cfg.maxWorkers) this.warming.set(this.spawn(), rec);
-    this.emit({ type: 'pool' });
-  }
-
   // ---- observing ----------------------------------------------------------------
 
   pool(): PoolSnapshot {
-    const labels = new Map<number, string>();
-    for (const r of this.fns.values()) labels.set(r.mod, r.meta.label);
-    let inFlight = 0;
-    const workers = this.workers.map((w) => {
-      inFlight += w.inFlight.length;
-      return {
-        id: w.id,
-        state:
-          w.state === 'spawning' ? ('spawning' as const) : w.busy ? ('busy' as const) : ('idle' as const),
-        modules: [...w.modules.keys()].map((m) => labels.get(m) ?? `retired #${m}`),
-        inFlight: w.inFlight.length,
-        idleSinceMs: w.busy ? null : this.clock.now() - w.idleSince,
-      };
-    });
-    const now = this.clock.now();
-    let idleWorkerMs = this.idleMsOfEnded;
-    for (const w of this.workers) idleWorkerMs += w.idleHeldMs(now);
-    return { workers, queueLength: this.queue.length + this.reserved.size, inFlight, idleWorkerMs };
+    return this.workerPool.snapshot(this.queue.length);
   }
 
   stats(name: string): FunctionStats {
@@ -989,7 +707,7 @@ export class Platform {
 
   /** Calls accepted and not yet settled (queued, waiting for a worker, or running). */
   get unsettled(): number {
-    return this.queue.length + this.reserved.size + this.running.size;
+    return this.queue.length + this.workerPool.reserved.size + this.running.size;
   }
 
   currentConfig(): PlatformConfig {
@@ -997,10 +715,8 @@ export class Platform {
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.stopReaper?.();
-    for (const name of [...this.fnTimers.keys()]) this.clearFnTimers(name);
+    this.workerPool.close();
     this.stopAll();
-    for (const w of [...this.workers]) w.end('reaped');
+    this.workerPool.endAll();
   }
 }
