@@ -129,7 +129,9 @@ test('the platform worker writes the history: the page adds no record itself, an
     await Promise.all(Array.from({ length: 200 }, (_, i) => window.faas.invoke('sum', [i, 2])));
   });
   await waitForSaved(page, (s) => s.history === 250);
-  expect(await page.evaluate(() => (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds)).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds)).toBe(
+    0,
+  );
   expect(warnings.filter((w) => /could not save the history/.test(w))).toEqual([]);
 
   await page.reload();
