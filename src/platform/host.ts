@@ -155,14 +155,7 @@ export class PlatformHost {
    */
   private async persistHistory(ids: number[], target: HistoryTarget): Promise<number[]> {
     if (!this.history) throw new Error('this platform worker does not write the history');
-    const want = new Set(ids);
-    const found = new Map<number, Invocation>();
-    // A batch is what settled last: look from the newest record back, and stop once all are found.
-    const all = this.platform.invocations();
-    for (let i = all.length - 1; i >= 0 && found.size < want.size; i--) {
-      const inv = all[i];
-      if (want.has(inv.id) && !found.has(inv.id)) found.set(inv.id, inv);
-    }
+    const found = this.platform.invocationsById(ids);
     const records: Invocation[] = [];
     const missing: number[] = [];
     for (const id of ids) {

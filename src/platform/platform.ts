@@ -371,6 +371,11 @@ export class Platform {
     return emptyStats(name);
   }
 
+  /** The records with these ids that the ring still holds (see RecordStore.byIds). */
+  invocationsById(ids: readonly number[]): Map<number, Invocation> {
+    return this.records.byIds(ids);
+  }
+
   invocations(name?: string): Invocation[] {
     return this.records.invocations(name);
   }

@@ -69,6 +69,20 @@ export class RecordStore {
     return fn === undefined ? all : all.filter((i) => i.fn === fn);
   }
 
+  /**
+   * The records with these ids, found from the newest back (a batch to persist is what settled
+   * last), without copying the ring; ids it does not hold are absent from the map.
+   */
+  byIds(ids: readonly number[]): Map<number, Invocation> {
+    const want = new Set(ids);
+    const found = new Map<number, Invocation>();
+    for (let i = this.ring.size - 1; i >= 0 && found.size < want.size; i--) {
+      const inv = this.ring.at(i)!;
+      if (want.has(inv.id) && !found.has(inv.id)) found.set(inv.id, inv);
+    }
+    return found;
+  }
+
   /** The function's statistics, or null when it has never been tracked. */
   stats(fn: string): FunctionStats | null {
     return this.statsByFn.get(fn)?.snapshot(fn) ?? null;

@@ -3,12 +3,24 @@
 // worker's scheduler spends the request per record: in the platform worker itself, the writes of
 // a 20,000-call burst slowed dispatching more than they had slowed the page.
 import { expose } from 'comlink';
+import type { HistoryTarget } from '../platform/protocol';
+import type { Invocation } from '../platform/types';
 import { idbHistorySink } from './history-sink';
 
 const sink = idbHistorySink();
+/** A batch arriving in parts (writerHistorySink hands it over HANDOVER_CHUNK records at a time). */
+let staged: Invocation[] = [];
 
 const api = {
-  append: sink.append,
+  stage(records: Invocation[]): void {
+    for (const r of records) staged.push(r);
+  },
+  /** Writes what was staged in one transaction; staged records are gone either way. */
+  async commit(target: HistoryTarget): Promise<void> {
+    const batch = staged;
+    staged = [];
+    await sink.append(target, batch);
+  },
 };
 
 export type HistoryWriterApi = typeof api;
