@@ -7,10 +7,11 @@
 import { ArgumentError, convertArgs } from './args';
 import type { WorkerEndpoint } from './nanoprocess';
 import { WorkerPool } from './pool';
-import { Scheduler, type Pending } from './scheduler';
+import { newPending, Scheduler, type Pending } from './scheduler';
 import {
   DeployError,
   functionExport,
+  functionRecord,
   normalizeConfig,
   meterFields,
   prepareModule,
@@ -149,27 +150,16 @@ export class Platform {
     else throw new DeployError('code must be a Uint8Array or an ArrayBuffer (compile WAT first)');
     const version = (this.fns.get(name)?.info.version ?? 0) + 1;
     const prepared = await prepareModule(bytes, cfg, `${name}@${version}`);
-    const entry = resolveEntry(prepared.info, cfg.entry);
-    const record: FunctionRecord = {
-      info: {
-        name,
-        version,
-        source: wat === null ? 'wasm' : 'wat',
-        kind: prepared.info.kind,
-        entry: entry ?? '',
-        config: cfg,
-        module: prepared.info,
-        memory: prepared.memory,
-        deployedAt: this.clock.now(),
-        ...meterFields(prepared),
-      },
+    const record = functionRecord({
+      name,
+      version,
       bytes,
       wat,
+      config: cfg,
+      prepared,
       mod: this.nextMod++,
-      module: prepared.module,
-      meta: prepared.meta,
-      estimateMs: Infinity,
-    };
+      deployedAt: this.clock.now(),
+    });
     // A concurrent deploy of the same name may have finished first; the later call still wins.
     const current = this.fns.get(name);
     if (current) {
@@ -289,7 +279,7 @@ export class Platform {
     const id = this.nextId++;
     this.workerPool.arrive(rec.info.name, this.clock.now());
     const done = new Promise<Invocation>((resolve) => {
-      const p: Pending = {
+      const p = newPending({
         id,
         record: rec,
         export: exportName,
@@ -299,14 +289,8 @@ export class Platform {
         wasmArgs,
         wasi,
         enqueuedAt: this.clock.now(),
-        dispatchedAt: 0,
-        spawnMs: 0,
-        spawned: false,
-        transferred: false,
-        stopped: false,
-        attempts: 0,
         resolve,
-      };
+      });
       this.scheduler.submit(p);
     });
     return { id, done };

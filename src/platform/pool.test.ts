@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispatched, Nanoprocess } from './nanoprocess';
 import { instantiatesAhead, isStateless, WorkerPool } from './pool';
-import { meterFields, normalizeConfig, prepareModule, type FunctionRecord } from './registry';
+import { functionRecord, normalizeConfig, prepareModule, type FunctionRecord } from './registry';
 import { FakeWorkers } from './testing/fake-worker';
 import { flush, ManualClock } from './testing/manual-clock';
 import { watCompiler } from './testing/wat';
@@ -30,26 +30,16 @@ async function record(
 ): Promise<FunctionRecord> {
   const cfg = normalizeConfig(config);
   const prepared = await prepareModule(wat(source), cfg, `${name}@1`);
-  return {
-    info: {
-      name,
-      version: 1,
-      source: 'wat',
-      kind: prepared.info.kind,
-      entry: 'run',
-      config: cfg,
-      module: prepared.info,
-      memory: prepared.memory,
-      deployedAt: 0,
-      ...meterFields(prepared),
-    },
+  return functionRecord({
+    name,
+    version: 1,
     bytes: new Uint8Array(0),
     wat: source,
+    config: cfg,
+    prepared,
     mod,
-    module: prepared.module,
-    meta: prepared.meta,
-    estimateMs: Infinity,
-  };
+    deployedAt: 0,
+  });
 }
 
 const pools: WorkerPool<string>[] = [];

@@ -44,6 +44,40 @@ export interface FunctionRecord {
   estimateMs: number;
 }
 
+/** A deployed function's record, from its prepared module (the platform's deploy, and tests). */
+export function functionRecord(f: {
+  name: string;
+  version: number;
+  bytes: Uint8Array;
+  wat: string | null;
+  config: FunctionConfig;
+  prepared: Prepared;
+  mod: number;
+  deployedAt: number;
+}): FunctionRecord {
+  const { prepared } = f;
+  return {
+    info: {
+      name: f.name,
+      version: f.version,
+      source: f.wat === null ? 'wasm' : 'wat',
+      kind: prepared.info.kind,
+      entry: resolveEntry(prepared.info, f.config.entry) ?? '',
+      config: f.config,
+      module: prepared.info,
+      memory: prepared.memory,
+      deployedAt: f.deployedAt,
+      ...meterFields(prepared),
+    },
+    bytes: f.bytes,
+    wat: f.wat,
+    mod: f.mod,
+    module: prepared.module,
+    meta: prepared.meta,
+    estimateMs: Infinity,
+  };
+}
+
 const PLATFORM_IMPORTS: Record<string, { kind: ImportInfo['kind']; sig?: string; describe: string }> = {
   now: { kind: 'function', sig: '()->(f64)', describe: 'now() -> f64' },
   log: { kind: 'function', sig: '(i32,i32)->()', describe: 'log(ptr: i32, len: i32)' },

@@ -4,9 +4,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from './pool';
 import type { PlatformEvent } from './platform';
-import { meterFields, normalizeConfig, prepareModule, type FunctionRecord } from './registry';
+import { functionRecord, normalizeConfig, prepareModule, type FunctionRecord } from './registry';
 import { RecordStore } from './records';
-import { Scheduler, type Pending } from './scheduler';
+import { newPending, Scheduler, type Pending } from './scheduler';
 import { FakeWorkers } from './testing/fake-worker';
 import { flush, ManualClock } from './testing/manual-clock';
 import { watCompiler } from './testing/wat';
@@ -22,26 +22,16 @@ const STATEFUL = '(module (memory 1) (func (export "run") (param i32) (result i3
 async function record(name: string, mod: number): Promise<FunctionRecord> {
   const cfg = normalizeConfig({});
   const prepared = await prepareModule(wat(STATEFUL), cfg, `${name}@1`);
-  return {
-    info: {
-      name,
-      version: 1,
-      source: 'wat',
-      kind: prepared.info.kind,
-      entry: 'run',
-      config: cfg,
-      module: prepared.info,
-      memory: prepared.memory,
-      deployedAt: 0,
-      ...meterFields(prepared),
-    },
+  return functionRecord({
+    name,
+    version: 1,
     bytes: new Uint8Array(0),
     wat: STATEFUL,
+    config: cfg,
+    prepared,
     mod,
-    module: prepared.module,
-    meta: prepared.meta,
-    estimateMs: Infinity,
-  };
+    deployedAt: 0,
+  });
 }
 
 const pools: WorkerPool<Pending>[] = [];
@@ -87,7 +77,7 @@ async function setup(config: Partial<PlatformConfig> = {}) {
   const call = (arg = 0): { id: number; done: Promise<Invocation> } => {
     const id = nextId++;
     const done = new Promise<Invocation>((resolve) => {
-      const p: Pending = {
+      const p = newPending({
         id,
         record: f,
         export: 'run',
@@ -97,14 +87,8 @@ async function setup(config: Partial<PlatformConfig> = {}) {
         wasmArgs: [arg],
         wasi: null,
         enqueuedAt: clock.now(),
-        dispatchedAt: 0,
-        spawnMs: 0,
-        spawned: false,
-        transferred: false,
-        stopped: false,
-        attempts: 0,
         resolve,
-      };
+      });
       scheduler.submit(p);
     });
     return { id, done };

@@ -41,6 +41,43 @@ export interface Pending {
   resolve(inv: Invocation): void;
 }
 
+/** What a new call starts from: what invoke() knows of it; the dispatch fields at their start values. */
+export type NewCall = Pick<
+  Pending,
+  | 'id'
+  | 'record'
+  | 'export'
+  | 'args'
+  | 'trigger'
+  | 'receivedAt'
+  | 'wasmArgs'
+  | 'wasi'
+  | 'enqueuedAt'
+  | 'resolve'
+>;
+
+/** A call not yet queued (the platform's invoke, and tests of the scheduler alone). */
+export function newPending(c: NewCall): Pending {
+  return {
+    id: c.id,
+    record: c.record,
+    export: c.export,
+    args: c.args,
+    trigger: c.trigger,
+    receivedAt: c.receivedAt,
+    wasmArgs: c.wasmArgs,
+    wasi: c.wasi,
+    enqueuedAt: c.enqueuedAt,
+    dispatchedAt: 0,
+    spawnMs: 0,
+    spawned: false,
+    transferred: false,
+    stopped: false,
+    attempts: 0,
+    resolve: c.resolve,
+  };
+}
+
 const utf8 = new TextDecoder();
 /** Most runs print nothing on stderr (and nop on stdout): skip the decoder for them. */
 const decodeOutput = (bytes: Uint8Array): string => (bytes.byteLength === 0 ? '' : utf8.decode(bytes));
