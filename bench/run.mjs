@@ -145,6 +145,18 @@ async function openApp(page, url) {
         'Build with bench/vite.config.mjs (the default) or wire it in src/main.ts (see bench/README.md).',
     );
   }
+  // The service worker precaches the app (Monaco, wabt, the workers, the samples) when it installs:
+  // ~1.9 s of CPU on its thread, which a trace found overlapping the first scenarios (raw,
+  // warm, throughput) on this 2-core machine. Measure once it is active.
+  const active = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        if (!('serviceWorker' in navigator)) return resolve('unsupported');
+        setTimeout(() => resolve('not active after 60 s'), 60_000);
+        navigator.serviceWorker.ready.then(() => resolve('active'));
+      }),
+  );
+  if (active !== 'active') console.log(`  note: service worker ${active}; measuring anyway`);
 }
 
 async function machineInfo(browser, page) {
