@@ -1,3 +1,4 @@
+import type { HistoryTarget } from '../platform/protocol';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -143,10 +144,10 @@ class FakePlatform implements SessionPlatform {
  * nothing itself, so what reaches the store is what the page wrote.
  */
 class WorkerWritingPlatform extends FakePlatform {
-  calls: { ids: number[]; target: { name: string; historyLimit: number } }[] = [];
+  calls: { ids: number[]; target: HistoryTarget }[] = [];
   holds = Infinity;
   failing = false;
-  persistHistory(ids: number[], target: { name: string; historyLimit: number }): Promise<number[]> {
+  persistHistory(ids: number[], target: HistoryTarget): Promise<number[]> {
     this.calls.push({ ids, target });
     if (this.failing) return Promise.reject(new Error('the platform worker was restarted'));
     return Promise.resolve(ids.filter((id) => id > this.holds));

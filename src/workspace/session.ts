@@ -12,6 +12,7 @@
 // Browser globals (location, history, window/document events, IndexedDB, BroadcastChannel, file
 // downloads, timers) come in through `SessionEnv`, so tests can swap every one of them.
 import type { ClientEvent } from '../platform/client';
+import type { HistoryTarget } from '../platform/protocol';
 import type { Invocation, PlatformConfig } from '../platform/types';
 import {
   createAutosaver,
@@ -76,7 +77,7 @@ export interface SessionPlatform {
    * Writes these records (by id) to the history store from the platform worker, off the page's
    * main thread; resolves with the ids it no longer holds. Absent: the page writes them itself.
    */
-  persistHistory?(ids: number[], target: { name: string; historyLimit: number }): Promise<number[]>;
+  persistHistory?(ids: number[], target: HistoryTarget): Promise<number[]>;
   restoreHistory(invocations: Invocation[]): void;
   clearHistory(): void;
   invocations(): Invocation[];
