@@ -126,12 +126,10 @@ test('the Compare timeout preset: unmetered, every timeout costs the worker; met
   expect(b[0].start).toBe('cold');
   const trapped = b.flatMap((c, i) => (c.by === 'trap' && c.metered && i + 1 < b.length ? [i] : []));
   expect(trapped.length).toBeGreaterThan(0);
-  for (const i of trapped) {
-    // The worker lived on: a later call ran on it.
-    expect(b.slice(i + 1).some((c) => c.worker === b[i].worker)).toBe(true);
-  }
-  // A call that arrived after the trapped one ended found its worker idle, holding the module: warm.
-  // (One that arrived while it still ran, on a starved machine, went to another worker.)
+  // A trap is the module stopping itself (timeoutBy 'trap'): its worker was not terminated. A call
+  // that arrived after the trapped one ended found an idle worker holding the module: warm. (One
+  // that arrived while it still ran, on a starved machine, went to another worker, which then holds
+  // the module too: later calls may go to either.)
   const freed = trapped.filter((i) => b[i + 1].enqueuedAt >= b[i].endedAt);
   expect(freed.length).toBeGreaterThan(0);
   for (const i of freed) expect(b[i + 1].start).toBe('warm');
