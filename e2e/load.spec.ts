@@ -50,6 +50,28 @@ test('a 5 s open-loop test on sum at 200 req/s issues every planned call and dra
   expect(errors).toEqual([]);
 });
 
+test('a slow run whose first redraw holds a single call still charts every call (not taken for a zoom)', async ({
+  page,
+}) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'sum');
+  // 2 calls a second, redrawn 4 times a second: some redraw holds exactly the first call.
+  const summary = await runLoadTest(page, {
+    fn: 'sum',
+    args: '5, 2',
+    rate: 2,
+    duration: 3,
+    count: null,
+    seed: 1,
+  });
+  expect(await metric(summary, 'settled')).toBe(6);
+  const latency = panel(page, 'Load test').getByTestId('chart-run-latency');
+  await expect(latency.locator('[data-drawn]')).toHaveAttribute('data-drawn', '6');
+  await expect(latency.locator('[data-drawn]')).toHaveAttribute('data-zoomed', 'false');
+  await expect(latency.getByRole('button', { name: 'Reset zoom' })).toBeDisabled();
+  expect(errors).toEqual([]);
+});
+
 test('a closed loop above max workers queues, and the queue time shows in the breakdown', async ({
   page,
 }, testInfo) => {

@@ -79,3 +79,19 @@ export function upperBound(xs: ArrayLike<number>, n: number, v: number): number 
   }
   return lo;
 }
+
+/**
+ * Whether an x range hides some of the data (the user zoomed or panned), for ascending xs. Judged
+ * against the data itself, not against a padded range: uPlot widens a single point's range by its
+ * own rule, and a chart that compared with its ±0.5 padding took its first point for a zoom and
+ * then kept that "zoom" for the whole load test.
+ */
+export function hidesData(
+  min: number | undefined,
+  max: number | undefined,
+  xs: ArrayLike<number>,
+  n: number,
+): boolean {
+  if (n === 0 || min === undefined || max === undefined) return false;
+  return min > xs[0] + 1e-9 || max < xs[n - 1] - 1e-9;
+}
