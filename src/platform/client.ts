@@ -26,8 +26,7 @@ import {
   type Update,
 } from './protocol';
 import { emptyStats, RecordStore } from './records';
-import { DeployError } from './registry';
-import { applyConfig, notDeployed, ZERO_TIMINGS } from './rules';
+import { applyConfig, DeployError, notDeployed, ZERO_TIMINGS } from './rules';
 import {
   DEFAULT_PLATFORM_CONFIG,
   type ArgValue,

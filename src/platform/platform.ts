@@ -9,7 +9,6 @@ import type { WorkerEndpoint } from './nanoprocess';
 import { WorkerPool } from './pool';
 import { newPending, Scheduler, type Pending } from './scheduler';
 import {
-  DeployError,
   functionExport,
   functionRecord,
   normalizeConfig,
@@ -20,7 +19,7 @@ import {
   type FunctionRecord,
 } from './registry';
 import { emptyStats, RecordStore } from './records';
-import { applyConfig, notDeployed } from './rules';
+import { applyConfig, DeployError, notDeployed } from './rules';
 import { wasiFiles, wasiPreopens } from './wasi-files';
 import {
   DEFAULT_PLATFORM_CONFIG,

@@ -1,6 +1,7 @@
 // Deploy config validation for metering, and what prepareModule does with a metered module.
 import { describe, expect, it } from 'vitest';
-import { DeployError, MAX_FUEL_LIMIT, meterFields, normalizeConfig, prepareModule } from './registry';
+import { meterFields, normalizeConfig, prepareModule } from './registry';
+import { DeployError, MAX_FUEL_LIMIT } from './rules';
 import { DEFAULT_FUNCTION_CONFIG } from './types';
 
 // (module (func (export "f") (result i32) i32.const 7))

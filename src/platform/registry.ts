@@ -3,6 +3,15 @@ import { BoundsError, boundModule } from './bounds';
 import { inspectModule, WasmFormatError } from './inspect';
 import { capMemory, mibToPages } from './limits';
 import { MeterError, meterModule } from './meter';
+import {
+  DeployError,
+  MAX_FUEL_LIMIT,
+  MAX_MEMORY_MIB,
+  MAX_MODULE_BYTES,
+  MAX_NAME_LENGTH,
+  MAX_PROVISIONED,
+  MAX_TIMEOUT_MS,
+} from './rules';
 import type { MeterMeta, ModuleMeta } from './wire';
 import {
   DEFAULT_FUNCTION_CONFIG,
@@ -12,23 +21,6 @@ import {
   type ImportInfo,
   type ModuleInfo,
 } from './types';
-
-/** Largest module the playground accepts; bigger uploads are refused before parsing. */
-export const MAX_MODULE_BYTES = 32 * 1024 * 1024;
-export const MAX_NAME_LENGTH = 128;
-export const MAX_TIMEOUT_MS = 10 * 60_000;
-export const MAX_MEMORY_MIB = 4096;
-/** Largest fuel limit: below 2^53 so counts stay exact in a double. */
-export const MAX_FUEL_LIMIT = 2 ** 52;
-/** Most workers a function can keep provisioned (the pool's own limit; the pool caps it further). */
-export const MAX_PROVISIONED = 64;
-
-export class DeployError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeployError';
-  }
-}
 
 export interface FunctionRecord {
   info: FunctionInfo;

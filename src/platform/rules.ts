@@ -1,6 +1,23 @@
 // Small rules the platform and the page's client both apply, without pulling in the platform.
 import { KEEP_ALIVE_POLICIES, type PlatformConfig, type Timings } from './types';
 
+/** Largest module the playground accepts; bigger uploads are refused before parsing. */
+export const MAX_MODULE_BYTES = 32 * 1024 * 1024;
+export const MAX_NAME_LENGTH = 128;
+export const MAX_TIMEOUT_MS = 10 * 60_000;
+export const MAX_MEMORY_MIB = 4096;
+/** Largest fuel limit: below 2^53 so counts stay exact in a double. */
+export const MAX_FUEL_LIMIT = 2 ** 52;
+/** Most workers a function can keep provisioned (the pool's own limit; the pool caps it further). */
+export const MAX_PROVISIONED = 64;
+
+export class DeployError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeployError';
+  }
+}
+
 /** `patch` applied to `cfg`, validated (throws RangeError); prewarm is capped at maxWorkers. */
 export function applyConfig(cfg: PlatformConfig, patch: Partial<PlatformConfig>): PlatformConfig {
   const next = { ...cfg, ...patch };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MODULE_BYTES } from '../platform/registry';
+import { MAX_MODULE_BYTES } from '../platform/rules';
 import { functionNameFor, readUpload, UploadError, type UploadFile } from './upload';
 
 const WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);

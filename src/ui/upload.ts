@@ -1,7 +1,7 @@
 // Turning a file the user picked or dropped into a workspace function. Decides by the file's
 // first bytes (`\0asm`) as much as by its extension, and refuses oversized files before reading
 // them into memory. Every error message is meant for a student, not a debugger.
-import { MAX_MODULE_BYTES } from '../platform/registry';
+import { MAX_MODULE_BYTES } from '../platform/rules';
 import { DEFAULT_FUNCTION_CONFIG } from '../platform/types';
 import { rememberBlob } from '../workspace/blobs';
 import type { WorkspaceFunction } from '../workspace/types';

@@ -1,4 +1,5 @@
 // Money and rates for the billing views.
+import { formatCount } from '../components/format';
 
 /** US dollars with enough digits to tell tiny per-invocation costs apart: $0.0000002083, $1.23. */
 export function formatUsd(v: number): string {
@@ -15,7 +16,7 @@ export function formatUsd(v: number): string {
 /** 1234.5 → "1,235/s"; 12.34 → "12.3/s". */
 export function formatRate(v: number): string {
   if (!Number.isFinite(v)) return '—';
-  return `${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1)}/s`;
+  return `${v >= 100 ? formatCount(Math.round(v)) : v.toFixed(1)}/s`;
 }
 
 /** 0.1234 → "12.3 %". */

@@ -1,5 +1,5 @@
 // Range checks for the Settings panel's number fields, with messages that say what is allowed.
-import { MAX_FUEL_LIMIT, MAX_MEMORY_MIB, MAX_PROVISIONED, MAX_TIMEOUT_MS } from '../../../platform/registry';
+import { MAX_FUEL_LIMIT, MAX_MEMORY_MIB, MAX_PROVISIONED, MAX_TIMEOUT_MS } from '../../../platform/rules';
 import type { PlatformConfig } from '../../../platform/types';
 
 export type Checked = { ok: true; value: number } | { ok: false; error: string };
