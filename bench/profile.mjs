@@ -6,6 +6,7 @@
 //
 //   node bench/profile.mjs [warm|burst] [--n 4000] [--no-build] [--top 30] [--save FILE.cpuprofile]
 //   node bench/profile.mjs burst --trace [--save FILE.json]
+//   node bench/profile.mjs burst --metrics   # with the Metrics panel open, as npm run bench measures
 //
 // A saved .cpuprofile opens in Chrome DevTools (Performance → Load profile).
 // --trace records a Chrome trace instead (devtools.timeline and friends) and prints the self time
@@ -33,6 +34,7 @@ const { values: opts, positionals } = parseArgs({
     top: { type: 'string', default: '30' },
     save: { type: 'string' },
     trace: { type: 'boolean', default: false },
+    metrics: { type: 'boolean', default: false },
   },
 });
 const workload = positionals[0] ?? 'warm';
@@ -57,6 +59,7 @@ try {
   await page.goto(`${server.url}/?bench`);
   await page.waitForFunction(() => typeof window.faas?.invoke === 'function');
   await ensureSample(page, 'sum');
+  if (opts.metrics) await page.getByRole('tab', { name: 'Metrics', exact: true }).click();
   if (workload === 'burst') {
     await configure(page, { maxWorkers: 2, prewarm: 2, maxQueue: 1_000_000 });
     await settlePool(page, 2);

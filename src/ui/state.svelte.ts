@@ -572,12 +572,17 @@ export class AppState {
   private flushSettled(): void {
     const batch = this.settled;
     this.settled = [];
+    // Plain objects first, then one write per function to the reactive state: each read or write
+    // of a $state proxy is a signal operation, and a burst settles thousands of calls a frame.
     const last: Record<string, Invocation> = {};
+    const added: Record<string, number> = {};
+    const anyRunning = Object.keys(this.running).length > 0;
     for (const inv of batch) {
       last[inv.fn] = inv;
-      this.counts[inv.fn] = (this.counts[inv.fn] ?? 0) + 1;
-      if (inv.id in this.running) delete this.running[inv.id];
+      added[inv.fn] = (added[inv.fn] ?? 0) + 1;
+      if (anyRunning && inv.id in this.running) delete this.running[inv.id];
     }
+    for (const fn in added) this.counts[fn] = (this.counts[fn] ?? 0) + added[fn];
     Object.assign(this.last, last);
     this.schedulePool();
   }
