@@ -92,6 +92,9 @@ export class InvocationLog {
 
 let noticeIds = 1;
 
+/** The sidebar's counts and last results refresh at most this often while calls stream in. */
+const SETTLED_MS = 100;
+
 export class AppState {
   /** The workspace: every function the user has, deployed or not. */
   functions = $state<WorkspaceFunction[]>([]);
@@ -471,11 +474,16 @@ export class AppState {
         this.notify('success', 'The platform restarted. Functions deploy again on their next Run.');
         break;
       case 'invocation': {
-        // Reactive state is touched once per frame, not per call: a load test settles thousands a second.
+        // Reactive state is touched at most every SETTLED_MS, in a frame, not per call: a load test
+        // settles thousands a second, and each change to the sidebar's counts is a layout and a paint.
         const inv = ev.invocation;
         this.log.push(inv);
         this.settled.push(inv);
-        if (this.settled.length === 1) requestFrame(() => this.flushSettled());
+        if (this.settled.length === 1) {
+          const wait = this.lastSettledFlush + SETTLED_MS - performance.now();
+          if (wait <= 0) requestFrame(() => this.flushSettled());
+          else setTimeout(() => requestFrame(() => this.flushSettled()), wait);
+        }
         break;
       }
       case 'dispatched': {
@@ -569,7 +577,10 @@ export class AppState {
 
   private settled: Invocation[] = [];
 
+  private lastSettledFlush = -Infinity;
+
   private flushSettled(): void {
+    this.lastSettledFlush = performance.now();
     const batch = this.settled;
     this.settled = [];
     // Plain objects first, then one write per function to the reactive state: each read or write
