@@ -6,6 +6,7 @@
 //
 //   node bench/profile.mjs [warm|burst] [--n 4000] [--no-build] [--top 30] [--save FILE.cpuprofile]
 //   node bench/profile.mjs burst --trace [--save FILE.json]
+//   node bench/profile.mjs burst --metrics   # with the Metrics panel open, as npm run bench measures
 //
 // A saved .cpuprofile opens in Chrome DevTools (Performance → Load profile).
 // --trace records a Chrome trace instead (devtools.timeline and friends) and prints the self time
@@ -33,6 +34,7 @@ const { values: opts, positionals } = parseArgs({
     top: { type: 'string', default: '30' },
     save: { type: 'string' },
     trace: { type: 'boolean', default: false },
+    metrics: { type: 'boolean', default: false },
   },
 });
 const workload = positionals[0] ?? 'warm';
@@ -57,6 +59,17 @@ try {
   await page.goto(`${server.url}/?bench`);
   await page.waitForFunction(() => typeof window.faas?.invoke === 'function');
   await ensureSample(page, 'sum');
+  // As bench/run.mjs does: the service worker's install precaches the app (~2 s of CPU on its
+  // thread); profile once it is active, or it lands beside the workload.
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        if (!('serviceWorker' in navigator)) return resolve();
+        setTimeout(resolve, 60_000);
+        navigator.serviceWorker.ready.then(() => resolve());
+      }),
+  );
+  if (opts.metrics) await page.getByRole('tab', { name: 'Metrics', exact: true }).click();
   if (workload === 'burst') {
     await configure(page, { maxWorkers: 2, prewarm: 2, maxQueue: 1_000_000 });
     await settlePool(page, 2);
@@ -81,6 +94,8 @@ try {
       'blink',
       'toplevel',
       'IndexedDB',
+      // CPU samples of every thread (the page, the platform worker, the nanoprocesses, the history writer).
+      'disabled-by-default-v8.cpu_profiler',
     ];
     await browser.startTracing(page, { categories });
     const ms = await run(n);
@@ -89,7 +104,9 @@ try {
     console.log(
       `${workload}: ${n} invocations in ${ms.toFixed(0)} ms (${((ms / n) * 1000).toFixed(1)} µs each, traced)\n`,
     );
-    traceReport(JSON.parse(buf.toString()), Number(opts.top), ms);
+    const trace = JSON.parse(buf.toString());
+    traceReport(trace, Number(opts.top), ms);
+    threadReport(trace);
   } else {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Profiler.enable');
@@ -184,4 +201,48 @@ function traceReport(trace, top, wallMs) {
     console.log(
       `  ${(us / 1000).toFixed(1).padStart(8)} ms ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`,
     );
+}
+
+/**
+ * CPU time per JS thread from the trace's V8 CPU samples (not idle), named by the script most of
+ * its samples ran: on a 2-core machine every thread's work comes out of the same two cores.
+ */
+function threadReport(trace) {
+  const events = trace.traceEvents ?? trace;
+  const profiles = new Map();
+  for (const e of events)
+    if (e.name === 'Profile') profiles.set(`${e.pid}:${e.id}`, { nodes: new Map(), samples: [], deltas: [] });
+  for (const e of events) {
+    if (e.name !== 'ProfileChunk') continue;
+    const p = profiles.get(`${e.pid}:${e.id}`);
+    if (!p) continue;
+    const cpu = e.args.data.cpuProfile ?? {};
+    for (const nd of cpu.nodes ?? []) p.nodes.set(nd.id, nd);
+    p.samples.push(...(cpu.samples ?? []));
+    p.deltas.push(...(e.args.data.timeDeltas ?? []));
+  }
+  const rows = [];
+  for (const p of profiles.values()) {
+    let busy = 0;
+    let gc = 0;
+    const scripts = new Map();
+    for (let i = 0; i < p.samples.length; i++) {
+      const nd = p.nodes.get(p.samples[i]);
+      const dt = p.deltas[i + 1] ?? 0;
+      if (!nd || nd.callFrame.functionName === '(idle)') continue;
+      busy += dt;
+      if (nd.callFrame.functionName === '(garbage collector)') gc += dt;
+      const script = (nd.callFrame.url ?? '').replace(/^.*\//, '').replace(/-[\w-]{8}\.js$/, '');
+      if (script) scripts.set(script, (scripts.get(script) ?? 0) + dt);
+    }
+    const name = [...scripts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
+    if (busy >= 20_000) rows.push({ name, busy, gc });
+  }
+  rows.sort((a, b) => b.busy - a.busy);
+  console.log('\nCPU per JS thread (V8 samples, not idle; the page includes its native work):');
+  for (const r of rows)
+    console.log(
+      `  ${(r.busy / 1000).toFixed(0).padStart(8)} ms  ${r.name}  (GC ${(r.gc / 1000).toFixed(0)} ms)`,
+    );
+  console.log(`  ${(rows.reduce((n, r) => n + r.busy, 0) / 1000).toFixed(0).padStart(8)} ms  all`);
 }

@@ -25,6 +25,8 @@ import {
   type LoadState,
   type Update,
 } from './protocol';
+import { encodeInvokes, packable, type InvokeCommand } from './invoke-wire';
+import { decodeRecords } from './record-wire';
 import { emptyStats, RecordStore } from './records';
 import { applyConfig, DeployError, notDeployed, ZERO_TIMINGS } from './rules';
 import {
@@ -41,7 +43,7 @@ import {
 
 /** The platform worker as the client needs it (a Worker, or a fake in tests). */
 export interface HostWorker {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   onmessage: ((ev: MessageEvent) => void) | null;
   onerror: ((ev: ErrorEvent) => void) | null;
   terminate(): void;
@@ -77,6 +79,9 @@ interface WaitingCall {
   reject(err: Error): void;
 }
 
+/** A command as the client queues it; runs of invokes are packed when the queue is sent. */
+type Unpacked = Exclude<Command, { k: 'invokes' }>;
+
 const EMPTY_POOL: PoolSnapshot = { workers: [], queueLength: 0, inFlight: 0, idleWorkerMs: 0 };
 
 export class PlatformClient {
@@ -84,7 +89,7 @@ export class PlatformClient {
   private readonly spawnHost: () => HostWorker;
   private readonly now: () => number;
   private features: Record<string, boolean>;
-  private outbox: Command[] = [];
+  private outbox: Unpacked[] = [];
   private nextTicket = 1;
   private readonly waiting = new Map<number, WaitingInvoke | WaitingCall>();
   private readonly listeners = new Set<(ev: ClientEvent) => void>();
@@ -138,7 +143,7 @@ export class PlatformClient {
 
   // ---- the wire ----------------------------------------------------------------------------------
 
-  private send(cmd: Command): void {
+  private send(cmd: Unpacked): void {
     if (this.outbox.length === 0) queueMicrotask(() => this.flush());
     this.outbox.push(cmd);
   }
@@ -148,7 +153,8 @@ export class PlatformClient {
     this.outbox = [];
     if (!batch.length || this.down) return;
     try {
-      this.worker.postMessage(batch);
+      const { commands, transfer } = packInvokes(batch);
+      this.worker.postMessage(commands, transfer);
     } catch {
       // Something in the batch cannot be cloned (a function, a proxy…): send the rest, refuse that one.
       for (const cmd of batch) {
@@ -186,19 +192,9 @@ export class PlatformClient {
   private apply(updates: Update[]): void {
     for (const u of updates) {
       switch (u.t) {
-        case 'inv': {
-          this.records.add(u.inv, u.memoryMiB);
-          if (u.ticket !== undefined) {
-            const w = this.waiting.get(u.ticket);
-            this.waiting.delete(u.ticket);
-            if (w?.kind === 'invoke') {
-              w.resolveId?.(u.inv.id);
-              w.resolve(u.inv);
-            }
-          }
-          this.emit({ type: 'invocation', invocation: u.inv, memoryMiB: u.memoryMiB });
+        case 'invs':
+          decodeRecords(u.batch, (inv, memoryMiB, ticket) => this.settle(inv, memoryMiB, ticket));
           break;
-        }
         case 'id': {
           const w = this.waiting.get(u.ticket);
           if (w?.kind === 'invoke') {
@@ -264,6 +260,20 @@ export class PlatformClient {
         }
       }
     }
+  }
+
+  /** A settled record: into the mirror, to the invoke waiting for it, then to the listeners. */
+  private settle(inv: Invocation, memoryMiB: number, ticket: number | undefined): void {
+    this.records.add(inv, memoryMiB);
+    if (ticket !== undefined) {
+      const w = this.waiting.get(ticket);
+      this.waiting.delete(ticket);
+      if (w?.kind === 'invoke') {
+        w.resolveId?.(inv.id);
+        w.resolve(inv);
+      }
+    }
+    this.emit({ type: 'invocation', invocation: inv, memoryMiB });
   }
 
   private setConfig(next: PlatformConfig): void {
@@ -545,6 +555,31 @@ export class PlatformClient {
     this.down = 'disposed';
     this.worker.terminate();
   }
+}
+
+/** Runs of invokes that can travel packed go as one 'invokes' command each, where they stood. */
+function packInvokes(batch: Unpacked[]): { commands: Command[]; transfer: Transferable[] } {
+  const commands: Command[] = [];
+  const transfer: Transferable[] = [];
+  let run: InvokeCommand[] = [];
+  const endRun = () => {
+    if (run.length === 1) commands.push({ k: 'invoke', ...run[0] });
+    else if (run.length > 1) {
+      const packed = encodeInvokes(run);
+      commands.push({ k: 'invokes', batch: packed.batch });
+      transfer.push(...packed.transfer);
+    }
+    run = [];
+  };
+  for (const c of batch) {
+    if (c.k === 'invoke' && packable(c)) run.push(c);
+    else {
+      endRun();
+      commands.push(c);
+    }
+  }
+  endRun();
+  return { commands, transfer };
 }
 
 /** The page's view of a load run in the platform worker, kept current by the host's updates. */

@@ -6,6 +6,7 @@
 //     batched into at most one message per frame.
 // Framework-free: the port and the clock come in, so it runs in Node tests over a MessageChannel.
 import type { Clock } from './clock';
+import { decodeInvokes } from './invoke-wire';
 import { LoadGenerator, type LoadTimers } from './load';
 import type { Platform, PlatformEvent } from './platform';
 import {
@@ -17,12 +18,13 @@ import {
   type LoadStartOptions,
   type Update,
 } from './protocol';
+import { encodeRecords, type SettledRecord } from './record-wire';
 import type { Invocation, PlatformConfig } from './types';
 
 export const FRAME_MS = 16;
 
 export interface HostPort {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer: Transferable[]): void;
   onmessage: ((ev: MessageEvent) => void) | null;
 }
 
@@ -33,8 +35,11 @@ interface LoadEntry {
   running: boolean;
 }
 
+/** What the host queues: updates, and settled records that go out packed in runs ('invs'). */
+type Outgoing = Update | ({ t: 'inv' } & SettledRecord);
+
 export class PlatformHost {
-  private out: Update[] = [];
+  private out: Outgoing[] = [];
   private replyScheduled = false;
   private frameTimer: unknown = null;
   private lastFrame = -Infinity;
@@ -72,6 +77,7 @@ export class PlatformHost {
   private onCommands(cmds: Command[]): void {
     for (const c of cmds) {
       if (c.k === 'invoke') this.invoke(c);
+      else if (c.k === 'invokes') decodeInvokes(c.batch, (call) => this.invoke({ k: 'invoke', ...call }));
       else if (c.k === 'call') void this.call(c.ticket, c.method, c.args);
       else if (c.k === 'crash')
         this.clock.setTimer(() => {
@@ -214,7 +220,7 @@ export class PlatformHost {
           this.starting = null;
         }
         this.tracked.delete(id);
-        const u: Update = { t: 'inv', inv: ev.invocation, memoryMiB: ev.memoryMiB };
+        const u: Outgoing = { t: 'inv', inv: ev.invocation, memoryMiB: ev.memoryMiB };
         if (ticket !== undefined) u.ticket = ticket;
         this.push(u, ticket !== undefined);
         this.poolDirty = true;
@@ -258,7 +264,7 @@ export class PlatformHost {
 
   // ---- the outgoing stream ---------------------------------------------------------------------
 
-  private push(u: Update, reply: boolean): void {
+  private push(u: Outgoing, reply: boolean): void {
     this.out.push(u);
     if (reply) this.scheduleReply();
     else this.scheduleFrame();
@@ -319,8 +325,27 @@ export class PlatformHost {
       this.scheduleFrame();
     }
     if (this.out.length === 0) return;
-    const batch = this.out;
+    const queued = this.out;
     this.out = [];
-    this.port.postMessage(batch);
+    // Runs of settled records travel packed, each run where it stood in the stream.
+    const batch: Update[] = [];
+    const transfer: Transferable[] = [];
+    let run: SettledRecord[] = [];
+    const endRun = () => {
+      if (!run.length) return;
+      const packed = encodeRecords(run);
+      batch.push({ t: 'invs', batch: packed.batch });
+      transfer.push(...packed.transfer);
+      run = [];
+    };
+    for (const u of queued) {
+      if (u.t === 'inv') run.push(u);
+      else {
+        endRun();
+        batch.push(u);
+      }
+    }
+    endRun();
+    this.port.postMessage(batch, transfer);
   }
 }

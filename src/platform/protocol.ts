@@ -1,8 +1,10 @@
 // The wire between the page's PlatformClient (src/platform/client.ts) and the PlatformHost
 // (src/platform/host.ts) in the platform worker. Commands go in; updates come out in one ordered
 // stream, so a reply is always applied after the events that came before it.
+import type { InvokeBatch } from './invoke-wire';
 import type { LoadResult, LoadSpec } from './load';
 import type { PriceModel } from './metrics/billing';
+import type { RecordBatch } from './record-wire';
 import type {
   ArgValue,
   FunctionInfo,
@@ -30,6 +32,8 @@ export type HostMethod =
 export type Command =
   /** `track`: the caller wants the id at once and the call's streamed output (the Run panel). */
   | { k: 'invoke'; ticket: number; fn: string; args: ArgValue[]; options: InvokeOptions; track: boolean }
+  /** A run of invokes with numeric arguments and no options beyond trigger and export, packed (invoke-wire.ts). */
+  | { k: 'invokes'; batch: InvokeBatch }
   | { k: 'call'; ticket: number; method: HostMethod; args: unknown[] }
   /** Testing and diagnostics: throw an uncaught error in the platform worker. */
   | { k: 'crash' };
@@ -72,8 +76,11 @@ export type Update =
       /** Bytes and WAT of versions the page has not seen yet. */
       code: { name: string; version: number; bytes: Uint8Array; wat: string | null }[];
     }
-  /** A settled record; `ticket` when a client invoke is waiting for it. */
-  | { t: 'inv'; inv: Invocation; memoryMiB: number; ticket?: number }
+  /**
+   * Settled records, in order, packed (record-wire.ts); each carries the ticket of the client
+   * invoke waiting for it, if one is.
+   */
+  | { t: 'invs'; batch: RecordBatch }
   | { t: 'id'; ticket: number; id: number }
   | { t: 'fail'; ticket: number; error: WireError }
   | { t: 'out'; id: number; fn: string; fd: 1 | 2; chunk: Uint8Array }

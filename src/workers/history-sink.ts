@@ -4,8 +4,9 @@
 // page's IndexedDB history store. One structured clone and one request per record thus stay off
 // the page's main thread (47 % of it during a 20,000-call burst, bench/profile.mjs) and off the
 // platform worker's scheduler; handing a batch over costs one clone of it.
-import { releaseProxy, wrap, type Remote } from 'comlink';
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { HistorySink, HistoryTarget } from '../platform/protocol';
+import { encodeRecords } from '../platform/record-wire';
 import { openStore, type WorkspaceStore } from '../workspace/store';
 import type { HistoryWriterApi } from './history-writer.worker';
 
@@ -33,8 +34,13 @@ export function writerHistorySink(spawn: () => Worker): HistorySink {
         });
       }
       const { api } = writer;
-      for (let i = 0; i < invocations.length; i += HANDOVER_CHUNK)
-        await api.stage(invocations.slice(i, i + HANDOVER_CHUNK));
+      // Packed (record-wire.ts): cloning Invocation objects cost the platform worker a structured
+      // clone per record, and the writer as much again to read them.
+      for (let i = 0; i < invocations.length; i += HANDOVER_CHUNK) {
+        const part = invocations.slice(i, i + HANDOVER_CHUNK).map((inv) => ({ inv, memoryMiB: 0 }));
+        const packed = encodeRecords(part);
+        await api.stage(transfer(packed.batch, packed.transfer));
+      }
       // The staged parts, in one transaction.
       await api.commit(target);
     },

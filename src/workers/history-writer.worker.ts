@@ -4,6 +4,7 @@
 // a 20,000-call burst slowed dispatching more than they had slowed the page.
 import { expose } from 'comlink';
 import type { HistoryTarget } from '../platform/protocol';
+import { decodeRecords, type RecordBatch } from '../platform/record-wire';
 import type { Invocation } from '../platform/types';
 import { idbHistorySink } from './history-sink';
 
@@ -12,8 +13,8 @@ const sink = idbHistorySink();
 let staged: Invocation[] = [];
 
 const api = {
-  stage(records: Invocation[]): void {
-    for (const r of records) staged.push(r);
+  stage(records: RecordBatch): void {
+    decodeRecords(records, (inv) => staged.push(inv));
   },
   /** Writes what was staged in one transaction; staged records are gone either way. */
   async commit(target: HistoryTarget): Promise<void> {

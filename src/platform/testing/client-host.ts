@@ -36,9 +36,9 @@ export function connectClient(options: ConnectOptions) {
     const sent: unknown[][] = [];
     const received: unknown[][] = [];
     const port: HostPort = {
-      postMessage: (m) => {
+      postMessage: (m, transfer) => {
         sent.push(m as unknown[]);
-        channel.port1.postMessage(m);
+        channel.port1.postMessage(m, transfer);
       },
       onmessage: null,
     };
@@ -47,9 +47,9 @@ export function connectClient(options: ConnectOptions) {
     hosts.push({ platform, channel, sent, received });
     const page = channel.port2;
     const worker: HostWorker = {
-      postMessage: (m) => {
+      postMessage: (m, transfer = []) => {
         received.push(m as unknown[]);
-        page.postMessage(m);
+        page.postMessage(m, transfer);
       },
       onmessage: null,
       onerror: null,

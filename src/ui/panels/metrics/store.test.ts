@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICE_MODEL, aggregateCost } from '../../../platform/metrics/billing';
 import type { Invocation, Outcome } from '../../../platform/types';
 import { breakdownBars, populationHistogram, ratePerSec } from '../../charts/prepare';
-import { BillingTracker, COLD, costOf, FAILED, InvocationColumns, LogCursor, WARM } from './store';
+import {
+  BillingTracker,
+  COLD,
+  costOf,
+  FAILED,
+  InvocationColumns,
+  LogCursor,
+  START_COLD,
+  THROTTLED,
+  WARM,
+} from './store';
 
 let nextId = 1;
 function inv(fn: string, endedAt: number, exec: number, extra: Partial<Invocation> = {}): Invocation {
@@ -88,6 +98,25 @@ describe('InvocationColumns', () => {
     c.sync(log);
     expect([...c.x.subarray(0, 3)]).toEqual([0, 1, 2]);
     expect(c.refs.map((r) => r.endedAt)).toEqual([1000, 2000, 3000]);
+  });
+
+  it("keeps every record's start and throttling as bits, through growth and sorting", () => {
+    const log: Invocation[] = [];
+    for (let i = 0; i < 2500; i++)
+      log.push(
+        inv('a', 5000 - i, 1, {
+          start: i % 2 ? 'cold' : 'warm',
+          outcome: i % 3 === 0 ? 'throttled' : i % 5 === 0 ? 'trap' : 'ok',
+        }),
+      );
+    const c = new InvocationColumns();
+    c.sync(log);
+    expect(c.n).toBe(2500);
+    for (let i = 0; i < c.n; i++) {
+      const r = c.refs[i];
+      expect(c.kind[i] & START_COLD, `row ${i}`).toBe(r.start === 'cold' ? START_COLD : 0);
+      expect(c.kind[i] & THROTTLED, `row ${i}`).toBe(r.outcome === 'throttled' ? THROTTLED : 0);
+    }
   });
 });
 

@@ -9,6 +9,10 @@ export const WARM = 0;
 export const COLD = 1;
 export const FAILED = 2;
 
+/** Bits of InvocationColumns.kind. */
+export const START_COLD = 1;
+export const THROTTLED = 2;
+
 const INITIAL = 1024;
 
 /** Follows an append-only list that may be trimmed at the front or replaced. */
@@ -43,6 +47,8 @@ export class InvocationColumns {
   instantiate = new Float64Array(INITIAL);
   id = new Float64Array(INITIAL);
   cat = new Uint8Array(INITIAL);
+  /** START_COLD and THROTTLED bits, so the histogram reads columns, not records. */
+  kind = new Uint8Array(INITIAL);
   refs: Invocation[] = [];
   /** Epoch ms that x = 0 stands for. */
   origin = 0;
@@ -101,6 +107,7 @@ export class InvocationColumns {
     this.instantiate[i] = t.instantiate;
     this.id[i] = inv.id;
     this.cat[i] = inv.outcome !== 'ok' ? FAILED : inv.start === 'cold' ? COLD : WARM;
+    this.kind[i] = (inv.start === 'cold' ? START_COLD : 0) | (inv.outcome === 'throttled' ? THROTTLED : 0);
     this.refs.push(inv);
   }
 
@@ -122,6 +129,9 @@ export class InvocationColumns {
     const c = new Uint8Array(cap);
     c.set(this.cat);
     this.cat = c;
+    const k = new Uint8Array(cap);
+    k.set(this.kind);
+    this.kind = k;
   }
 
   private sortByX(): void {
@@ -179,6 +189,16 @@ export class BillingTracker {
       from = 0;
     }
     if (from >= items.length) return from === 0;
+    // One model per granularity, and the billed sums kept in a plain array per function until the
+    // end: this runs over every record a burst settles.
+    const gs = this.granularities;
+    const models = gs.map((g) => ({
+      pricePerGBSecond: 0,
+      pricePerMillionRequests: 0,
+      granularityMs: g,
+      minimumBilledMs: this.minimum,
+    }));
+    const sums = new Map<FnBilling, Float64Array>();
     for (let i = from; i < items.length; i++) {
       const inv = items[i];
       if (inv.outcome === 'throttled') continue;
@@ -188,6 +208,8 @@ export class BillingTracker {
           inv.fn,
           (b = { count: 0, actualMs: 0, billed: new Map(), instructions: 0, metered: 0 }),
         );
+      let sum = sums.get(b);
+      if (!sum) sums.set(b, (sum = new Float64Array(gs.length)));
       const exec = Math.max(0, Number.isFinite(inv.timings.exec) ? inv.timings.exec : 0);
       b.count++;
       b.actualMs += exec;
@@ -195,16 +217,10 @@ export class BillingTracker {
         b.instructions += inv.instructions;
         b.metered++;
       }
-      for (const g of this.granularities) {
-        const ms = billedMs(exec, {
-          pricePerGBSecond: 0,
-          pricePerMillionRequests: 0,
-          granularityMs: g,
-          minimumBilledMs: this.minimum,
-        });
-        b.billed.set(g, (b.billed.get(g) ?? 0) + ms);
-      }
+      for (let j = 0; j < gs.length; j++) sum[j] += billedMs(exec, models[j]);
     }
+    for (const [b, sum] of sums)
+      for (let j = 0; j < gs.length; j++) b.billed.set(gs[j], (b.billed.get(gs[j]) ?? 0) + sum[j]);
     return true;
   }
 }
