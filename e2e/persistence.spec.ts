@@ -107,14 +107,20 @@ test('source, settings, the open function, platform settings, features and histo
 test('the platform worker writes the history: the page adds no record itself, and a reload finds them all', async ({
   page,
 }) => {
-  // Counts the records this page adds to the history store itself (the worker's writes are not seen here).
+  // Counts the writes this page makes to the history store itself (the worker's are not seen here).
   await page.addInitScript(() => {
-    const add = IDBObjectStore.prototype.add;
     (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds = 0;
-    IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<typeof add>) {
-      if (this.name === 'history') (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds++;
-      return add.apply(this, args);
-    };
+    for (const method of ['add', 'put'] as const) {
+      const original = IDBObjectStore.prototype[method];
+      IDBObjectStore.prototype[method] = function (
+        this: IDBObjectStore,
+        ...args: Parameters<typeof original>
+      ) {
+        if (this.name === 'historyBatches')
+          (window as unknown as { pageHistoryAdds: number }).pageHistoryAdds++;
+        return original.apply(this, args);
+      };
+    }
   });
   const warnings: string[] = [];
   page.on('console', (m) => {

@@ -22,9 +22,10 @@ export async function stored(page: Page): Promise<StoredState | null> {
         request.onerror = () => resolve(null);
         request.onsuccess = () => {
           const db = request.result;
-          const tx = db.transaction(['workspace', 'history']);
+          const tx = db.transaction(['workspace', 'historyBatches']);
           const current = tx.objectStore('workspace').get('current');
-          const count = tx.objectStore('history').count();
+          // The history is stored in batches (a row per append): count the records in them.
+          const batches = tx.objectStore('historyBatches').getAll();
           tx.oncomplete = () => {
             db.close();
             const r = current.result;
@@ -49,7 +50,7 @@ export async function stored(page: Page): Promise<StoredState | null> {
               open: ws.open,
               platform: ws.platform,
               features: ws.features,
-              history: count.result,
+              history: (batches.result as { records: unknown[] }[]).reduce((n, b) => n + b.records.length, 0),
             });
           };
         };

@@ -101,10 +101,11 @@ describe('store: schema', () => {
     const db = await raw(factory);
     expect(db.version).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
-    expect([...db.objectStoreNames].sort()).toEqual(['history', 'meta', 'workspace']);
-    const tx = db.transaction('history');
-    expect([...tx.objectStore('history').indexNames]).toEqual(['fn']);
-    expect(tx.objectStore('history').autoIncrement).toBe(true);
+    expect([...db.objectStoreNames].sort()).toEqual(['historyBatches', 'meta', 'workspace']);
+    const history = db.transaction('historyBatches').objectStore('historyBatches');
+    expect([...history.indexNames]).toEqual(['fns']);
+    expect(history.keyPath).toBe('end');
+    expect(history.index('fns').multiEntry).toBe(true);
     db.close();
   });
 
@@ -133,6 +134,35 @@ describe('store: schema', () => {
     expect(cat.invocations.map((i) => i.id)).toEqual([2]);
     expect((await store.loadHistory()).invocations.map((i) => i.id)).toEqual([1, 2, 3]);
     expect(await store.saveWorkspace(v1Workspace, { tabId: 't' })).toBe(1);
+  });
+
+  it('migrates a version 2 history (a row per invocation) into batches, in order, and keeps appending after it', async () => {
+    const factory = new IDBFactory();
+    const db = await raw(factory, 2, (d) => {
+      d.createObjectStore('workspace');
+      d.createObjectStore('history', { autoIncrement: true }).createIndex('fn', 'fn');
+      d.createObjectStore('meta');
+    });
+    const tx = db.transaction('history', 'readwrite');
+    // More than one migration batch (1,000), so the second batch's numbering is checked too.
+    for (let i = 1; i <= 2500; i++) await tx.objectStore('history').add(invocation(i, i % 3 ? 'a' : 'b'));
+    await tx.done;
+    db.close();
+
+    const store = await open(factory, { historyLimit: 3000 });
+    const all = (await store.loadHistory()).invocations.map((i) => i.id);
+    expect(all).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+    expect((await store.loadHistory(2)).invocations.map((i) => i.id)).toEqual([2499, 2500]);
+    const b = (await store.loadHistory(3, { fn: 'b' })).invocations.map((i) => i.id);
+    expect(b).toEqual([2493, 2496, 2499]);
+    await store.appendHistory([invocation(2501)]);
+    expect((await store.loadHistory(2)).invocations.map((i) => i.id)).toEqual([2500, 2501]);
+    store.close();
+    const after = await raw(factory);
+    expect([...after.objectStoreNames].sort()).toEqual(['historyBatches', 'meta', 'workspace']);
+    // 1,000 + 1,000 + 500 migrated, then the append: four rows, keyed by their last record's number.
+    expect(await after.getAllKeys('historyBatches')).toEqual([1000, 2000, 2500, 2501]);
+    after.close();
   });
 
   it('refuses a database from a newer schema with a clear "unavailable" error', async () => {
@@ -319,6 +349,31 @@ describe('store: history', () => {
     expect(await ids()).toEqual([]);
   });
 
+  it('stores one row per append, trims whole batches and the front of one', async () => {
+    const factory = new IDBFactory();
+    const store = await open(factory, { historyLimit: 5 });
+    await store.appendHistory([1, 2, 3].map((i) => invocation(i, 'a')));
+    await store.appendHistory([4, 5, 6].map((i) => invocation(i, 'b')));
+    const db = await raw(factory);
+    const rows = async () =>
+      ((await db.getAll('historyBatches')) as { end: number; fns: string[]; records: Invocation[] }[]).map(
+        (r) => [r.end, r.fns, r.records.map((i) => i.id)],
+      );
+    expect(await rows()).toEqual([
+      [3, ['a'], [2, 3]],
+      [6, ['b'], [4, 5, 6]],
+    ]);
+    await store.appendHistory([7, 8, 9, 10].map((i) => invocation(i, 'c')));
+    expect(await rows()).toEqual([
+      [6, ['b'], [6]],
+      [10, ['c'], [7, 8, 9, 10]],
+    ]);
+    // A function whose records were trimmed away is no longer in the trimmed batch's index entry.
+    expect((await store.loadHistory(undefined, { fn: 'b' })).invocations.map((i) => i.id)).toEqual([6]);
+    expect((await store.loadHistory(undefined, { fn: 'a' })).invocations).toEqual([]);
+    db.close();
+  });
+
   it('filters by function and returns the newest of it', async () => {
     const store = await open(new IDBFactory());
     await store.appendHistory([
@@ -337,10 +392,16 @@ describe('store: history', () => {
     const store = await open(factory);
     await store.appendHistory([invocation(1)]);
     const db = await raw(factory);
-    await db.add('history', { fn: 3 });
-    await db.add('history', { ...invocation(2), outcome: 'maybe' });
-    await db.add('history', 'x');
-    await db.add('history', { ...invocation(3), logs: 'not a list' });
+    await db.put('historyBatches', {
+      end: 4,
+      fns: ['add'],
+      records: [{ fn: 3 }, { ...invocation(2), outcome: 'maybe' }, 'x'],
+    });
+    await db.put('historyBatches', {
+      end: 5,
+      fns: ['add'],
+      records: [{ ...invocation(3), logs: 'not a list' }],
+    });
     db.close();
     await store.appendHistory([invocation(4)]);
     const { invocations, problems } = await store.loadHistory();

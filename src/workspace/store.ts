@@ -2,18 +2,22 @@
 //
 // Database `nanofaas`, schema version SCHEMA_VERSION, object stores:
 //   workspace  key 'current' → WorkspaceRecord { schema, savedAt, tabId, revision, workspace }
-//   history    autoIncrement key → Invocation (stored by structured clone: bigint and Uint8Array
-//              survive as they are), index `fn` on the function name
+//   historyBatches  key `end` → HistoryBatch: the invocations one append stored, oldest first
+//              (structured clone: bigint and Uint8Array survive as they are); multi-entry index
+//              `fns` on the functions the batch holds. `end` numbers the batch's last record among
+//              all ever appended, so the newest n records are one key range, and a flush of 5,000
+//              records is one row instead of 5,000.
 //   meta       string key → anything small (e.g. 'workspace-backup', see loadWorkspace; 'exit-save:…',
 //              see saveOnExit)
 //
 // Schema history (MIGRATIONS[i] upgrades version i to i + 1; never edit a released entry, append):
 //   1  workspace / history (autoIncrement) / meta; the Workspace itself stored under 'current'
 //   2  history index `fn`; 'current' wrapped in a WorkspaceRecord (revision 0 for migrated data)
+//   3  history in batches: `history` (a row per invocation) becomes `historyBatches`
 //
 // Every storage failure surfaces as a StorageError with `kind` 'quota' | 'unavailable' | 'other',
 // so the UI can offer "export to file" instead of losing work.
-import { unwrap, wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Invocation } from '../platform/types';
 import { blobOf, rememberBlob } from './blobs';
 import type { Workspace, WorkspaceFunction } from './types';
@@ -30,7 +34,33 @@ export const DB_NAME = 'nanofaas';
 export const DEFAULT_HISTORY_LIMIT = 100_000;
 
 export const STORE_WORKSPACE = 'workspace';
-export const STORE_HISTORY = 'history';
+export const STORE_HISTORY = 'historyBatches';
+/** Schemas 1 and 2 kept a row per invocation here; migration 2 → 3 moves them into batches. */
+const STORE_HISTORY_V2 = 'history';
+/** Invocations per batch when migrating a row-per-invocation history. */
+const MIGRATION_BATCH = 1000;
+
+/**
+ * A row of the history store: the records of one append, oldest first. They are the records
+ * numbered end − records.length + 1 … end among all ever appended (`end` is the key; trimming
+ * shortens a batch from the front and keeps its end).
+ */
+interface HistoryBatch {
+  end: number;
+  /** The functions of its records, for the `fns` index. */
+  fns: string[];
+  records: unknown[];
+}
+
+function isHistoryBatch(v: unknown): v is HistoryBatch {
+  return isPlainObject(v) && isFiniteNumber(v.end) && Array.isArray(v.fns) && Array.isArray(v.records);
+}
+
+function functionsOf(records: readonly unknown[]): string[] {
+  const names = new Set<string>();
+  for (const r of records) if (isPlainObject(r) && typeof r.fn === 'string') names.add(r.fn);
+  return [...names];
+}
 export const STORE_META = 'meta';
 export const WORKSPACE_KEY = 'current';
 export const BACKUP_META_KEY = 'workspace-backup';
@@ -123,17 +153,32 @@ export const MIGRATIONS: readonly Migration[] = [
   // 0 → 1: initial stores.
   (db) => {
     db.createObjectStore(STORE_WORKSPACE);
-    db.createObjectStore(STORE_HISTORY, { autoIncrement: true });
+    db.createObjectStore(STORE_HISTORY_V2, { autoIncrement: true });
     db.createObjectStore(STORE_META);
   },
   // 1 → 2: look up history by function; the workspace record gains revision bookkeeping.
   async (_db, tx) => {
-    tx.objectStore(STORE_HISTORY).createIndex('fn', 'fn');
+    tx.objectStore(STORE_HISTORY_V2).createIndex('fn', 'fn');
     const ws = tx.objectStore(STORE_WORKSPACE);
     const old: unknown = await ws.get(WORKSPACE_KEY);
     if (old !== undefined) {
       const record = { schema: 2, savedAt: 0, tabId: 'migrated', revision: 0, workspace: old };
       await ws.put(record, WORKSPACE_KEY);
+    }
+  },
+  // 2 → 3: the history in batches (one row per append), keyed by the number of their last record.
+  async (db, tx) => {
+    const rows: unknown[] = await tx.objectStore(STORE_HISTORY_V2).getAll();
+    db.deleteObjectStore(STORE_HISTORY_V2);
+    db.createObjectStore(STORE_HISTORY, { keyPath: 'end' }).createIndex('fns', 'fns', { multiEntry: true });
+    const batches = tx.objectStore(STORE_HISTORY);
+    for (let i = 0; i < rows.length; i += MIGRATION_BATCH) {
+      const records = rows.slice(i, i + MIGRATION_BATCH);
+      await batches.put({
+        end: i + records.length,
+        fns: functionsOf(records),
+        records,
+      } satisfies HistoryBatch);
     }
   },
 ];
@@ -429,23 +474,57 @@ class IdbWorkspaceStore implements WorkspaceStore {
     });
   }
 
+  /** The number of the newest stored record (0 when there is none). */
+  private async lastEnd(tx: Tx<IDBTransactionMode>): Promise<number> {
+    const cursor = await tx.objectStore(STORE_HISTORY).openKeyCursor(null, 'prev');
+    return cursor ? Number(cursor.key) : 0;
+  }
+
+  /** Stores `records` as one batch after the newest one. */
+  private async putBatch(tx: Tx<'readwrite'>, records: readonly Invocation[]): Promise<void> {
+    if (!records.length) return;
+    const end = (await this.lastEnd(tx)) + records.length;
+    const batch: HistoryBatch = { end, fns: functionsOf(records), records: [...records] };
+    await tx.objectStore(STORE_HISTORY).put(batch);
+  }
+
+  /** Deletes the records older than the newest historyLimit (whole batches, and the front of one). */
   private async trim(tx: Tx<'readwrite'>): Promise<void> {
+    const cutoff = (await this.lastEnd(tx)) - this.historyLimit; // keep the records numbered above it
+    if (cutoff <= 0) return;
     const store = tx.objectStore(STORE_HISTORY);
-    const excess = (await store.count()) - this.historyLimit;
-    if (excess <= 0) return;
-    const keys = await store.getAllKeys(null, excess);
-    if (keys.length) await store.delete(IDBKeyRange.upperBound(keys[keys.length - 1]));
+    await store.delete(IDBKeyRange.upperBound(cutoff));
+    const first = await store.openCursor(IDBKeyRange.lowerBound(cutoff, true));
+    if (!first || !isHistoryBatch(first.value)) return;
+    const batch = first.value;
+    const drop = cutoff - (batch.end - batch.records.length);
+    if (drop <= 0) return;
+    const records = batch.records.slice(drop);
+    await first.update({ ...batch, fns: functionsOf(records), records } satisfies HistoryBatch);
   }
 
   appendHistory(invocations: readonly Invocation[]): Promise<void> {
     if (!invocations.length) return Promise.resolve();
     const records = invocations.slice(-Math.max(0, this.historyLimit)).map(cloneInvocation);
     return this.run('save the invocation history', [STORE_HISTORY], 'readwrite', async (tx) => {
-      // The raw store: no promise and listener pair per record (the transaction reports failures).
-      const store = unwrap(tx.objectStore(STORE_HISTORY));
-      for (const r of records) store.add(r);
+      await this.putBatch(tx, records);
       await this.trim(tx);
     });
+  }
+
+  /** The raw records numbered above `after`, oldest first (a row that is not a batch as it is). */
+  private async recordsAfter(tx: Tx<IDBTransactionMode>, after: number): Promise<unknown[]> {
+    const rows: unknown[] = await tx.objectStore(STORE_HISTORY).getAll(IDBKeyRange.lowerBound(after, true));
+    const out: unknown[] = [];
+    for (const row of rows) {
+      if (!isHistoryBatch(row)) {
+        out.push(row); // reported as unreadable
+        continue;
+      }
+      const skip = Math.max(0, after - (row.end - row.records.length));
+      for (let i = skip; i < row.records.length; i++) out.push(row.records[i]);
+    }
+    return out;
   }
 
   async loadHistory(limit = this.historyLimit, options: { fn?: string } = {}): Promise<LoadedHistory> {
@@ -456,15 +535,13 @@ class IdbWorkspaceStore implements WorkspaceStore {
       'readonly',
       async (tx) => {
         if (n === 0) return [];
-        const store = tx.objectStore(STORE_HISTORY);
-        if (options.fn !== undefined) {
-          return (await store.index('fn').getAll(IDBKeyRange.only(options.fn))).slice(-n);
-        }
-        if ((await store.count()) <= n) return store.getAll();
-        // Key of the n-th newest record, then everything from there on in one request.
-        let cursor = await store.openKeyCursor(null, 'prev');
-        if (cursor && n > 1) cursor = await cursor.advance(n - 1);
-        return cursor ? store.getAll(IDBKeyRange.lowerBound(cursor.primaryKey)) : [];
+        const fn = options.fn;
+        if (fn === undefined) return this.recordsAfter(tx, (await this.lastEnd(tx)) - n);
+        const rows: unknown[] = await tx.objectStore(STORE_HISTORY).index('fns').getAll(IDBKeyRange.only(fn));
+        return rows
+          .flatMap((row) => (isHistoryBatch(row) ? row.records : [row]))
+          .filter((r) => !isPlainObject(r) || r.fn === fn)
+          .slice(-n);
       },
     );
     const problems: string[] = [];
@@ -517,20 +594,17 @@ class IdbWorkspaceStore implements WorkspaceStore {
           if (!keys.length) return;
           const exits = (await meta.getAll(range)).filter(isExitRecord).sort((a, b) => a.savedAt - b.savedAt);
           const workspaces = tx.objectStore(STORE_WORKSPACE);
-          const history = tx.objectStore(STORE_HISTORY);
           // An append that was under way as the page went may have finished after all: skip what the
           // newest stored records already hold.
           const identity = (inv: unknown) =>
             isPlainObject(inv)
               ? `${String(inv.fn)}\u0000${String(inv.id)}\u0000${String(inv.enqueuedAt)}`
               : '';
-          const recent = new Set<string>();
           const look = exits.reduce((n, e) => n + e.history.length, 0) * 2;
-          let cursor = look ? await history.openCursor(null, 'prev') : null;
-          for (let n = 0; cursor && n < look; n++) {
-            recent.add(identity(cursor.value));
-            cursor = await cursor.continue();
-          }
+          const recent = new Set(
+            (look ? await this.recordsAfter(tx, (await this.lastEnd(tx)) - look) : []).map(identity),
+          );
+          const recovered: Invocation[] = [];
           let current: unknown = await workspaces.get(WORKSPACE_KEY);
           for (const exit of exits) {
             const revision =
@@ -550,10 +624,9 @@ class IdbWorkspaceStore implements WorkspaceStore {
               } satisfies WorkspaceRecord;
               await workspaces.put(current, WORKSPACE_KEY);
             }
-            for (const inv of exit.history) {
-              if (!recent.has(identity(inv))) await history.add(inv);
-            }
+            for (const inv of exit.history) if (!recent.has(identity(inv))) recovered.push(inv);
           }
+          await this.putBatch(tx, recovered);
           for (const key of keys) await meta.delete(key);
           await this.trim(tx);
         },
