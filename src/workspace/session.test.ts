@@ -2,7 +2,7 @@ import type { HistoryTarget } from '../platform/protocol';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PlatformEvent } from '../platform/platform';
+import type { ClientEvent } from '../platform/client';
 import {
   DEFAULT_FUNCTION_CONFIG,
   DEFAULT_PLATFORM_CONFIG,
@@ -109,12 +109,12 @@ class FakeApp implements SessionApp {
 
 class FakePlatform implements SessionPlatform {
   records: Invocation[] = [];
-  private listeners = new Set<(ev: PlatformEvent) => void>();
-  subscribe(l: (ev: PlatformEvent) => void) {
+  private listeners = new Set<(ev: ClientEvent) => void>();
+  subscribe(l: (ev: ClientEvent) => void) {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
-  private emit(ev: PlatformEvent) {
+  protected emit(ev: ClientEvent) {
     for (const l of this.listeners) l(ev);
   }
   restoreHistory(invocations: Invocation[]) {
@@ -151,6 +151,10 @@ class WorkerWritingPlatform extends FakePlatform {
     this.calls.push({ ids, target });
     if (this.failing) return Promise.reject(new Error('the platform worker was restarted'));
     return Promise.resolve(ids.filter((id) => id > this.holds));
+  }
+  /** What PlatformClient tells its listeners after `restart()`. */
+  restart() {
+    this.emit({ type: 'restarted' });
   }
 }
 
@@ -431,6 +435,14 @@ describe('restore and autosave', () => {
     t.platform.invoke('sum');
     await idle(b, 500);
     expect(platform.calls).toHaveLength(2);
+    expect((await b.stored()).history.map((i) => i.id)).toEqual([3, 4, 5, 6]);
+
+    // A restarted platform worker gets the batches again (and, holding 7, writes it: not the page).
+    platform.holds = Infinity;
+    platform.restart();
+    t.platform.invoke('sum');
+    await idle(b, 500);
+    expect(platform.calls.map((c) => c.ids)).toEqual([[1, 2, 3, 4], [5], [7]]);
     expect((await b.stored()).history.map((i) => i.id)).toEqual([3, 4, 5, 6]);
   });
 

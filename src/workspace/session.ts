@@ -219,7 +219,10 @@ export class Session {
   private disposed = false;
   /** restoreHistory() announces itself as 'history-cleared'; that one must not clear the store. */
   private restoringHistory = false;
-  /** The platform worker failed to write a history batch: the page writes them (see appendHistory). */
+  /**
+   * The platform worker failed to write a history batch: the page writes them (see appendHistory)
+   * until the platform is restarted.
+   */
   private historyHere = false;
   private lastSavedOpen: string | null = null;
   private beforeShare: BeforeShare | null = null;
@@ -469,6 +472,10 @@ export class Session {
       case 'config':
         // Also catches changes made from the console (window.faas.config).
         this.autosaver.schedule();
+        break;
+      case 'restarted':
+        // The page took over the history because the worker failed; a new one gets it back.
+        this.historyHere = false;
         break;
     }
   }
