@@ -617,7 +617,11 @@ export class Session {
       }
       if (missing.length === 0) return;
       const left = new Set(missing);
-      await store.appendHistory(records.filter((r) => left.has(r.id)));
+      // A worker that failed after its writer committed the batch has stored it already.
+      await store.appendHistory(
+        records.filter((r) => left.has(r.id)),
+        { unlessStored: true },
+      );
       return;
     }
     await store.appendHistory(records);

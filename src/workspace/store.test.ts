@@ -374,6 +374,26 @@ describe('store: history', () => {
     db.close();
   });
 
+  it('unlessStored skips what the newest records already hold (a batch the worker stored before it failed)', async () => {
+    const store = await open(new IDBFactory());
+    await store.appendHistory([1, 2, 3].map((i) => invocation(i)));
+    await store.appendHistory(
+      [2, 3, 4].map((i) => invocation(i)),
+      { unlessStored: true },
+    );
+    // The same id from a later page is another invocation (ids restart): kept.
+    await store.appendHistory([{ ...invocation(1), enqueuedAt: 99_999 }], { unlessStored: true });
+    expect((await store.loadHistory()).invocations.map((i) => [i.id, i.enqueuedAt])).toEqual([
+      [1, 1001],
+      [2, 1002],
+      [3, 1003],
+      [4, 1004],
+      [1, 99_999],
+    ]);
+    await store.appendHistory([invocation(4)]); // without it: stored again
+    expect((await store.loadHistory()).invocations).toHaveLength(6);
+  });
+
   it('filters by function and returns the newest of it', async () => {
     const store = await open(new IDBFactory());
     await store.appendHistory([

@@ -56,6 +56,11 @@ function isHistoryBatch(v: unknown): v is HistoryBatch {
   return isPlainObject(v) && isFiniteNumber(v.end) && Array.isArray(v.fns) && Array.isArray(v.records);
 }
 
+/** One invocation among the stored ones, whoever wrote it (ids restart with each page). */
+function historyIdentity(inv: unknown): string {
+  return isPlainObject(inv) ? `${String(inv.fn)}\u0000${String(inv.id)}\u0000${String(inv.enqueuedAt)}` : '';
+}
+
 function functionsOf(records: readonly unknown[]): string[] {
   const names = new Set<string>();
   for (const r of records) if (isPlainObject(r) && typeof r.fn === 'string') names.add(r.fn);
@@ -293,8 +298,11 @@ export interface WorkspaceStore {
   loadWorkspace(): Promise<LoadedWorkspace>;
   /** Saves and returns the new revision (previous revision + 1). */
   saveWorkspace(ws: Workspace, options: { tabId: string }): Promise<number>;
-  /** Appends in one transaction and deletes the oldest records beyond historyLimit. */
-  appendHistory(invocations: readonly Invocation[]): Promise<void>;
+  /**
+   * Appends in one transaction and deletes the oldest records beyond historyLimit. `unlessStored`:
+   * skips records the newest stored ones already hold (a batch another writer may have stored).
+   */
+  appendHistory(invocations: readonly Invocation[], options?: { unlessStored?: boolean }): Promise<void>;
   /** Newest `limit` records (default historyLimit), oldest first; optionally of one function. */
   loadHistory(limit?: number, options?: { fn?: string }): Promise<LoadedHistory>;
   clearHistory(): Promise<void>;
@@ -503,13 +511,25 @@ class IdbWorkspaceStore implements WorkspaceStore {
     await first.update({ ...batch, fns: functionsOf(records), records } satisfies HistoryBatch);
   }
 
-  appendHistory(invocations: readonly Invocation[]): Promise<void> {
+  appendHistory(invocations: readonly Invocation[], options: { unlessStored?: boolean } = {}): Promise<void> {
     if (!invocations.length) return Promise.resolve();
     const records = invocations.slice(-Math.max(0, this.historyLimit)).map(cloneInvocation);
     return this.run('save the invocation history', [STORE_HISTORY], 'readwrite', async (tx) => {
-      await this.putBatch(tx, records);
+      if (options.unlessStored) {
+        const stored = await this.recentIdentities(tx, records.length);
+        await this.putBatch(
+          tx,
+          records.filter((r) => !stored.has(historyIdentity(r))),
+        );
+      } else await this.putBatch(tx, records);
       await this.trim(tx);
     });
+  }
+
+  /** Who the newest 2 × `n` stored records are (see historyIdentity), to skip what is there already. */
+  private async recentIdentities(tx: Tx<IDBTransactionMode>, n: number): Promise<Set<string>> {
+    if (n <= 0) return new Set();
+    return new Set((await this.recordsAfter(tx, (await this.lastEnd(tx)) - 2 * n)).map(historyIdentity));
   }
 
   /** The raw records numbered above `after`, oldest first (a row that is not a batch as it is). */
@@ -596,13 +616,9 @@ class IdbWorkspaceStore implements WorkspaceStore {
           const workspaces = tx.objectStore(STORE_WORKSPACE);
           // An append that was under way as the page went may have finished after all: skip what the
           // newest stored records already hold.
-          const identity = (inv: unknown) =>
-            isPlainObject(inv)
-              ? `${String(inv.fn)}\u0000${String(inv.id)}\u0000${String(inv.enqueuedAt)}`
-              : '';
-          const look = exits.reduce((n, e) => n + e.history.length, 0) * 2;
-          const recent = new Set(
-            (look ? await this.recordsAfter(tx, (await this.lastEnd(tx)) - look) : []).map(identity),
+          const recent = await this.recentIdentities(
+            tx,
+            exits.reduce((n, e) => n + e.history.length, 0),
           );
           const recovered: Invocation[] = [];
           let current: unknown = await workspaces.get(WORKSPACE_KEY);
@@ -624,7 +640,7 @@ class IdbWorkspaceStore implements WorkspaceStore {
               } satisfies WorkspaceRecord;
               await workspaces.put(current, WORKSPACE_KEY);
             }
-            for (const inv of exit.history) if (!recent.has(identity(inv))) recovered.push(inv);
+            for (const inv of exit.history) if (!recent.has(historyIdentity(inv))) recovered.push(inv);
           }
           await this.putBatch(tx, recovered);
           for (const key of keys) await meta.delete(key);
