@@ -74,7 +74,7 @@ export function connectBaseline(spawn: () => Worker): Baseline & { dispose(): vo
   const remote = wrap<BaselineApi>(worker);
   return {
     load: (key, bytes) => remote.load(key, bytes),
-    runWasm: (key, argv, files) => remote.runWasm(key, argv, files),
+    runWasm: (key, argv, files, wasi) => remote.runWasm(key, argv, files, wasi),
     runJs: (name, args) => remote.runJs(name, args),
     jsPrograms: () => remote.jsPrograms(),
     unload: (key) => remote.unload(key),

@@ -14,7 +14,7 @@ import type {
   ToWorker,
   WasiInput,
 } from './wire';
-import { expandDone } from './wire';
+import { expandDone, sameWasiInput } from './wire';
 
 /**
  * What a nanoprocess needs of its worker: Comlink's endpoint (postMessage and message listeners),
@@ -93,6 +93,8 @@ export class Nanoprocess {
   refilling = false;
   /** Unmetered invocations dispatched in this task, posted together in a microtask. */
   private outbox: InvTuple[] = [];
+  /** The last WASI input sent whole on the invoke port: the worker keeps it for calls marked "same". */
+  private lastWasi: WasiInput | null = null;
   /** Idle time spent holding a module: what closed idle spells add up to, and when the open one began. */
   private heldIdleMs = 0;
   private heldIdleSince: number | null = null;
@@ -179,14 +181,19 @@ export class Nanoprocess {
     this.modules.set(call.mod, call.sentAt);
     this.trackIdle();
     if (call.metered === null) {
-      if (this.outbox.length === 0) queueMicrotask(() => this.flush());
       const instance: InstanceCode = call.reuse ? 1 : call.ahead ? 2 : 0;
-      this.outbox.push(
+      const tuple: InvTuple =
         call.wasi === null
           ? [call.id, call.mod, call.export, instance, call.sentAt, call.args]
-          : [call.id, call.mod, call.export, instance, call.sentAt, call.args, call.wasi],
-      );
+          : [call.id, call.mod, call.export, instance, call.sentAt, call.args, this.wasiOnWire(call.wasi)];
+      this.outbox.push(tuple);
+      // An idle worker starts at once: the platform's bookkeeping for this call (events, pool
+      // top-up, the caller's ticket) then overlaps the hop instead of delaying it. Calls that
+      // queue behind a running one still go out together at the end of the task.
+      if (this.inFlight.length === 1 && this.outbox.length === 1) this.flush();
+      else if (this.outbox.length === 1) queueMicrotask(() => this.flush());
     } else {
+      if (call.wasi !== null) this.lastWasi = call.wasi;
       this.send({
         t: 'inv',
         id: call.id,
@@ -201,6 +208,13 @@ export class Nanoprocess {
       });
     }
     if (this.inFlight.length === 1) this.armHead(call.sentAt);
+  }
+
+  /** The input whole, or 0 when it equals the last one this port carried (the worker keeps that one). */
+  private wasiOnWire(wasi: WasiInput): WasiInput | 0 {
+    if (this.lastWasi !== null && sameWasiInput(wasi, this.lastWasi)) return 0;
+    this.lastWasi = wasi;
+    return wasi;
   }
 
   /** Ends the process: terminate() is the only way to stop a running Wasm call. */

@@ -6,7 +6,7 @@ import { Platform } from './platform';
 import { FAKE_AHEAD_MS, FakeWorkers, type FakeCall } from './testing/fake-worker';
 import { flush, ManualClock } from './testing/manual-clock';
 import { watCompiler } from './testing/wat';
-import type { Invocation, PlatformConfig } from './types';
+import type { Invocation, InvokeOptions, PlatformConfig } from './types';
 
 let wat: (source: string) => Uint8Array;
 beforeAll(async () => {
@@ -39,6 +39,47 @@ function collect(promises: Promise<Invocation>[]): Invocation[] {
   for (const pr of promises) void pr.then((inv) => out.push(inv));
   return out;
 }
+
+/** The smallest WASI command: `_start` returns at once. */
+const WASI_COMMAND = `(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")))`;
+
+describe('the invoke wire', () => {
+  it('sends an unchanged WASI input once: later calls carry a "same" marker until argv, env, stdin or files change', async () => {
+    const { clock, fakes, p, deploy } = await setup();
+    await deploy('cmd', WASI_COMMAND);
+    const run = (o: InvokeOptions) => clock.until(p.invoke('cmd', [], o));
+    const calls: InvokeOptions[] = [
+      { argv: ['a'] },
+      { argv: ['a'] },
+      { argv: ['a'], env: {} },
+      { argv: ['b'] },
+      { argv: ['b'], env: { X: '1' } },
+      { argv: ['b'], env: { X: '1' } },
+      { argv: ['b'], env: { X: '1' }, files: { 'f.txt': new Uint8Array([1]) } },
+      { argv: ['b'], env: { X: '1' }, files: { 'f.txt': new Uint8Array([1]) } },
+      { argv: ['b'], env: { X: '1' }, stdin: 'in' },
+      { argv: ['b'], env: { X: '1' } },
+    ];
+    for (const o of calls) expect((await run(o)).outcome).toBe('ok');
+    const wire = fakes.received.map((c) => (c.wasiOnWire === 0 ? 'same' : c.wasiOnWire?.argv.join(' ')));
+    // argv[0] is the function's name. Inputs with files or stdin always travel whole.
+    expect(wire).toEqual([
+      'cmd a',
+      'same',
+      'same',
+      'cmd b',
+      'cmd b',
+      'same',
+      'cmd b',
+      'cmd b',
+      'cmd b',
+      'cmd b',
+    ]);
+  });
+});
 
 describe('cold and warm starts', () => {
   it('the first call spawns a worker (cold); the next on the same worker is warm', async () => {

@@ -1,7 +1,7 @@
 // The compact answers of the invoke port (wire.ts): a tuple expands to the DoneMessage the
 // platform would have received as an object.
 import { describe, expect, it } from 'vitest';
-import { expandDone, type DoneTuple } from './wire';
+import { expandDone, sameWasiInput, type DoneTuple, type WasiInput } from './wire';
 
 describe('expandDone', () => {
   it('expands a plain call: ok, no logs, no WASI fields', () => {
@@ -41,5 +41,39 @@ describe('expandDone', () => {
     expect('exitCode' in msg).toBe(false);
     expect(msg.stdout).toEqual(new Uint8Array(0));
     expect(msg.result).toBe(5);
+  });
+});
+
+describe('sameWasiInput', () => {
+  const input = (o: Partial<WasiInput> = {}): WasiInput => ({
+    argv: ['f', 'x'],
+    env: { A: '1', B: '2' },
+    stdin: null,
+    files: {},
+    ...o,
+  });
+
+  it('holds for equal argv, env (in any order) and preopens', () => {
+    expect(sameWasiInput(input(), input())).toBe(true);
+    expect(sameWasiInput(input(), input({ env: { B: '2', A: '1' } }))).toBe(true);
+    expect(sameWasiInput(input({ preopens: ['/'] }), input({ preopens: ['/'] }))).toBe(true);
+  });
+
+  it('fails for any difference in argv, env or preopens', () => {
+    expect(sameWasiInput(input(), input({ argv: ['f'] }))).toBe(false);
+    expect(sameWasiInput(input(), input({ argv: ['f', 'y'] }))).toBe(false);
+    expect(sameWasiInput(input(), input({ env: { A: '1' } }))).toBe(false);
+    expect(sameWasiInput(input(), input({ env: { A: '1', B: '3' } }))).toBe(false);
+    expect(sameWasiInput(input(), input({ env: { A: '1', C: '2' } }))).toBe(false);
+    expect(sameWasiInput(input({ env: {} }), input({ env: { toString: 'x' } }))).toBe(false);
+    expect(sameWasiInput(input(), input({ preopens: [] }))).toBe(false);
+    expect(sameWasiInput(input({ preopens: ['/'] }), input({ preopens: ['.'] }))).toBe(false);
+  });
+
+  it('never holds when either has stdin or files, even equal ones', () => {
+    const bytes = new Uint8Array([1]);
+    expect(sameWasiInput(input({ stdin: bytes }), input({ stdin: bytes }))).toBe(false);
+    expect(sameWasiInput(input({ files: { a: bytes } }), input({ files: { a: bytes } }))).toBe(false);
+    expect(sameWasiInput(input(), input({ files: { a: bytes } }))).toBe(false);
   });
 });

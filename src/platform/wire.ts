@@ -121,8 +121,11 @@ type InvHead = [
 ];
 export type InvTuple =
   | InvHead
-  /** A WASI call (not metered): its argv, env, stdin and files as the seventh element. */
-  | [...InvHead, wasi: WasiInput];
+  /**
+   * A WASI call (not metered): its argv, env, stdin and files as the seventh element, or 0 when
+   * they equal the last input sent whole on this port (sameWasiInput), which the worker keeps.
+   */
+  | [...InvHead, wasi: WasiInput | 0];
 type DoneHead = [
   id: number,
   result: ResultValue | undefined,
@@ -168,4 +171,30 @@ export function expandDone(d: DoneTuple): DoneMessage {
     msg.files = {};
   }
   return msg;
+}
+
+function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/**
+ * Whether a call's WASI input may travel as "the same as the last one": equal argv, env and
+ * preopens, and neither has stdin or files. Bytes are never kept for a later call (a program may
+ * change its files in place, and comparing them would cost what copying them does).
+ */
+export function sameWasiInput(a: WasiInput, b: WasiInput): boolean {
+  if (a.stdin !== null || b.stdin !== null || !isEmpty(a.files) || !isEmpty(b.files)) return false;
+  if (!sameStrings(a.argv, b.argv) || !sameStrings(a.preopens, b.preopens)) return false;
+  const ka = Object.keys(a.env);
+  if (ka.length !== Object.keys(b.env).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b.env, k) || a.env[k] !== b.env[k]) return false;
+  return true;
 }

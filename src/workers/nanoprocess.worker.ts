@@ -14,7 +14,7 @@ import type { Outcome, ResultValue } from '../platform/types';
 import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
 import { SpareInstance, type Taken } from './spare-instance';
-import { createWasi, type WasiRun } from './wasi';
+import { createWasi, type WasiFinish, type WasiRun } from './wasi';
 
 const MAX_LOG_LINES = 1000;
 const MAX_LOG_BYTES = 64 * 1024;
@@ -317,38 +317,53 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   };
   if (aheadMs !== null) done.aheadMs = aheadMs;
   if (exhausted) done.exhausted = true;
-  else if (!reuse) {
+  if (instructions !== undefined) done.instructions = instructions;
+  reply(done, wasiDone);
+  // After the answer is on its way: the spare is made in a later task anyway.
+  if (!exhausted && !reuse) {
     // Pre-instantiation off (PlatformConfig.preinstantiate): no spare, and none kept from before.
     if (msg.ahead) spares.prepare(msg.mod, entry);
     else spares.drop(entry);
   }
-  if (instructions !== undefined) done.instructions = instructions;
+}
+
+/** Posts a call's answer: as a DoneTuple when it is the common kind, else as the DoneMessage. */
+function reply(done: DoneMessage, wasiDone: WasiFinish | null): void {
   // The common answer (ok, no logs, unmetered, small WASI output and no changed files) as a short
   // list instead of an object: less to clone on the way back (see DoneTuple).
   const small =
     !wasiDone ||
     (wasiDone.stdout.byteLength + wasiDone.stderr.byteLength <= COPY_OUTPUT_BYTES &&
       Object.keys(wasiDone.files).length === 0);
-  if (small && outcome === 'ok' && ctx.logs.length === 0 && instructions === undefined) {
-    const head = [
-      msg.id,
-      done.result,
-      recvAt,
-      instantiateMs,
-      execMs,
-      done.memoryBytes,
-      reused ? 1 : 0,
-      aheadMs,
-    ] as const;
+  if (small && done.outcome === 'ok' && done.logs.length === 0 && done.instructions === undefined) {
+    const reused = done.instance === 'reused' ? 1 : 0;
+    const aheadMs = done.aheadMs ?? null;
     const tuple: DoneTuple = wasiDone
       ? [
-          ...head,
+          done.id,
+          done.result,
+          done.recvAt,
+          done.instantiateMs,
+          done.execMs,
+          done.memoryBytes,
+          reused,
+          aheadMs,
           epochNow(),
           wasiDone.exitCode ?? null,
           wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
           wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
         ]
-      : [...head, epochNow()];
+      : [
+          done.id,
+          done.result,
+          done.recvAt,
+          done.instantiateMs,
+          done.execMs,
+          done.memoryBytes,
+          reused,
+          aheadMs,
+          epochNow(),
+        ];
     port?.postMessage(tuple);
     return;
   }
@@ -365,7 +380,14 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   post(done, transferList);
 }
 
+/** The last WASI input that arrived whole; a call marked 0 runs with it again (wire.sameWasiInput). */
+let lastInput: WasiInput | null = null;
+
 function invokeTuple(c: InvTuple): void {
+  const given = c[6];
+  let wasi: WasiInput | null = null;
+  if (given === 0) wasi = lastInput;
+  else if (given !== undefined) wasi = lastInput = given;
   invoke({
     t: 'inv',
     id: c[0],
@@ -375,7 +397,7 @@ function invokeTuple(c: InvTuple): void {
     ahead: c[3] === 2,
     sentAt: c[4],
     args: c[5],
-    wasi: c[6] ?? null,
+    wasi,
   });
 }
 
@@ -388,6 +410,7 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
   }
   switch (msg.t) {
     case 'inv':
+      if (msg.wasi) lastInput = msg.wasi;
       invoke(msg);
       break;
     case 'load': {

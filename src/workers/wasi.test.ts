@@ -182,6 +182,38 @@ describe('one WasiRun for many calls (how a worker runs a command)', () => {
   });
 });
 
+describe('one WasiRun, the same input object again (a call marked "same" on the wire)', () => {
+  it('runs with that argv and env again, and with fresh output each time', () => {
+    const mod = new WebAssembly.Module(read('env-echo.wasm') as BufferSource);
+    const wasi = createWasi(null, () => {});
+    const input: WasiInput = {
+      argv: ['env-echo', 'one', 'two'],
+      env: { GREETING: 'hi' },
+      stdin: null,
+      files: {},
+    };
+    const runOnce = (i: WasiInput | null) => {
+      wasi.reset(i);
+      const instance = new WebAssembly.Instance(mod, { [wasi.moduleName]: wasi.imports });
+      wasi.attach(instance, instance.exports.memory as WebAssembly.Memory);
+      wasi.call(instance.exports._start as () => unknown, []);
+      const r = wasi.finish();
+      return { exitCode: r.exitCode, stdout: dec.decode(r.stdout) };
+    };
+    const first = runOnce(input);
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toContain('one');
+    expect(first.stdout).toContain('GREETING=hi');
+    // A spare instance is made with no input, then handed the call's: the encoding is kept.
+    runOnce(null);
+    expect(runOnce(input)).toEqual(first);
+    expect(runOnce(input)).toEqual(first);
+    const other = runOnce({ ...input, argv: ['env-echo', 'three'] });
+    expect(other.stdout).toContain('three');
+    expect(other.stdout).not.toContain('one');
+  });
+});
+
 describe('exit codes', () => {
   const program = (body: string) =>
     watToWasm(`(module

@@ -59,6 +59,11 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
@@ -72,6 +77,13 @@ class Capture {
   dropped = 0;
 
   constructor(readonly label: 'stdout' | 'stderr') {}
+
+  /** Empty again, for the next invocation (the chunks handed out in bytes() are copies). */
+  clear(): void {
+    if (this.chunks.length > 0) this.chunks = [];
+    this.kept = 0;
+    this.dropped = 0;
+  }
 
   /** Returns the part that fits under the cap (possibly empty). */
   take(data: Uint8Array): Uint8Array {
@@ -114,6 +126,14 @@ class Streamer {
 
   constructor(private readonly onOutput: (fd: 1 | 2, chunk: Uint8Array) => void) {}
 
+  /** Drops what is pending (an earlier call that failed before finish) and starts a new window. */
+  clear(): void {
+    if (this.pending.length > 0) this.pending = [];
+    this.pendingBytes = 0;
+    this.windowStart = -Infinity;
+    this.sentInWindow = 0;
+  }
+
   write(fd: 1 | 2, data: Uint8Array): void {
     if (data.byteLength === 0) return;
     this.pending.push({ fd, data });
@@ -127,6 +147,7 @@ class Streamer {
   }
 
   flush(): void {
+    if (this.pending.length === 0) return;
     let i = 0;
     while (i < this.pending.length) {
       const fd = this.pending[i].fd;
@@ -183,25 +204,26 @@ class WasiProgram implements WasiRun {
   readonly imports: Record<string, WebAssembly.ImportValue>;
   private memory: WebAssembly.Memory | null = null;
   private start: unknown = null;
-  private stdout!: Capture;
-  private stderr!: Capture;
-  private streamer!: Streamer;
+  private readonly stdout = new Capture('stdout');
+  private readonly stderr = new Capture('stderr');
+  private readonly streamer: Streamer;
   private input!: WasiInput | null;
   /** The descriptor table and its imports, made once and reset for each invocation. */
   private fsCore: { fs: WasiFs; calls: Imports } | null = null;
   /** This invocation's tree, built on the first filesystem call (a program that only computes never pays for it). */
   private fsRoot: DirNode | null = null;
-  private given!: Map<string, Uint8Array>;
-  private args!: Uint8Array[];
-  private env!: Uint8Array[];
+  private given = new Map<string, Uint8Array>();
+  private args: Uint8Array[] = [];
+  private env: Uint8Array[] = [];
+  /** The input argv and env were last encoded for: a call given the same object reuses them. */
+  private encodedFor: WasiInput | null = null;
+  private encoded: { args: Uint8Array[]; env: Uint8Array[] } = { args: [], env: [] };
   private fsGrowth = 0;
   private exitCode: number | undefined = undefined;
   private exited = false;
 
-  constructor(
-    input: WasiInput | null,
-    private readonly onOutput: (fd: 1 | 2, chunk: Uint8Array) => void,
-  ) {
+  constructor(input: WasiInput | null, onOutput: (fd: 1 | 2, chunk: Uint8Array) => void) {
+    this.streamer = new Streamer(onOutput);
     this.reset(input);
     this.imports = this.buildImports();
   }
@@ -209,17 +231,31 @@ class WasiProgram implements WasiRun {
   reset(input: WasiInput | null): void {
     this.input = input;
     this.fsRoot = null;
-    this.given = new Map();
-    this.args = cStrings(input?.argv ?? []);
-    this.env = cStrings(Object.entries(input?.env ?? {}).map(([k, v]) => `${k}=${v}`));
-    this.stdout = new Capture('stdout');
-    this.stderr = new Capture('stderr');
+    if (this.given.size > 0) this.given = new Map();
+    if (input === null) {
+      this.args = [];
+      this.env = [];
+    } else {
+      // The platform sends an unchanged input once and the worker hands the same object again
+      // (wire.sameWasiInput): its strings are encoded already. The arrays are only read.
+      if (input !== this.encodedFor) {
+        this.encoded = {
+          args: cStrings(input.argv),
+          env: cStrings(Object.entries(input.env).map(([k, v]) => `${k}=${v}`)),
+        };
+        this.encodedFor = input;
+      }
+      this.args = this.encoded.args;
+      this.env = this.encoded.env;
+    }
+    this.stdout.clear();
+    this.stderr.clear();
     // Output an earlier call left pending (it failed before finish) must not reach this one.
-    this.streamer = new Streamer(this.onOutput);
+    this.streamer.clear();
     this.fsGrowth = 0;
     this.exitCode = undefined;
     this.exited = false;
-    if (input && Object.keys(input.files).length > 0) this.fs(); // a bad tree fails before the run
+    if (input && hasKeys(input.files)) this.fs(); // a bad tree fails before the run
   }
 
   private fs(): Imports {
@@ -292,10 +328,10 @@ class WasiProgram implements WasiRun {
   }
 
   finish(): WasiFinish {
-    for (const c of [this.stdout, this.stderr]) {
-      const note = c.note();
-      if (note) this.streamer.write(c === this.stdout ? 1 : 2, note);
-    }
+    const outNote = this.stdout.note();
+    if (outNote) this.streamer.write(1, outNote);
+    const errNote = this.stderr.note();
+    if (errNote) this.streamer.write(2, errNote);
     this.streamer.flush();
     return {
       exitCode: this.exitCode,

@@ -6,7 +6,7 @@
 import { expose, type Endpoint } from 'comlink';
 import type { WorkerEndpoint } from '../nanoprocess';
 import type { ResultValue, Outcome } from '../types';
-import type { DoneMessage, DoneTuple, InvTuple, ModuleMeta, ToWorker } from '../wire';
+import type { DoneMessage, DoneTuple, InvTuple, ModuleMeta, ToWorker, WasiInput } from '../wire';
 import type { ManualClock } from './manual-clock';
 
 type Listener = (ev: { data: unknown }) => void;
@@ -53,6 +53,8 @@ export interface FakeCall {
   /** A fresh call asking for the next instance to be made ahead (pre-instantiation). */
   ahead: boolean;
   wasi: boolean;
+  /** How the WASI input travelled: whole, 0 for "the same as the last one", absent (an object message or none). */
+  wasiOnWire?: WasiInput | 0;
   /** Virtual time the worker received it. */
   at: number;
   worker: FakeWorker;
@@ -155,6 +157,7 @@ export class FakeWorker implements WorkerEndpoint {
           ahead: t[3] === 2,
           args: t[5],
           wasi: t.length > 6,
+          ...(t.length > 6 && { wasiOnWire: t[6] }),
         });
       return;
     }
