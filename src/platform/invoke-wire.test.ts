@@ -1,19 +1,13 @@
 // Runs of invoke commands travel packed from the page to the platform worker: each call comes back
 // as it went, and calls the packed form cannot carry are left as plain commands.
 import { describe, expect, it } from 'vitest';
+import { throughChannel } from './testing/channel';
 import { decodeInvokes, encodeInvokes, packable, type InvokeCommand } from './invoke-wire';
 import { TRIGGERS } from './types';
 
 async function roundTrip(calls: InvokeCommand[]): Promise<InvokeCommand[]> {
   const { batch, transfer } = encodeInvokes(calls);
-  const channel = new MessageChannel();
-  const received = new Promise<typeof batch>((resolve) => {
-    channel.port2.onmessage = (ev) => resolve(ev.data as typeof batch);
-  });
-  channel.port1.postMessage(batch, transfer);
-  const copy = await received;
-  channel.port1.close();
-  channel.port2.close();
+  const copy = await throughChannel(batch, transfer);
   expect(batch.rows.byteLength).toBe(0); // transferred, not copied
   const out: InvokeCommand[] = [];
   decodeInvokes(copy, (c) => out.push(c));

@@ -5,6 +5,7 @@
 // burst or the console sends) travel packed: a row of float64s each, their arguments concatenated,
 // names once per batch. Anything else (WASI input, string or bigint arguments) stays a plain
 // 'invoke' command.
+import { stringTable } from './record-wire';
 import { TRIGGERS, type ArgValue, type InvokeOptions, type Trigger } from './types';
 
 export interface InvokeCommand {
@@ -54,17 +55,7 @@ export function encodeInvokes(calls: readonly InvokeCommand[]): {
   let argLen = 0;
   for (const c of calls) argLen += c.args.length;
   const args = new Float64Array(argLen);
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const intern = (s: string): number => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
+  const { strings, intern } = stringTable();
   let argAt = 0;
   for (let i = 0; i < n; i++) {
     const c = calls[i];

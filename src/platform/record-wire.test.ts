@@ -1,6 +1,7 @@
 // Settled records travel from the platform worker to the page as a RecordBatch: every field of
 // every record comes back as it went, through a real structured clone with its buffers transferred.
 import { describe, expect, it } from 'vitest';
+import { throughChannel } from './testing/channel';
 import { decodeRecords, encodeRecords, type SettledRecord } from './record-wire';
 import { OUTCOMES, TRIGGERS, type Invocation } from './types';
 
@@ -70,14 +71,7 @@ function plain(id: number, fn = 'sum'): Invocation {
 /** Encodes, sends through a real MessageChannel with the buffers transferred, and decodes. */
 async function roundTrip(records: SettledRecord[]): Promise<SettledRecord[]> {
   const { batch, transfer } = encodeRecords(records);
-  const channel = new MessageChannel();
-  const received = new Promise<typeof batch>((resolve) => {
-    channel.port2.onmessage = (ev) => resolve(ev.data as typeof batch);
-  });
-  channel.port1.postMessage(batch, transfer);
-  const copy = await received;
-  channel.port1.close();
-  channel.port2.close();
+  const copy = await throughChannel(batch, transfer);
   expect(batch.num.byteLength).toBe(0); // transferred, not copied
   const out: SettledRecord[] = [];
   decodeRecords(copy, (inv, memoryMiB, ticket) => {

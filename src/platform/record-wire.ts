@@ -8,6 +8,22 @@
 // from its row: a plain object literal, far cheaper than deserialising one.
 import { OUTCOMES, TRIGGERS, type Invocation, type Outcome, type Timings, type Trigger } from './types';
 
+/** Strings sent once per batch: `intern` gives each distinct string its index in `strings`. */
+export function stringTable(): { strings: string[]; intern: (s: string) => number } {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const intern = (s: string): number => {
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  return { strings, intern };
+}
+
 /** A settled record as the host queues it: its function's memory (for GB-seconds) and the waiting ticket. */
 export interface SettledRecord {
   inv: Invocation;
@@ -138,17 +154,7 @@ export function encodeRecords(records: readonly SettledRecord[]): {
   for (const r of records) argLen += r.inv.args.length;
   const args = new Float64Array(argLen);
   let argAt = 0;
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const intern = (s: string): number => {
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
+  const { strings, intern } = stringTable();
   const extraRows: number[] = [];
   const extras: Partial<Invocation>[] = [];
   /** Writes an optional number at `at`; returns its presence bit, or 0 when it is absent. */

@@ -126,7 +126,7 @@ export type InvTuple =
    * they equal the last input sent whole on this port (sameWasiInput), which the worker keeps.
    */
   | [...InvHead, wasi: WasiInput | 0];
-type DoneHead = [
+export type DoneHead = [
   id: number,
   result: ResultValue | undefined,
   recvAt: number,

@@ -3,6 +3,7 @@
 import { expose } from 'comlink';
 import type {
   DoneMessage,
+  DoneHead,
   DoneTuple,
   FromWorker,
   InvTuple,
@@ -338,32 +339,25 @@ function reply(done: DoneMessage, wasiDone: WasiFinish | null): void {
   if (small && done.outcome === 'ok' && done.logs.length === 0 && done.instructions === undefined) {
     const reused = done.instance === 'reused' ? 1 : 0;
     const aheadMs = done.aheadMs ?? null;
+    const head: DoneHead = [
+      done.id,
+      done.result,
+      done.recvAt,
+      done.instantiateMs,
+      done.execMs,
+      done.memoryBytes,
+      reused,
+      aheadMs,
+      epochNow(),
+    ];
     const tuple: DoneTuple = wasiDone
       ? [
-          done.id,
-          done.result,
-          done.recvAt,
-          done.instantiateMs,
-          done.execMs,
-          done.memoryBytes,
-          reused,
-          aheadMs,
-          epochNow(),
+          ...head,
           wasiDone.exitCode ?? null,
           wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
           wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
         ]
-      : [
-          done.id,
-          done.result,
-          done.recvAt,
-          done.instantiateMs,
-          done.execMs,
-          done.memoryBytes,
-          reused,
-          aheadMs,
-          epochNow(),
-        ];
+      : head;
     port?.postMessage(tuple);
     return;
   }
