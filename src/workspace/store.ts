@@ -35,6 +35,12 @@ export const DEFAULT_HISTORY_LIMIT = 100_000;
 
 export const STORE_WORKSPACE = 'workspace';
 export const STORE_HISTORY = 'historyBatches';
+export const STORE_META = 'meta';
+export const WORKSPACE_KEY = 'current';
+export const BACKUP_META_KEY = 'workspace-backup';
+/** Key prefix (+ tab id) of the records saveOnExit writes to `meta`. */
+export const EXIT_META_PREFIX = 'exit-save:';
+
 /** Schemas 1 and 2 kept a row per invocation here; migration 2 → 3 moves them into batches. */
 const STORE_HISTORY_V2 = 'history';
 /** Invocations per batch when migrating a row-per-invocation history. */
@@ -49,7 +55,7 @@ interface HistoryBatch {
   end: number;
   /** The functions of its records, for the `fns` index. */
   fns: string[];
-  records: unknown[];
+  records: readonly unknown[];
 }
 
 function isHistoryBatch(v: unknown): v is HistoryBatch {
@@ -66,11 +72,6 @@ function functionsOf(records: readonly unknown[]): string[] {
   for (const r of records) if (isPlainObject(r) && typeof r.fn === 'string') names.add(r.fn);
   return [...names];
 }
-export const STORE_META = 'meta';
-export const WORKSPACE_KEY = 'current';
-export const BACKUP_META_KEY = 'workspace-backup';
-/** Key prefix (+ tab id) of the records saveOnExit writes to `meta`. */
-export const EXIT_META_PREFIX = 'exit-save:';
 
 /**
  * Uploaded modules at least this big are stored as Blobs: IndexedDB then keeps a handle instead of
@@ -488,17 +489,22 @@ class IdbWorkspaceStore implements WorkspaceStore {
     return cursor ? Number(cursor.key) : 0;
   }
 
-  /** Stores `records` as one batch after the newest one. */
-  private async putBatch(tx: Tx<'readwrite'>, records: readonly Invocation[]): Promise<void> {
-    if (!records.length) return;
+  /** Stores `records` as one batch after the newest one; resolves with the newest number then. */
+  private async putBatch(tx: Tx<'readwrite'>, records: readonly Invocation[]): Promise<number> {
     const end = (await this.lastEnd(tx)) + records.length;
-    const batch: HistoryBatch = { end, fns: functionsOf(records), records: [...records] };
-    await tx.objectStore(STORE_HISTORY).put(batch);
+    if (records.length)
+      await tx
+        .objectStore(STORE_HISTORY)
+        .put({ end, fns: functionsOf(records), records } satisfies HistoryBatch);
+    return end;
   }
 
-  /** Deletes the records older than the newest historyLimit (whole batches, and the front of one). */
-  private async trim(tx: Tx<'readwrite'>): Promise<void> {
-    const cutoff = (await this.lastEnd(tx)) - this.historyLimit; // keep the records numbered above it
+  /**
+   * Deletes the records older than the newest historyLimit (whole batches, and the front of one).
+   * `lastEnd`: the newest record's number, when the caller has just written it.
+   */
+  private async trim(tx: Tx<'readwrite'>, lastEnd?: number): Promise<void> {
+    const cutoff = (lastEnd ?? (await this.lastEnd(tx))) - this.historyLimit; // keep the records numbered above it
     if (cutoff <= 0) return;
     const store = tx.objectStore(STORE_HISTORY);
     await store.delete(IDBKeyRange.upperBound(cutoff));
@@ -515,14 +521,12 @@ class IdbWorkspaceStore implements WorkspaceStore {
     if (!invocations.length) return Promise.resolve();
     const records = invocations.slice(-Math.max(0, this.historyLimit)).map(cloneInvocation);
     return this.run('save the invocation history', [STORE_HISTORY], 'readwrite', async (tx) => {
+      let fresh = records;
       if (options.unlessStored) {
         const stored = await this.recentIdentities(tx, records.length);
-        await this.putBatch(
-          tx,
-          records.filter((r) => !stored.has(historyIdentity(r))),
-        );
-      } else await this.putBatch(tx, records);
-      await this.trim(tx);
+        fresh = records.filter((r) => !stored.has(historyIdentity(r)));
+      }
+      await this.trim(tx, await this.putBatch(tx, fresh));
     });
   }
 
@@ -642,9 +646,9 @@ class IdbWorkspaceStore implements WorkspaceStore {
             }
             for (const inv of exit.history) if (!recent.has(historyIdentity(inv))) recovered.push(inv);
           }
-          await this.putBatch(tx, recovered);
+          const lastEnd = await this.putBatch(tx, recovered);
           for (const key of keys) await meta.delete(key);
-          await this.trim(tx);
+          await this.trim(tx, lastEnd);
         },
       );
     } catch (e) {
