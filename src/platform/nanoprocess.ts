@@ -8,6 +8,7 @@ import type {
   DoneMessage,
   DoneTuple,
   FromWorker,
+  FromWorkerPort,
   InstanceCode,
   InvTuple,
   ModuleMeta,
@@ -53,6 +54,10 @@ export interface Dispatched {
   transferred: boolean;
   /** Estimated worker time, used to decide how much to pipeline behind it. */
   estimateMs: number;
+  /** Sent in a message of its own (a retried call): no answer is held around it (wire.ReplyHold). */
+  alone?: boolean;
+  /** Which message carried it to the worker (set by dispatch): calls of one batch share it. */
+  batch?: number;
   onDone(msg: DoneMessage): void;
   onOutput?(fd: 1 | 2, chunk: Uint8Array): void;
   /** The process ended before this call finished. `started` says whether it was running. */
@@ -93,6 +98,8 @@ export class Nanoprocess {
   refilling = false;
   /** Unmetered invocations dispatched in this task, posted together in a microtask. */
   private outbox: InvTuple[] = [];
+  /** Counts the messages that carried calls: the number of the next one. */
+  private batchSeq = 0;
   /** The last WASI input sent whole on the invoke port: the worker keeps it for calls marked "same". */
   private lastWasi: WasiInput | null = null;
   /** Idle time spent holding a module: what closed idle spells add up to, and when the open one began. */
@@ -121,9 +128,11 @@ export class Nanoprocess {
       () => {
         if (this.state !== 'spawning') return;
         this.port = channel.port1;
-        this.port.onmessage = (ev: MessageEvent<FromWorker | DoneTuple>) => {
+        this.port.onmessage = (ev: MessageEvent<FromWorkerPort>) => {
           const msg = ev.data;
-          this.receive(Array.isArray(msg) ? expandDone(msg) : msg);
+          if (!Array.isArray(msg)) this.receive(msg);
+          else if (Array.isArray(msg[0])) for (const d of msg as DoneTuple[]) this.receive(expandDone(d));
+          else this.receive(expandDone(msg as DoneTuple));
         };
         this.spawnMs = this.clock.now() - t0;
         this.state = 'ready';
@@ -186,7 +195,11 @@ export class Nanoprocess {
         call.wasi === null
           ? [call.id, call.mod, call.export, instance, call.sentAt, call.args]
           : [call.id, call.mod, call.export, instance, call.sentAt, call.args, this.wasiOnWire(call.wasi)];
+      // A retried call goes alone: the worker holds no answer while it runs (see end()).
+      if (call.alone) this.flush();
+      call.batch = this.batchSeq;
       this.outbox.push(tuple);
+      if (call.alone) this.flush();
       // An idle worker starts at once: the platform's bookkeeping for this call (events, pool
       // top-up, the caller's ticket) then overlaps the hop instead of delaying it. Calls that
       // queue behind a running one still go out together at the end of the task.
@@ -206,6 +219,7 @@ export class Nanoprocess {
         wasi: call.wasi,
         ...(call.metered && { fuelLimit: call.metered.fuelLimit, timeoutMs: call.timeoutMs }),
       });
+      call.batch = this.batchSeq++;
     }
     if (this.inFlight.length === 1) this.armHead(call.sentAt);
   }
@@ -237,7 +251,11 @@ export class Nanoprocess {
     const calls = this.inFlight.splice(0);
     this.backlogMs = 0;
     const why = reason === 'reaped' ? 'crashed' : reason;
-    calls.forEach((c, i) => c.onGone(why, headRunning && i === 0, detail));
+    // With another call of its batch behind it, the head may have finished with its answer held
+    // (wire.ReplyHold) while a later one ran: which one was running is unknown, so none is blamed
+    // and all go back in line (the scheduler then sends each alone, where it can be placed).
+    const placed = headRunning && !(calls.length > 1 && calls[1].batch === calls[0].batch);
+    calls.forEach((c, i) => c.onGone(why, placed && i === 0, detail));
     this.hooks.onEnded(this);
   }
 
@@ -257,6 +275,7 @@ export class Nanoprocess {
     const box = this.outbox;
     this.outbox = [];
     if (this.state === 'ended' || box.length === 0) return;
+    this.batchSeq++;
     this.port!.postMessage(box.length === 1 ? box[0] : box);
   }
 

@@ -396,6 +396,32 @@ describe('timeouts, stops and failing workers', () => {
     ]);
   });
 
+  it('a call that hangs behind held answers of its batch times out itself; the calls that finished are not blamed', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('f', STATEFUL, { timeoutMs: 100, instance: 'reuse' });
+    for (let i = 0; i < 5; i++) await clock.until(call('f', 9));
+    fakes.script = (c) => (c.args[0] === 3 ? 'hang' : {});
+    const done = collect([0, 1, 2, 3].map((i) => call('f', i)));
+    await clock.advance(0);
+    // 0 went to the idle worker alone; 1, 2 and 3 queued behind it as one batch. The worker holds
+    // the answers of 1 and 2 (short calls) while 3 runs, and 3 never ends.
+    const batch = fakes.received.slice(-3);
+    expect(batch.map((c) => [c.args[0], c.more])).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
+    await clock.advance(400);
+    const byArg = new Map(done.map((i) => [i.args[0], i]));
+    expect([0, 1, 2, 3].map((a) => byArg.get(a)?.outcome)).toEqual(['ok', 'ok', 'ok', 'timeout']);
+    expect(byArg.get(3)?.error).toBe('Timed out after 100 ms; the nanoprocess was terminated');
+    // The platform could not tell which of the batch was running, so it sent each again alone.
+    const runs = (a: number) => fakes.received.filter((c) => c.args[0] === a);
+    expect(runs(1)).toHaveLength(2);
+    expect(runs(1)[1].worker).not.toBe(runs(1)[0].worker);
+    expect([1, 2, 3].map((a) => runs(a)[1].more)).toEqual([false, false, false]);
+  });
+
   it('a call pipelined behind another gets its full timeout from when it starts, not from when it was sent', async () => {
     const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
     await deploy('f', STATEFUL, { timeoutMs: 100 });

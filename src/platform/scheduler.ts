@@ -269,6 +269,7 @@ export class Scheduler {
       sentAt: p.dispatchedAt,
       transferred,
       estimateMs: Number.isFinite(rec.estimateMs) ? rec.estimateMs : PIPELINE_BUDGET_MS,
+      alone: p.attempts > 0,
       onDone: (msg) => this.done(np, p, call, msg),
       onOutput: (fd, chunk) => this.emit({ type: 'output', id: p.id, fn: rec.info.name, fd, chunk }),
       onGone: (why, started, detail) => this.gone(np, p, why, started, detail),

@@ -1,7 +1,7 @@
 // The compact answers of the invoke port (wire.ts): a tuple expands to the DoneMessage the
-// platform would have received as an object.
+// platform would have received as an object, and the answers of a batch travel together.
 import { describe, expect, it } from 'vitest';
-import { expandDone, sameWasiInput, type DoneTuple, type WasiInput } from './wire';
+import { expandDone, ReplyHold, sameWasiInput, type DoneTuple, type WasiInput } from './wire';
 
 describe('expandDone', () => {
   it('expands a plain call: ok, no logs, no WASI fields', () => {
@@ -75,5 +75,70 @@ describe('sameWasiInput', () => {
     expect(sameWasiInput(input({ stdin: bytes }), input({ stdin: bytes }))).toBe(false);
     expect(sameWasiInput(input({ files: { a: bytes } }), input({ files: { a: bytes } }))).toBe(false);
     expect(sameWasiInput(input(), input({ files: { a: bytes } }))).toBe(false);
+  });
+});
+
+describe('ReplyHold', () => {
+  const tuple = (id: number, postedAt = 0): DoneTuple => [id, id, 0, 0, 0.01, 65536, 1, null, postedAt];
+  function holder(holdMs = 0.5) {
+    let now = 0;
+    const sent: (number | number[])[] = [];
+    const hold = new ReplyHold(
+      (m) => sent.push(Array.isArray(m[0]) ? (m as DoneTuple[]).map((t) => t[0]) : (m as DoneTuple)[0]),
+      () => now,
+      holdMs,
+    );
+    return { hold, sent, at: (ms: number) => (now = ms) };
+  }
+
+  it('sends the answers of a batch of short calls as one message, at the last one', () => {
+    const { hold, sent } = holder();
+    hold.answer(tuple(1), true, 0.01);
+    hold.answer(tuple(2), true, 0.01);
+    expect(sent).toEqual([]);
+    expect(hold.holding).toBe(2);
+    hold.answer(tuple(3), false, 0.01);
+    expect(sent).toEqual([[1, 2, 3]]);
+    expect(hold.holding).toBe(0);
+  });
+
+  it('answers a call alone at once when nothing of its batch follows', () => {
+    const { hold, sent } = holder();
+    hold.answer(tuple(1), false, 0.01);
+    expect(sent).toEqual([1]);
+  });
+
+  it('answers a call that ran holdMs or longer at once, with what was held before it', () => {
+    const { hold, sent } = holder();
+    hold.answer(tuple(1), true, 0.01);
+    hold.answer(tuple(2), true, 0.5);
+    expect(sent).toEqual([[1, 2]]);
+    hold.answer(tuple(3), true, 3);
+    expect(sent).toEqual([[1, 2], 3]);
+  });
+
+  it('holds no answer longer than holdMs after the oldest one waiting', () => {
+    const { hold, sent, at } = holder();
+    at(10);
+    hold.answer(tuple(1), true, 0.01);
+    at(10.3);
+    hold.answer(tuple(2), true, 0.01);
+    expect(sent).toEqual([]);
+    at(10.5);
+    hold.answer(tuple(3), true, 0.01);
+    expect(sent).toEqual([[1, 2, 3]]);
+    // The next one starts a new wait.
+    at(10.6);
+    hold.answer(tuple(4), true, 0.01);
+    expect(sent).toEqual([[1, 2, 3]]);
+  });
+
+  it('flush() sends what is held first, so another message never overtakes an answer', () => {
+    const { hold, sent } = holder();
+    hold.flush();
+    expect(sent).toEqual([]);
+    hold.answer(tuple(1), true, 0.01);
+    hold.flush();
+    expect(sent).toEqual([[1]]);
   });
 });

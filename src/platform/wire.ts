@@ -149,6 +149,62 @@ export type DoneTuple =
       stderr: Uint8Array | null,
     ];
 
+/** What the worker posts on the invoke port: a done or output message, one DoneTuple, or several (ReplyHold). */
+export type FromWorkerPort = FromWorker | DoneTuple | DoneTuple[];
+
+/** Longest a finished call's answer waits for the answers of the calls after it in the same batch. */
+export const REPLY_HOLD_MS = 0.5;
+
+/**
+ * The worker's side of the answers to a batch of calls (an array of InvTuples, sent when calls
+ * queue behind a running one). Each answer is one message the platform's thread must wake for,
+ * so the answers of short calls finishing back to back in one batch travel together: the answer
+ * of a call that ran under `holdMs` waits while another call of the same batch runs next, for at
+ * most `holdMs` after the oldest one waiting; everything waiting goes out at the end of the batch
+ * and before any other message. Calls that run longer answer at once, as before.
+ *
+ * The wait is the answer's return transit (DoneHead.postedAt is stamped when the call ends, so
+ * the record's `reply` time includes it). A call that runs long after a held answer keeps it
+ * until it ends; the platform therefore never blames the first of a batch for a timeout it cannot
+ * place (Nanoprocess.end), and sends a retried call on its own, where nothing is held around it.
+ */
+export class ReplyHold {
+  private held: DoneTuple[] = [];
+  private since = 0;
+
+  constructor(
+    private readonly post: (msg: DoneTuple | DoneTuple[]) => void,
+    private readonly now: () => number,
+    private readonly holdMs = REPLY_HOLD_MS,
+  ) {}
+
+  /** A finished call's answer; `more` when another call of the same batch runs next; `ranMs` its work. */
+  answer(t: DoneTuple, more: boolean, ranMs: number): void {
+    const held = this.held;
+    if (more && ranMs < this.holdMs && (held.length === 0 || this.now() - this.since < this.holdMs)) {
+      if (held.length === 0) this.since = this.now();
+      held.push(t);
+      return;
+    }
+    if (held.length === 0) return this.post(t);
+    held.push(t);
+    this.held = [];
+    this.post(held);
+  }
+
+  /** Sends what is held: at the end of a batch, and before any other message (order is kept). */
+  flush(): void {
+    if (this.held.length === 0) return;
+    const held = this.held;
+    this.held = [];
+    this.post(held);
+  }
+
+  get holding(): number {
+    return this.held.length;
+  }
+}
+
 export function expandDone(d: DoneTuple): DoneMessage {
   const msg: DoneMessage = {
     t: 'done',

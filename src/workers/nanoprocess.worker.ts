@@ -11,6 +11,7 @@ import type {
   ToWorker,
   WasiInput,
 } from '../platform/wire';
+import { ReplyHold } from '../platform/wire';
 import type { Outcome, ResultValue } from '../platform/types';
 import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
@@ -54,6 +55,12 @@ const modules = new Map<number, Loaded>();
 // ignoreBOM: a log line is what the module wrote, a leading U+FEFF included.
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 let port: MessagePort | null = null;
+/** The answers of a batch's calls travel together (wire.ReplyHold); `moreInBatch` while a call of it follows. */
+const hold = new ReplyHold(
+  (m) => port?.postMessage(m),
+  () => performance.now(),
+);
+let moreInBatch = false;
 
 function newContext(): CallContext {
   return { memory: null, logs: [], logBytes: 0, dropped: 0 };
@@ -216,6 +223,7 @@ interface Budget {
 }
 
 function post(msg: FromWorker, transferList: Transferable[] = []): void {
+  hold.flush();
   port?.postMessage(msg, transferList);
 }
 
@@ -358,7 +366,7 @@ function reply(done: DoneMessage, wasiDone: WasiFinish | null): void {
           wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
         ]
       : head;
-    port?.postMessage(tuple);
+    hold.answer(tuple, moreInBatch, done.instantiateMs + done.execMs);
     return;
   }
   const transferList: Transferable[] = [];
@@ -398,8 +406,18 @@ function invokeTuple(c: InvTuple): void {
 function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
   const msg = ev.data;
   if (Array.isArray(msg)) {
-    if (Array.isArray(msg[0])) for (const c of msg as InvTuple[]) invokeTuple(c);
-    else invokeTuple(msg as InvTuple);
+    if (Array.isArray(msg[0])) {
+      const batch = msg as InvTuple[];
+      try {
+        for (let i = 0; i < batch.length; i++) {
+          moreInBatch = i < batch.length - 1;
+          invokeTuple(batch[i]);
+        }
+      } finally {
+        moreInBatch = false;
+        hold.flush();
+      }
+    } else invokeTuple(msg as InvTuple);
     return;
   }
   switch (msg.t) {

@@ -6,7 +6,15 @@
 import { expose, type Endpoint } from 'comlink';
 import type { WorkerEndpoint } from '../nanoprocess';
 import type { ResultValue, Outcome } from '../types';
-import type { DoneMessage, DoneTuple, InvTuple, ModuleMeta, ToWorker, WasiInput } from '../wire';
+import {
+  ReplyHold,
+  type DoneMessage,
+  type DoneTuple,
+  type InvTuple,
+  type ModuleMeta,
+  type ToWorker,
+  type WasiInput,
+} from '../wire';
 import type { ManualClock } from './manual-clock';
 
 type Listener = (ev: { data: unknown }) => void;
@@ -57,6 +65,8 @@ export interface FakeCall {
   wasiOnWire?: WasiInput | 0;
   /** Virtual time the worker received it. */
   at: number;
+  /** Another call of the same message runs after it (its answer may be held: wire.ReplyHold). */
+  more: boolean;
   worker: FakeWorker;
 }
 
@@ -93,6 +103,11 @@ export class FakeWorker implements WorkerEndpoint {
   /** Calls waiting behind the one running, in arrival order. */
   private readonly backlog: FakeCall[] = [];
   private running = false;
+  /** Answers travel as the real worker's do: a batch's together. */
+  private readonly hold = new ReplyHold(
+    (m) => this.port!.postMessage(m),
+    () => this.host.clock.now(),
+  );
 
   constructor(
     readonly id: number,
@@ -148,8 +163,9 @@ export class FakeWorker implements WorkerEndpoint {
     if (this.terminated) return;
     if (Array.isArray(msg)) {
       const tuples = Array.isArray(msg[0]) ? (msg as InvTuple[]) : [msg as InvTuple];
-      for (const t of tuples)
+      tuples.forEach((t, i) =>
         this.enqueue({
+          more: i < tuples.length - 1,
           id: t[0],
           mod: t[1],
           export: t[2],
@@ -158,7 +174,8 @@ export class FakeWorker implements WorkerEndpoint {
           args: t[5],
           wasi: t.length > 6,
           ...(t.length > 6 && { wasiOnWire: t[6] }),
-        });
+        }),
+      );
       return;
     }
     if (msg.t === 'load') {
@@ -176,6 +193,7 @@ export class FakeWorker implements WorkerEndpoint {
         ahead: msg.ahead === true,
         args: msg.args,
         wasi: msg.wasi !== null,
+        more: false,
       });
   }
 
@@ -213,6 +231,7 @@ export class FakeWorker implements WorkerEndpoint {
 
   private answer(call: FakeCall, reply: Exclude<FakeReply, 'hang'>, recvAt: number, execMs: number): void {
     if (!this.modules.has(call.mod)) {
+      this.hold.flush();
       this.port!.postMessage({
         t: 'done',
         id: call.id,
@@ -251,6 +270,7 @@ export class FakeWorker implements WorkerEndpoint {
       };
       if (ahead !== null) done.aheadMs = ahead;
       if (reply.exhausted) done.exhausted = true;
+      this.hold.flush();
       this.port!.postMessage(done);
       return;
     }
@@ -265,7 +285,7 @@ export class FakeWorker implements WorkerEndpoint {
       ahead,
       this.host.clock.now() - (reply.replyMs ?? 0),
     ];
-    this.port!.postMessage(tuple);
+    this.hold.answer(tuple, call.more, instantiateMs + execMs);
   }
 }
 
