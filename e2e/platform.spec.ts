@@ -56,6 +56,36 @@ test('a timeout ends stuck as timeout, never before its limit, and the next call
   expect(r.after).toBe(42);
 });
 
+test('a call that hangs behind short calls of its batch times out by itself; the short ones end ok', async ({
+  page,
+}) => {
+  // run(n) returns n, except run(3), which never ends.
+  const wat = `(module (func (export "run") (param i32) (result i32)
+    (loop $spin (br_if $spin (i32.eq (local.get 0) (i32.const 3))))
+    (local.get 0)))`;
+  await page.evaluate(() => window.faas.config({ maxWorkers: 1, prewarm: 1 }));
+  await deploy(page, 'f', wat, { timeoutMs: 200 });
+  const r = await page.evaluate(async () => {
+    // Short calls teach the scheduler to pipeline f behind a running call.
+    for (let i = 0; i < 5; i++) await window.faas.invoke('f', [9]);
+    // 0 goes to the idle worker; 1, 2 and 3 queue inside it as one batch, whose answers the
+    // worker holds while the next call runs: 1 and 2 are held when 3 starts spinning.
+    const all = await Promise.all([0, 1, 2, 3].map((i) => window.faas.invoke('f', [i])));
+    return all.map((inv) => ({
+      outcome: inv.outcome,
+      result: inv.result,
+      worker: inv.worker,
+      error: inv.error,
+    }));
+  });
+  expect(r.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok', 'timeout']);
+  expect(r.slice(0, 3).map((x) => x.result)).toEqual([0, 1, 2]);
+  expect(r[3].error).toBe('Timed out after 200 ms; the nanoprocess was terminated');
+  // The platform could not tell which call of the batch was running, so it ran 1 and 2 again on
+  // the replacement worker, alone, instead of reporting the first of them as the timeout.
+  expect(r[1].worker).not.toBe(r[0].worker);
+});
+
 test('sum keeps answering while stuck spins on another worker', async ({ page }) => {
   // A limit longer than any machine needs for the sums: stuck is still spinning when they are done.
   await deploy(page, 'stuck', sample('stuck'), { timeoutMs: 600_000 });
