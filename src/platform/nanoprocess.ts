@@ -231,8 +231,10 @@ export class Nanoprocess {
     return wasi;
   }
 
-  /** Ends the process: terminate() is the only way to stop a running Wasm call. */
-  /** `headRunning` is false when the call at the head of the line has not started (nothing is running). */
+  /**
+   * Ends the process: terminate() is the only way to stop a running Wasm call. `headRunning` is
+   * false when the call at the head of the line has not started (nothing is running).
+   */
   end(
     reason: 'timeout' | 'stopped' | 'crashed' | 'reaped',
     detail: string = reason,
@@ -257,6 +259,12 @@ export class Nanoprocess {
     const placed = headRunning && !(calls.length > 1 && calls[1].batch === calls[0].batch);
     calls.forEach((c, i) => c.onGone(why, placed && i === 0, detail));
     this.hooks.onEnded(this);
+  }
+
+  /** The call went to the worker in the same batch as the call at the head: it may be the one running (wire.ReplyHold). */
+  inHeadBatch(id: number): boolean {
+    const head = this.inFlight[0];
+    return head !== undefined && this.inFlight.some((c) => c.id === id && c.batch === head.batch);
   }
 
   /** Ask the worker what it holds (for the live pool view); never hangs. */

@@ -484,6 +484,28 @@ describe('timeouts, stops and failing workers', () => {
     expect(fakes.workers[0].terminated).toBe(true);
   });
 
+  it('Stop on a call that hangs behind held answers of its batch ends it at once; the finished ones end ok', async () => {
+    const { clock, fakes, deploy, p } = await setup({ maxWorkers: 1 });
+    await deploy('f', STATEFUL, { instance: 'reuse' });
+    for (let i = 0; i < 5; i++) await clock.until(p.invoke('f', [9]));
+    fakes.script = (c) => (c.args[0] === 3 ? 'hang' : {});
+    const calls = [0, 1, 2, 3].map((i) => p.start('f', [i]));
+    const done = collect(calls.map((c) => c.done));
+    await clock.advance(50);
+    // 1 and 2 have finished with their answers held; 3 is running, but the head of the line is 1.
+    expect(done.map((i) => i.args[0])).toEqual([0]);
+    expect(p.stop(calls[3].id)).toBe(true);
+    await clock.advance(100);
+    const byArg = new Map(done.map((i) => [i.args[0], i]));
+    expect(byArg.get(3)?.error).toMatch(/^Stopped by the user after \d+ ms/);
+    expect([0, 1, 2].map((a) => [byArg.get(a)?.outcome, byArg.get(a)?.result])).toEqual([
+      ['ok', 0],
+      ['ok', 1],
+      ['ok', 2],
+    ]);
+    expect(fakes.workers[0].terminated).toBe(true);
+  });
+
   it('a crashed worker settles its call as an error and the pool replaces it', async () => {
     const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
     await deploy('f');

@@ -117,7 +117,7 @@ describe('top-up', () => {
   it('does not count a worker reserved for a call as idle', () => {
     const { fakes, pool } = setup({ prewarm: 1 });
     const np = pool.spawn();
-    pool.reserved.set(np, 'call 1');
+    pool.reserve(np, 'call 1');
     expect(pool.idleCount()).toBe(0);
     pool.topUp();
     expect(fakes.workers).toHaveLength(2);
@@ -265,7 +265,7 @@ describe('snapshot', () => {
     const busy = pool.spawn();
     await clock.advance(fakes.spawnMs); // t = 1020
     const reserved = pool.spawn();
-    pool.reserved.set(reserved, 'call 9');
+    pool.reserve(reserved, 'call 9');
     held.preload(f.mod, f.module, f.meta);
     busy.preload(7, f.module, { ...f.meta, label: 'old' }); // not in the registry any more
     fakes.script = () => 'hang';

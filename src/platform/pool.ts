@@ -63,8 +63,8 @@ export interface WorkerPoolOptions {
 /** `R`: what a worker spawned for one particular invocation is reserved for (the scheduler's pending call). */
 export class WorkerPool<R = unknown> {
   private readonly list: Nanoprocess[] = [];
-  /** Workers being spawned for one particular invocation. */
-  readonly reserved = new Map<Nanoprocess, R>();
+  /** Workers being spawned for one particular invocation (reserve / claim / unreserve). */
+  private readonly reserved = new Map<Nanoprocess, R>();
   private readonly retired = new Set<number>();
   private nextWorker = 1;
   private stopReaper: (() => void) | null = null;
@@ -358,6 +358,41 @@ export class WorkerPool<R = unknown> {
     if (idle) idle.preload(rec.mod, rec.module, rec.meta, instantiatesAhead(rec));
     else if (this.list.length < this.cfg.maxWorkers) this.warming.set(this.spawn(), rec);
     this.opts.hooks.onChange();
+  }
+
+  /** Holds a worker being spawned for `call`: nothing else is sent to it until it is claimed. */
+  reserve(np: Nanoprocess, call: R): void {
+    this.reserved.set(np, call);
+  }
+
+  /** The call a worker was spawned for, released from it (undefined when it was spawned for none). */
+  claim(np: Nanoprocess): R | undefined {
+    const call = this.reserved.get(np);
+    this.reserved.delete(np);
+    return call;
+  }
+
+  /** Releases the worker spawned for the call `matches` picks, and returns that call. */
+  unreserve(matches: (call: R) => boolean): R | undefined {
+    for (const [np, call] of this.reserved)
+      if (matches(call)) {
+        this.reserved.delete(np);
+        return call;
+      }
+    return undefined;
+  }
+
+  isReserved(np: Nanoprocess): boolean {
+    return this.reserved.has(np);
+  }
+
+  /** Calls waiting for a worker spawned for them. */
+  get reservedCalls(): R[] {
+    return [...this.reserved.values()];
+  }
+
+  get reservedCount(): number {
+    return this.reserved.size;
   }
 
   /** The pool view; `queued` is how many calls wait in the scheduler's queue (reserved ones are added). */

@@ -108,7 +108,7 @@ describe('dispatch', () => {
     const { clock, fakes, pool, scheduler, call } = await setup();
     const { done } = call(7);
     expect(pool.workers).toHaveLength(1);
-    expect(pool.reserved.size).toBe(1);
+    expect(pool.reservedCount).toBe(1);
     expect(scheduler.queued).toBe(0);
     expect(scheduler.unsettled).toBe(1);
     expect(pool.snapshot(scheduler.queued).queueLength).toBe(1);
@@ -116,7 +116,7 @@ describe('dispatch', () => {
     expect([inv.outcome, inv.result, inv.start, inv.worker]).toEqual(['ok', 7, 'cold', 1]);
     expect(inv.timings.spawn).toBe(fakes.spawnMs);
     expect(scheduler.unsettled).toBe(0);
-    expect(pool.reserved.size).toBe(0);
+    expect(pool.reservedCount).toBe(0);
   });
 
   it('runs queued calls in FIFO order on the one worker', async () => {
@@ -172,10 +172,10 @@ describe('throttling and stops', () => {
   it('stops a call waiting for the worker spawned for it', async () => {
     const { pool, scheduler, call } = await setup();
     const { id, done } = call();
-    expect(pool.reserved.size).toBe(1);
+    expect(pool.reservedCount).toBe(1);
     expect(scheduler.stop(id)).toBe(true);
     expect((await done).error).toBe('Stopped before it started');
-    expect(pool.reserved.size).toBe(0);
+    expect(pool.reservedCount).toBe(0);
     expect(scheduler.stop(id)).toBe(false);
   });
 });

@@ -124,7 +124,7 @@ export class Scheduler {
 
   /** Calls accepted and not yet settled (queued, waiting for a worker, or running). */
   get unsettled(): number {
-    return this.queue.length + this.pool.reserved.size + this.running.size;
+    return this.queue.length + this.pool.reservedCount + this.running.size;
   }
 
   /** Takes a new call: dispatched at once if a worker can take it, else queued, or refused when the queue is full. */
@@ -145,17 +145,20 @@ export class Scheduler {
       this.settle(queued, 'error', { error: 'Stopped before it started' });
       return true;
     }
-    for (const [np, p] of this.pool.reserved) {
-      if (p.id === id) {
-        this.pool.reserved.delete(np);
-        this.settle(p, 'error', { error: 'Stopped before it started' });
-        return true;
-      }
+    const waiting = this.pool.unreserve((p) => p.id === id);
+    if (waiting) {
+      this.settle(waiting, 'error', { error: 'Stopped before it started' });
+      return true;
     }
     const run = this.running.get(id);
     if (!run) return false;
     if (run.np.inFlight[0]?.id === id) run.np.end('stopped', 'stopped by the user');
-    else run.p.stopped = true; // queued inside the worker behind another call: settle it when it comes back
+    else if (run.np.inHeadBatch(id)) {
+      // It may be the one running while the head's answer is held: end the worker now; the
+      // others of its batch go back in line (Nanoprocess.end).
+      run.p.stopped = true;
+      run.np.end('stopped', 'stopped by the user');
+    } else run.p.stopped = true; // queued inside the worker behind another call: settle it when it comes back
     return true;
   }
 
@@ -169,7 +172,7 @@ export class Scheduler {
       } else this.queue.push(p);
     }
     // Waiting for a worker spawned for them, or running: stop() ends each the way it would one by one.
-    const started = [...this.pool.reserved.values(), ...[...this.running.values()].map((r) => r.p)];
+    const started = [...this.pool.reservedCalls, ...[...this.running.values()].map((r) => r.p)];
     for (const p of started)
       if (name === undefined || p.record.info.name === name) n += this.stop(p.id) ? 1 : 0;
     return n;
@@ -201,9 +204,10 @@ export class Scheduler {
     let idle: Nanoprocess | null = null;
     let pipe: Nanoprocess | null = null;
     const est = p.record.estimateMs;
-    const { workers, reserved } = this.pool;
+    const pool = this.pool;
+    const workers = pool.workers;
     for (const np of workers) {
-      if (np.state !== 'ready' || reserved.has(np)) continue;
+      if (np.state !== 'ready' || pool.isReserved(np)) continue;
       if (!np.busy) {
         if (np.holds(mod)) {
           idleHolding = np;
@@ -223,7 +227,7 @@ export class Scheduler {
     if (idle) return idle;
     if (workers.length < this.cfg.maxWorkers) {
       // A worker already starting for nobody in particular (prewarm) will take it when ready.
-      const unreservedSpawning = workers.some((w) => w.state === 'spawning' && !reserved.has(w));
+      const unreservedSpawning = workers.some((w) => w.state === 'spawning' && !pool.isReserved(w));
       if (!unreservedSpawning) return 'spawn';
     }
     return pipe;
@@ -231,9 +235,8 @@ export class Scheduler {
 
   /** A worker came up: a call it was spawned for goes to it first, then the queue moves on. */
   onReady(np: Nanoprocess): void {
-    const p = this.pool.reserved.get(np);
+    const p = this.pool.claim(np);
     if (p) {
-      this.pool.reserved.delete(np);
       p.spawnMs = np.spawnMs;
       this.send(np, p);
     }
@@ -243,7 +246,7 @@ export class Scheduler {
   private spawnFor(p: Pending): void {
     p.spawned = true;
     const np = this.pool.spawn();
-    this.pool.reserved.set(np, p);
+    this.pool.reserve(np, p);
   }
 
   private send(np: Nanoprocess, p: Pending): void {
@@ -371,10 +374,9 @@ export class Scheduler {
 
   /** A worker ended (the pool has already dropped it): its displaced calls go back in line. */
   onEnded(np: Nanoprocess): void {
-    const waiting = this.pool.reserved.get(np);
+    const waiting = this.pool.claim(np);
     if (waiting) {
       // The worker it was spawned for never came up: try again at the head of the line.
-      this.pool.reserved.delete(np);
       if (waiting.attempts++ < 2) this.requeue.push(waiting);
       else
         this.settle(waiting, 'error', { error: `Could not start a nanoprocess (${np.reason ?? 'unknown'})` });
