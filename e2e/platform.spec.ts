@@ -71,19 +71,15 @@ test('a call that hangs behind short calls of its batch times out by itself; the
     // 0 goes to the idle worker; 1, 2 and 3 queue inside it as one batch, whose answers the
     // worker holds while the next call runs: 1 and 2 are held when 3 starts spinning.
     const all = await Promise.all([0, 1, 2, 3].map((i) => window.faas.invoke('f', [i])));
-    return all.map((inv) => ({
-      outcome: inv.outcome,
-      result: inv.result,
-      worker: inv.worker,
-      error: inv.error,
-    }));
+    return all.map((inv) => ({ outcome: inv.outcome, result: inv.result, error: inv.error }));
   });
   expect(r.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok', 'timeout']);
   expect(r.slice(0, 3).map((x) => x.result)).toEqual([0, 1, 2]);
   expect(r[3].error).toBe('Timed out after 200 ms; the nanoprocess was terminated');
-  // The platform could not tell which call of the batch was running, so it ran 1 and 2 again on
-  // the replacement worker, alone, instead of reporting the first of them as the timeout.
-  expect(r[1].worker).not.toBe(r[0].worker);
+  // How: the platform could not tell which call of the batch was running, so it sent 1, 2 and 3
+  // again, each alone, instead of reporting 1 as the timeout. Which worker ran 1 is not checked:
+  // an answer that took over 0.5 ms (a preempted thread) is not held, and then nothing is retried.
+  // The unit test (platform.test.ts) checks the retries on the manual clock.
 });
 
 test('sum keeps answering while stuck spins on another worker', async ({ page }) => {
