@@ -261,8 +261,11 @@ export class Nanoprocess {
     this.hooks.onEnded(this);
   }
 
-  /** The call went to the worker in the same batch as the call at the head: it may be the one running (wire.ReplyHold). */
-  inHeadBatch(id: number): boolean {
+  /**
+   * The call may be the one running: it is the head of the line, or went to the worker in the
+   * head's batch, whose answers may be held while a later one runs (wire.ReplyHold).
+   */
+  mayBeRunning(id: number): boolean {
     const head = this.inFlight[0];
     return head !== undefined && this.inFlight.some((c) => c.id === id && c.batch === head.batch);
   }

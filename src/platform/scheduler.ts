@@ -152,13 +152,11 @@ export class Scheduler {
     }
     const run = this.running.get(id);
     if (!run) return false;
-    if (run.np.inFlight[0]?.id === id) run.np.end('stopped', 'stopped by the user');
-    else if (run.np.inHeadBatch(id)) {
-      // It may be the one running while the head's answer is held: end the worker now; the
-      // others of its batch go back in line (Nanoprocess.end).
-      run.p.stopped = true;
-      run.np.end('stopped', 'stopped by the user');
-    } else run.p.stopped = true; // queued inside the worker behind another call: settle it when it comes back
+    // Settled as stopped when its answer comes back (it waits inside the worker behind another
+    // call), or at once by ending the worker when it may be the one running; the others of the
+    // worker's line go back in the queue (Nanoprocess.end).
+    run.p.stopped = true;
+    if (run.np.mayBeRunning(id)) run.np.end('stopped', 'stopped by the user');
     return true;
   }
 
