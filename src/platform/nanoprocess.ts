@@ -250,13 +250,14 @@ export class Nanoprocess {
     this.port?.close();
     this.remote[releaseProxy]();
     this.rejectReady?.(new NanoprocessGone(detail));
-    const calls = this.inFlight.splice(0);
-    this.backlogMs = 0;
-    const why = reason === 'reaped' ? 'crashed' : reason;
     // With another call of its batch behind it, the head may have finished with its answer held
     // (wire.ReplyHold) while a later one ran: which one was running is unknown, so none is blamed
     // and all go back in line (the scheduler then sends each alone, where it can be placed).
-    const placed = headRunning && !(calls.length > 1 && calls[1].batch === calls[0].batch);
+    const second = this.inFlight[1];
+    const placed = headRunning && !(second && this.mayBeRunning(second.id));
+    const calls = this.inFlight.splice(0);
+    this.backlogMs = 0;
+    const why = reason === 'reaped' ? 'crashed' : reason;
     calls.forEach((c, i) => c.onGone(why, placed && i === 0, detail));
     this.hooks.onEnded(this);
   }

@@ -1,17 +1,17 @@
 // A nanoprocess: one Web Worker that instantiates and runs deployed modules.
 // It imports nothing of the app's state: a module sees only the imports built here.
 import { expose } from 'comlink';
-import type {
-  DoneMessage,
-  DoneHead,
-  DoneTuple,
-  FromWorker,
-  InvTuple,
-  ModuleMeta,
-  ToWorker,
-  WasiInput,
+import {
+  ReplyHold,
+  type DoneMessage,
+  type DoneHead,
+  type DoneTuple,
+  type FromWorker,
+  type InvTuple,
+  type ModuleMeta,
+  type ToWorker,
+  type WasiInput,
 } from '../platform/wire';
-import { ReplyHold } from '../platform/wire';
 import type { Outcome, ResultValue } from '../platform/types';
 import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
