@@ -106,6 +106,15 @@ describe('samples', () => {
     expect(app.functions.map((f) => f.name)).toEqual(['mine']);
   });
 
+  it('does not open the first sample over a function opened while it loaded', async () => {
+    const app = newApp();
+    const opening = openInitialSample(app, at(''));
+    app.addFunction({ name: 'mine', source: { kind: 'wat', text: '(module)' }, config: {} as never });
+    await opening;
+    expect(app.functions.map((f) => f.name)).toEqual(['mine']);
+    expect(app.open).toBe('mine');
+  });
+
   it('replaces an unchanged copy but keeps a changed one beside the fresh sample', async () => {
     const app = newApp();
     const fib = findSample('fib')!;

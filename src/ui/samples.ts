@@ -181,6 +181,10 @@ export async function openInitialSample(app: AppState, location: Pick<Location, 
   }
   if (app.functions.length === 0) {
     const first = findSample(FIRST_SAMPLE) ?? SAMPLES[0];
-    if (first) await openSample(app, first);
+    if (!first) return;
+    const fn = await sampleFunction(first);
+    // Something opened while the sample's source loaded (an upload, New) is the page now: the
+    // first sample only fills a workspace that is still empty.
+    if (app.functions.length === 0) app.addFunction(fn);
   }
 }
