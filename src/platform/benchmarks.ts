@@ -31,6 +31,7 @@ import type { BaselineApi, DirectWasi } from '../workers/baseline.worker';
 import { toCsv } from './metrics/csv';
 import type { PlatformClient } from './client';
 import type { FunctionConfig, Invocation } from './types';
+import { uniqueName } from './rules';
 
 export type BenchMode = 'cold' | 'warm' | 'direct' | 'js';
 export const BENCH_MODES: readonly BenchMode[] = ['cold', 'warm', 'direct', 'js'];
@@ -224,13 +225,6 @@ export function overhead(platformMs: number | undefined, directMs: number | unde
 }
 
 class Stopped extends Error {}
-
-function uniqueName(taken: Set<string>, base: string): string {
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
-  taken.add(name);
-  return name;
-}
 
 const BENCH_CONFIG: Partial<FunctionConfig> = { timeoutMs: 120_000, instance: 'fresh' };
 

@@ -11,6 +11,17 @@ export const MAX_FUEL_LIMIT = 2 ** 52;
 /** Most workers a function can keep provisioned (the pool's own limit; the pool caps it further). */
 export const MAX_PROVISIONED = 64;
 
+/**
+ * `base`, or `base-2`, `base-3`, … : the first name `taken` does not hold (which then holds it).
+ * How a function joins a workspace or a registry whose name it would otherwise take.
+ */
+export function uniqueName(taken: Set<string>, base: string): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  taken.add(name);
+  return name;
+}
+
 export class DeployError extends Error {
   constructor(message: string) {
     super(message);

@@ -166,25 +166,30 @@ function isUnmodified(existing: WorkspaceFunction, fresh: WorkspaceFunction): bo
 
 /**
  * What the page opens with: `?sample=NAME` opens that sample; otherwise an empty workspace gets
- * the first sample so the editor is never blank. `location` is passed in so tests can swap it.
+ * the first sample so the editor is never blank, and its name is returned (it is not the user's
+ * work yet). `location` is passed in so tests can swap it.
  */
-export async function openInitialSample(app: AppState, location: Pick<Location, 'search'>): Promise<void> {
+export async function openInitialSample(
+  app: AppState,
+  location: Pick<Location, 'search'>,
+): Promise<string | null> {
   const wanted = new URLSearchParams(location.search).get('sample');
   if (wanted !== null) {
     const sample = findSample(wanted.trim());
     if (sample) {
       await openSample(app, sample);
-      return;
+      return null;
     }
     const names = SAMPLES.map((s) => s.name).join(', ');
     app.notify('warning', `There is no sample called "${wanted}". The samples are: ${names}.`);
   }
   if (app.functions.length === 0) {
     const first = findSample(FIRST_SAMPLE) ?? SAMPLES[0];
-    if (!first) return;
+    if (!first) return null;
     const fn = await sampleFunction(first);
     // Something opened while the sample's source loaded (an upload, New) is the page now: the
     // first sample only fills a workspace that is still empty.
-    if (app.functions.length === 0) app.addFunction(fn);
+    if (app.functions.length === 0) return app.addFunction(fn);
   }
+  return null;
 }

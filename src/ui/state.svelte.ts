@@ -14,6 +14,7 @@ import {
   type PoolSnapshot,
 } from '../platform/types';
 import type { FeatureFlags, Workspace, WorkspaceFunction } from '../workspace/types';
+import { uniqueName } from '../platform/rules';
 
 export const DEFAULT_FEATURES: FeatureFlags = {
   multi_value: true,
@@ -231,10 +232,8 @@ export class AppState {
   }
 
   uniqueName(base: string): string {
-    const clean = base.trim() || 'function';
-    if (!this.functions.some((f) => f.name === clean)) return clean;
-    for (let i = 2; ; i++)
-      if (!this.functions.some((f) => f.name === `${clean}-${i}`)) return `${clean}-${i}`;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- the names taken now, not state
+    return uniqueName(new Set(this.functions.map((f) => f.name)), base.trim() || 'function');
   }
 
   setSource(text: string): void {

@@ -208,7 +208,7 @@ function browser() {
       search?: string;
       env?: Partial<SessionEnv>;
       /** Runs after start() is called, while it is still restoring. */
-      whileStarting?: (t: { location: { hash: string }; win: EventTarget }) => void;
+      whileStarting?: (t: { location: { hash: string }; win: EventTarget; app: FakeApp }) => void;
       platform?: FakePlatform;
     } = {},
   ) {
@@ -241,11 +241,10 @@ function browser() {
       ...options.env,
     });
     sessions.push(session);
-    const openInitial = vi.fn(async () => {
-      if (app.functions.length === 0) app.addFunction(wat('sum'));
-    });
+    // What openInitialSample does: the default sample, only into an empty workspace.
+    const openInitial = vi.fn(async () => (app.functions.length === 0 ? app.addFunction(wat('sum')) : null));
     const starting = session.start({ openInitial });
-    options.whileStarting?.({ location, win });
+    options.whileStarting?.({ location, win, app });
     const started = await starting;
     return { app, platform, session, location, history, win, doc, downloads, openInitial, started };
   }
@@ -380,6 +379,46 @@ describe('restore and autosave', () => {
     const s = await b.stored();
     expect(s.ws?.functions[0].source).toEqual({ kind: 'wat', text: '(module (memory 3))' });
     expect(s.history).toHaveLength(1); // once, not also from the exit record
+  });
+
+  it('keeps, opens and saves what was added while the saved workspace loaded', async () => {
+    const b = newBrowser();
+    const t = await b.tab();
+    t.app.edit('sum', '(module)');
+    t.app.addFunction(wat('fib'));
+    await idle(b, 300);
+    // An upload and a console deploy of `sum` land while the next page still reads its storage.
+    const t2 = await b.tab({
+      whileStarting: ({ app }) => {
+        app.addFunction(wat('upload.wasm'));
+        app.addFunction(wat('sum', '(module (memory 7))'));
+      },
+    });
+    expect(t2.started.restored).toBe(true);
+    // Nothing of either is lost: the saved `sum` is kept under a new name, and says so.
+    expect(t2.app.functions.map((f) => [f.name, f.source.kind === 'wat' && f.source.text])).toEqual([
+      ['sum-2', '(module)'],
+      ['fib', wat('fib').source.kind === 'wat' && wat('fib').source.text],
+      ['upload.wasm', wat('upload.wasm').source.kind === 'wat' && wat('upload.wasm').source.text],
+      ['sum', '(module (memory 7))'],
+    ]);
+    expect(t2.app.open).toBe('sum');
+    expect(t2.app.notices.map((n) => n.message).join(' ')).toContain('"sum" → "sum-2"');
+    await idle(b, 300);
+    expect((await b.stored()).ws?.functions.map((f) => f.name)).toEqual([
+      'sum-2',
+      'fib',
+      'upload.wasm',
+      'sum',
+    ]);
+  });
+
+  it('saves an upload made while an empty workspace started, instead of the default sample', async () => {
+    const b = newBrowser();
+    const t = await b.tab({ whileStarting: ({ app }) => void app.addFunction(wat('upload.wasm')) });
+    expect(t.app.functions.map((f) => f.name)).toEqual(['upload.wasm']);
+    await idle(b, 300);
+    expect((await b.stored()).ws?.functions.map((f) => f.name)).toEqual(['upload.wasm']);
   });
 
   it('a ?sample= added to a restored workspace is saved', async () => {

@@ -13,6 +13,7 @@
 // downloads, timers) come in through `SessionEnv`, so tests can swap every one of them.
 import type { ClientEvent } from '../platform/client';
 import type { HistoryTarget } from '../platform/protocol';
+import { uniqueName } from '../platform/rules';
 import type { Invocation, PlatformConfig } from '../platform/types';
 import {
   createAutosaver,
@@ -120,8 +121,11 @@ export interface SessionView {
 }
 
 export interface StartOptions {
-  /** Opens `?sample=` or, in an empty workspace, the default sample (src/ui/samples.ts). */
-  openInitial?: () => Promise<void>;
+  /**
+   * Opens `?sample=` or, in an empty workspace, the default sample (src/ui/samples.ts); resolves
+   * with the default sample's name when it added one.
+   */
+  openInitial?: () => Promise<string | null | void>;
 }
 
 export interface StartResult {
@@ -154,6 +158,33 @@ export function sharedName(name: string, taken: ReadonlySet<string>): string {
     const candidate = `${name} (shared ${i})`;
     if (!taken.has(candidate)) return candidate;
   }
+}
+
+/**
+ * The saved workspace, with what the page got while it was being read (an upload, a function
+ * deployed from the console): that stays as it is, under its name (it may be deployed by it), and
+ * stays open if it was. A saved function whose name it took is kept under a new name, so nothing
+ * of either is lost. `renamed` lists those saved functions' old and new names.
+ */
+export function withAddedWhileLoading(
+  saved: Workspace,
+  added: readonly WorkspaceFunction[],
+  open: string | null,
+): { workspace: Workspace; renamed: [from: string, to: string][] } {
+  if (added.length === 0) return { workspace: saved, renamed: [] };
+  const taken = new Set(added.map((f) => f.name));
+  const renamed: [string, string][] = [];
+  const functions = saved.functions.map((f) => {
+    const name = uniqueName(taken, f.name);
+    if (name === f.name) return f;
+    renamed.push([f.name, name]);
+    return { ...f, name };
+  });
+  functions.push(...added);
+  return {
+    workspace: { ...saved, functions, open: open !== null && taken.has(open) ? open : saved.open },
+    renamed,
+  };
 }
 
 /**
@@ -226,7 +257,7 @@ export class Session {
   private historyHere = false;
   private lastSavedOpen: string | null = null;
   private beforeShare: BeforeShare | null = null;
-  private openInitial: (() => Promise<void>) | undefined;
+  private openInitial: StartOptions['openInitial'];
   /** The storage error notice on screen (one at a time, until a save succeeds again). */
   private storageNotice: number | null = null;
   private view: SessionView = { persistent: false, conflict: null, shared: [] };
@@ -311,7 +342,7 @@ export class Session {
       BroadcastChannelImpl: this.env.BroadcastChannel,
       onNewerState: (info) => this.setConflict(info),
     });
-    const restored = await this.restoreWorkspace();
+    const saved = await this.restoreWorkspace();
     await this.restoreHistory();
     this.cleanups.push(this.platform.subscribe((ev) => this.onPlatform(ev)));
 
@@ -319,14 +350,19 @@ export class Session {
     const link = initialHash !== null ? this.readLink(initialHash) : null;
     const wantsSample = new URLSearchParams(location.search).has('sample');
     // A link shows what it carries: the default sample only opens without one (or when asked for).
-    if (!link || wantsSample) await this.runOpenInitial();
+    const firstSample = !link || wantsSample ? await this.runOpenInitial() : null;
+    // What the user added while the page started (an upload, a deploy from the console) is saved
+    // like any later change. The default sample in an empty workspace is not the user's work yet:
+    // nothing to save. A `?sample=` added to a restored workspace is.
+    const savedNames = new Set(saved?.functions.map((f) => f.name));
+    const addedWhileStarting = this.app.functions.some(
+      (f) => !savedNames.has(f.name) && f.name !== firstSample,
+    );
     const openedLink = link !== null && this.applyShare(link);
 
     this.cleanups.push(this.app.onWorkspaceChange(() => this.onWorkspaceChange()));
     this.refreshShared();
-    // The default sample in an empty workspace is not the user's work yet: nothing to save. A
-    // `?sample=` added to a restored workspace is.
-    if (wantsSample) this.autosaver.schedule();
+    if (wantsSample || addedWhileStarting) this.autosaver.schedule();
 
     // beforeunload comes first on a reload or close and leaves the page more time than pagehide.
     this.listen(this.env.window, 'beforeunload', () => void this.saveOnExit());
@@ -340,15 +376,19 @@ export class Session {
     });
     this.startedUp = true;
     startedUp();
-    return { restored, openedLink };
+    return { restored: saved !== null, openedLink };
   }
 
-  /** Opens the initial sample; a failure (e.g. offline before anything was cached) is only reported. */
-  private async runOpenInitial(): Promise<void> {
+  /**
+   * Opens the initial sample; a failure (e.g. offline before anything was cached) is only reported.
+   * Resolves with the default sample's name when it added one.
+   */
+  private async runOpenInitial(): Promise<string | null> {
     try {
-      await this.openInitial?.();
+      return (await this.openInitial?.()) ?? null;
     } catch (e) {
       this.app.notify('warning', `The sample could not be opened: ${messageOf(e)}`);
+      return null;
     }
   }
 
@@ -408,8 +448,9 @@ export class Session {
     );
   }
 
-  private async restoreWorkspace(): Promise<boolean> {
-    if (!this.store) return false;
+  /** Restores the saved workspace (with what was added meanwhile); resolves with what was saved. */
+  private async restoreWorkspace(): Promise<Workspace | null> {
+    if (!this.store) return null;
     try {
       const loaded = await this.store.loadWorkspace();
       if (loaded.problems.length) {
@@ -420,13 +461,24 @@ export class Session {
         );
       }
       this.tabs?.noteLoaded(loaded.revision);
-      if (!loaded.workspace) return false;
-      this.app.loadWorkspace(loaded.workspace);
+      if (!loaded.workspace) return null;
+      const { workspace, renamed } = withAddedWhileLoading(
+        loaded.workspace,
+        this.app.functions,
+        this.app.open,
+      );
+      this.app.loadWorkspace(workspace);
       this.lastSavedOpen = loaded.workspace.open;
-      return true;
+      if (renamed.length)
+        this.app.notify(
+          'info',
+          `Added while your saved workspace loaded, so the saved ${renamed.length === 1 ? 'function' : 'functions'} ` +
+            `of the same name ${renamed.length === 1 ? 'is' : 'are'} kept as ${renamed.map(([a, b]) => `"${a}" → "${b}"`).join(', ')}.`,
+        );
+      return loaded.workspace;
     } catch (e) {
       this.app.notify('warning', toStorageError(e, 'load your workspace').message, this.exportAction());
-      return false;
+      return null;
     }
   }
 
