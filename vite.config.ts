@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { csp } from './build/csp';
 import { firstVisit } from './build/first-visit';
+import { MONACO_CHUNKS } from './build/monaco-chunks';
 
 export default defineConfig({
   plugins: [
@@ -49,9 +50,8 @@ export default defineConfig({
   ],
   worker: { format: 'es' },
   // Monaco (~3.3 MB) and wabt (~0.8 MB) are lazy chunks loaded after first paint; the shell stays small.
-  // Monaco is split in four chunks of 0.75–0.9 MB so the browser compiles them on parallel threads
-  // (one 3.3 MB script compiles on one); the Vite preload helper gets its own chunk, or the entry
-  // would import whichever Monaco chunk it landed in.
+  // Monaco is split in four chunks (build/monaco-chunks.ts); the Vite preload helper gets its own
+  // chunk, or the entry would import whichever Monaco chunk it landed in.
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
@@ -60,10 +60,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'preload-helper', test: /preload-helper/ },
-            { name: 'monaco-base', test: /monaco-editor[\\/]esm[\\/]vs[\\/]base[\\/]/ },
-            { name: 'monaco-common', test: /monaco-editor[\\/]esm[\\/]vs[\\/]editor[\\/]common[\\/]/ },
-            { name: 'monaco-browser', test: /monaco-editor[\\/]esm[\\/]vs[\\/]editor[\\/]browser[\\/]/ },
-            { name: 'monaco-rest', test: /monaco-editor[\\/]/ },
+            ...MONACO_CHUNKS,
           ],
         },
       },

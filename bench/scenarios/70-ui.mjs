@@ -9,10 +9,12 @@
 //
 //   node bench/run.mjs --only ui-visit,ui-typing,ui-diagnostics
 //
-// ui-baseline builds bench/ui-baseline (a bare Svelte page that lazily loads the app's own Monaco
-// module, src/ui/editor/monaco.ts) into bench/results/ui-baseline, cached while its inputs are
-// unchanged; ui-visit and ui-typing-baseline measure that page beside the app, in the same run,
-// because on a shared machine only such paired numbers mean much. UI_VISITS=15 takes more visits.
+// ui-baseline builds bench/ui-baseline (a bare Svelte page that lazily loads a frozen copy of the
+// Monaco module issue 15 measured) and bench/ui-floor ("Monaco alone": the app's Monaco module
+// imported by the entry at once, nothing else) into bench/results/, cached while their inputs are
+// unchanged; ui-visit and ui-typing-baseline measure them beside the app, in the same run, because
+// on a shared machine only such paired numbers mean much. The floor page's editor-ready ratio is
+// the lowest the app could reach with Monaco. UI_VISITS=15 takes more visits.
 //
 // Targets (the issue's): fresh visit first contentful paint p50 ≤ 200 ms; editor ready p50 ≤ 800 ms
 // (Monaco's input element exists, a view line shows the function's text, and a probe keystroke then
@@ -20,7 +22,7 @@
 // come every 16.7 ms, so 50 ms is two missed frames); diagnostics ≤ 150 ms after the pause, judged
 // from when the 150 ms compile debounce fires (seen as the status turning "Checking…") until both the
 // problems list and the squiggle show the error. From the last keystroke it is ≥ 150 ms by design.
-import { buildBaseline } from '../lib/ui-baseline.mjs';
+import { buildPage } from '../lib/ui-baseline.mjs';
 import { serve } from '../lib/server.mjs';
 import { ms, percentile, summarize } from '../lib/stats.mjs';
 import {
@@ -66,13 +68,18 @@ function isolationHeaders(options) {
 const baseline = {
   name: 'ui-baseline',
   description:
-    'builds the bare Svelte + Monaco page of bench/ui-baseline (cached while its inputs are unchanged)',
+    'builds the bare Svelte + Monaco page of bench/ui-baseline and the "Monaco alone" page of bench/ui-floor (cached while their inputs are unchanged)',
   async run() {
-    const b = buildBaseline();
+    const b = buildPage('ui-baseline');
+    const floor = buildPage('ui-floor');
+    const built = (x) => (x.cached ? 'up to date' : `built in ${(x.buildMs / 1000).toFixed(1)} s`);
     return {
-      metrics: { buildMs: b.buildMs },
-      lines: [['baseline build', b.cached ? 'up to date' : `built in ${(b.buildMs / 1000).toFixed(1)} s`]],
-      details: b,
+      metrics: { buildMs: b.buildMs + floor.buildMs },
+      lines: [
+        ['baseline build', built(b)],
+        ['"Monaco alone" build', built(floor)],
+      ],
+      details: { ...b, floor },
     };
   },
 };
@@ -106,32 +113,40 @@ const visit = {
   async run(page, ctx) {
     const browser = page.context().browser();
     const appUrl = new URL('/', page.url()).href;
-    const server = await serve(ctx.results['ui-baseline'].details.dir, {
-      headers: isolationHeaders(ctx.options),
-    });
+    const built = ctx.results['ui-baseline'].details;
+    const server = await serve(built.dir, { headers: isolationHeaders(ctx.options) });
+    const floorServer = await serve(built.floor.dir, { headers: isolationHeaders(ctx.options) });
     const baseUrl = `${server.url}/`;
     const app = [];
     const base = [];
+    const floor = [];
+    const urls = new Map([
+      [app, appUrl],
+      [base, baseUrl],
+      [floor, `${floorServer.url}/`],
+    ]);
     const started = Date.now();
     try {
       // One unmeasured visit each: the first one pays for cold OS caches and a cold server.
-      await freshVisit(browser, appUrl, { viewport: VIEWPORT });
-      await freshVisit(browser, baseUrl, { viewport: VIEWPORT });
+      for (const url of urls.values()) await freshVisit(browser, url, { viewport: VIEWPORT });
       for (let i = 0; i < VISITS; i++) {
         if (i >= 3 && Date.now() - started > BUDGET_MS) break;
-        // Alternate the order so a drift in machine load hits both pages alike.
-        const order = i % 2 ? [base, app] : [app, base];
+        // Alternate the order so a drift in machine load hits the pages alike.
+        const order = i % 2 ? [base, floor, app] : [app, floor, base];
         for (const list of order)
-          list.push(await freshVisit(browser, list === app ? appUrl : baseUrl, { viewport: VIEWPORT }));
+          list.push(await freshVisit(browser, urls.get(list), { viewport: VIEWPORT }));
         ctx.log(`${i + 1}`);
       }
     } finally {
       await server.close();
+      await floorServer.close();
     }
     const a = summarizeVisits(app);
     const b = summarizeVisits(base);
+    const f = summarizeVisits(floor);
     const fcpRatio = a.fcp.p50 / b.fcp.p50;
     const readyRatio = a.ready.p50 / b.ready.p50;
+    const floorReadyRatio = f.ready.p50 / b.ready.p50;
     return {
       metrics: {
         visits: app.length,
@@ -141,6 +156,8 @@ const visit = {
         baselineReadyP50: b.ready.p50,
         fcpRatio,
         readyRatio,
+        floorReadyP50: f.ready.p50,
+        floorReadyRatio,
         keyToShownP50: a.keyToShown.p50,
       },
       lines: [
@@ -155,6 +172,10 @@ const visit = {
         [
           '  app / baseline: p50 · fastest visits',
           `× ${readyRatio.toFixed(2)} · × ${(a.ready.min / b.ready.min).toFixed(2)}  (p50 ratio at the issue's ${ISSUE_BASELINE.ready} ms baseline: ≈ ${ms(readyRatio * ISSUE_BASELINE.ready)})`,
+        ],
+        [
+          '  "Monaco alone" (the floor) p50 / baseline',
+          `${ms(f.ready.p50)}  (${range(f.ready)}) = × ${floorReadyRatio.toFixed(2)}: no page showing this Monaco is ready sooner`,
         ],
         [
           '  app p50: DOMContentLoaded · Monaco fetched · editor created',
@@ -176,6 +197,7 @@ const visit = {
       details: {
         app: a,
         baseline: b,
+        floor: f,
         // Per round (one visit of each, back to back): less sensitive to a drift in machine load.
         pairedRatio: {
           fcp: summarize(app.map((v, i) => v.fcp / base[i].fcp)).p50,
@@ -183,6 +205,7 @@ const visit = {
         },
         appVisits: app,
         baselineVisits: base,
+        floorVisits: floor,
         appUrl,
         baseUrl,
       },

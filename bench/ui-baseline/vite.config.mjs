@@ -1,12 +1,12 @@
-// Build config of the UI baseline page (bench/scenarios/70-ui.mjs builds it on demand, cached):
-// a bare Svelte page plus the app's Monaco module, into bench/results/ui-baseline.
+// Build config of the UI baseline page (bench/lib/ui-baseline.mjs builds it on demand, cached):
+// a bare Svelte page plus its frozen Monaco module (./monaco.js), into bench/results/ui-baseline.
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-export const BASELINE_OUT_DIR = fileURLToPath(new URL('../results/ui-baseline', import.meta.url));
+const BASELINE_OUT_DIR = fileURLToPath(new URL('../results/ui-baseline', import.meta.url));
 
 export default defineConfig({
   root: here,

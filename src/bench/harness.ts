@@ -8,8 +8,12 @@
 import { timerLoopLateness, type LatenessFigures } from './timer-loop';
 
 export interface RawOptions {
-  /** 'worker': worker.postMessage (the default); 'port': a MessageChannel, as the platform's invoke port. */
-  via?: 'worker' | 'port';
+  /**
+   * 'worker': worker.postMessage (the default); 'port': a MessageChannel, as the platform's invoke
+   * port; 'relay': through a plain worker that only passes messages on to a plain worker it
+   * spawned, as the page reaches a nanoprocess through the platform worker (two hops each way).
+   */
+  via?: 'worker' | 'port' | 'relay';
   /** Instantiate a new instance per call, as the platform's default `fresh` policy does. */
   fresh?: boolean;
   /** Send and answer messages shaped like the platform's invoke and done messages (src/platform/wire.ts). */
@@ -44,6 +48,8 @@ interface Reply {
 interface RawWorker {
   worker: Worker;
   port: MessagePort;
+  /** A relay worker in front of a nested baseline worker of its own. */
+  relay: Worker;
 }
 
 function spawnRaw(): Worker {
@@ -63,18 +69,24 @@ function onReply(ev: MessageEvent<Reply>): void {
   }
 }
 
-async function start(bytes: Uint8Array): Promise<RawWorker> {
+/** A baseline worker that has answered `message` (init or relay) and now answers calls. */
+async function ready(message: { t: 'init' | 'relay'; bytes: Uint8Array }): Promise<Worker> {
   const worker = spawnRaw();
   await new Promise<void>((resolve, reject) => {
     worker.onmessage = () => resolve();
     worker.onerror = (e) => reject(new Error(`baseline worker failed: ${e.message}`));
-    worker.postMessage({ t: 'init', bytes });
+    worker.postMessage(message);
   });
   worker.onmessage = onReply;
+  return worker;
+}
+
+async function start(bytes: Uint8Array): Promise<RawWorker> {
+  const worker = await ready({ t: 'init', bytes });
   const channel = new MessageChannel();
   channel.port1.onmessage = onReply;
   worker.postMessage({ t: 'port', port: channel.port2 }, [channel.port2]);
-  return { worker, port: channel.port1 };
+  return { worker, port: channel.port1, relay: await ready({ t: 'relay', bytes }) };
 }
 
 function need(count: number): RawWorker[] {
@@ -100,6 +112,7 @@ function call(w: RawWorker, a: number, b: number, o: RawOptions): Promise<number
         }
       : { id, a, b, fresh: o.fresh === true };
     if (o.via === 'port') w.port.postMessage(msg);
+    else if (o.via === 'relay') w.relay.postMessage(msg);
     else w.worker.postMessage(msg);
   });
 }
@@ -112,6 +125,7 @@ const bench: NanofaasBench = {
     for (const w of pool) {
       await call(w, 1, 1, {});
       await call(w, 1, 1, { via: 'port' });
+      await call(w, 1, 1, { via: 'relay' });
     }
   },
 
@@ -156,6 +170,7 @@ const bench: NanofaasBench = {
     for (const w of pool) {
       w.port.close();
       w.worker.terminate();
+      w.relay.terminate();
     }
     pool = [];
     waiting.clear();

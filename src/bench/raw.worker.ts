@@ -7,6 +7,9 @@
 //               { id, a, b, fresh? }          call sum(a, b) (on a new instance when `fresh`)
 //               { t: 'inv', id, args, … }     the same, but shaped like the platform's invoke message
 //               { t: 'timers', rate, seconds } a bare timer loop on the load generator's schedule
+//               { t: 'relay', bytes }         become a relay: spawn a nested baseline worker, init it
+//                                             with `bytes`, answer { t: 'ready' }, and from then on
+//                                             pass every message on to it and every answer back
 // Messages out: { id, result }, or a platform-shaped `done` message for `inv`
 
 import { timerLoopLateness } from './timer-loop';
@@ -37,11 +40,14 @@ type In =
   | { t: 'init'; bytes: Uint8Array<ArrayBuffer> }
   | { t: 'port'; port: MessagePort }
   | { t: 'timers'; rate: number; seconds: number }
+  | { t: 'relay'; bytes: Uint8Array<ArrayBuffer> }
   | ShapedCall
   | Call;
 
 let module: WebAssembly.Module | null = null;
 let sum: Sum | null = null;
+/** Set when this worker is a relay: the nested worker every message goes on to. */
+let inner: Worker | null = null;
 
 function exportOf(instance: WebAssembly.Instance): Sum {
   const exports = instance.exports;
@@ -77,6 +83,18 @@ function handle(msg: In, reply: (m: unknown) => void): void {
     });
   } else if (msg.t === 'timers') {
     void timerLoopLateness(msg.rate, msg.seconds).then((r) => reply({ t: 'timers', ...r }));
+  } else if (msg.t === 'relay') {
+    // eslint-disable-next-line no-restricted-syntax -- the baseline is deliberately a plain worker outside the platform
+    const w = new Worker(new URL('./raw.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'bench-raw-inner',
+    });
+    w.onmessage = () => {
+      w.onmessage = (ev) => self.postMessage(ev.data);
+      inner = w;
+      reply({ t: 'ready' });
+    };
+    w.postMessage({ t: 'init', bytes: msg.bytes });
   } else if (msg.t === 'init') {
     module = new WebAssembly.Module(msg.bytes);
     sum = exportOf(new WebAssembly.Instance(module, {}));
@@ -87,4 +105,7 @@ function handle(msg: In, reply: (m: unknown) => void): void {
   }
 }
 
-self.onmessage = (ev: MessageEvent<In>) => handle(ev.data, (m) => self.postMessage(m));
+self.onmessage = (ev: MessageEvent<In>) => {
+  if (inner) inner.postMessage(ev.data);
+  else handle(ev.data, (m) => self.postMessage(m));
+};

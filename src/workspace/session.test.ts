@@ -396,11 +396,11 @@ describe('restore and autosave', () => {
     });
     expect(t2.started.restored).toBe(true);
     // Nothing of either is lost: the saved `sum` is kept under a new name, and says so.
-    expect(t2.app.functions.map((f) => [f.name, f.source.kind === 'wat' && f.source.text])).toEqual([
-      ['sum-2', '(module)'],
-      ['fib', wat('fib').source.kind === 'wat' && wat('fib').source.text],
-      ['upload.wasm', wat('upload.wasm').source.kind === 'wat' && wat('upload.wasm').source.text],
-      ['sum', '(module (memory 7))'],
+    expect(t2.app.functions.map((f) => [f.name, f.source])).toEqual([
+      ['sum-2', { kind: 'wat', text: '(module)' }],
+      ['fib', wat('fib').source],
+      ['upload.wasm', wat('upload.wasm').source],
+      ['sum', { kind: 'wat', text: '(module (memory 7))' }],
     ]);
     expect(t2.app.open).toBe('sum');
     expect(t2.app.notices.map((n) => n.message).join(' ')).toContain('"sum" → "sum-2"');
