@@ -58,10 +58,7 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          groups: [
-            { name: 'preload-helper', test: /preload-helper/ },
-            ...MONACO_CHUNKS,
-          ],
+          groups: [{ name: 'preload-helper', test: /preload-helper/ }, ...MONACO_CHUNKS],
         },
       },
     },
