@@ -1,12 +1,6 @@
-// The only place workers are constructed. Vite needs the literal `new Worker(new URL(…))` form
-// to bundle them; everything else receives these factories as parameters.
-
-export function spawnNanoprocess(): Worker {
-  return new Worker(new URL('../workers/nanoprocess.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'nanoprocess',
-  });
-}
+// Where workers are constructed (with spawn-nanoprocess.ts). Vite needs the literal
+// `new Worker(new URL(…))` form to bundle them; everything else receives these factories as
+// parameters.
 
 export function spawnCompiler(): Worker {
   return new Worker(new URL('../workers/compiler.worker.ts', import.meta.url), {
@@ -31,7 +25,15 @@ export function spawnHistoryWriter(): Worker {
   });
 }
 
-/** The platform worker (src/workers/platform.worker.ts); it spawns the nanoprocesses itself. */
+/** The platform worker's spawner (src/workers/spawner.worker.ts), which starts the nanoprocesses. */
+export function spawnSpawner(): Worker {
+  return new Worker(new URL('../workers/spawner.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'spawner',
+  });
+}
+
+/** The platform worker (src/workers/platform.worker.ts); its spawner starts the nanoprocesses. */
 export function spawnPlatform(): Worker {
   return new Worker(new URL('../workers/platform.worker.ts', import.meta.url), {
     type: 'module',
