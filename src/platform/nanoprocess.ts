@@ -92,6 +92,8 @@ export class Nanoprocess {
   private timerAt = Infinity;
   private headId = -1;
   private endedReason: string | null = null;
+  /** The module of the call blamed for ending this worker (its timeout, crash or Stop), if one was. */
+  endedBy: number | null = null;
   private rejectReady: ((e: Error) => void) | null = null;
   backlogMs = 0;
   /** Set while the platform tops this worker's pipeline up in one pump pass. */
@@ -255,6 +257,7 @@ export class Nanoprocess {
     // and all go back in line (the scheduler then sends each alone, where it can be placed).
     const second = this.inFlight[1];
     const placed = headRunning && !(second && this.mayBeRunning(second.id));
+    if (placed && reason !== 'reaped') this.endedBy = this.inFlight[0]?.mod ?? null;
     const calls = this.inFlight.splice(0);
     this.backlogMs = 0;
     const why = reason === 'reaped' ? 'crashed' : reason;

@@ -377,6 +377,31 @@ describe('timeouts, stops and failing workers', () => {
     expect(next.worker).not.toBe(inv.worker);
   });
 
+  it("another function's timeout on a shared worker does not end a function's keep-alive", async () => {
+    const { clock, fakes, deploy, call } = await setup({ prewarm: 1 });
+    await deploy('sum');
+    await deploy('other');
+    await deploy('stuck', STATEFUL, { timeoutMs: 100 });
+    await clock.advance(100);
+    await clock.until(call('sum'));
+    const warm = await clock.until(call('sum'));
+    expect(warm.start).toBe('warm');
+    // Two idle workers, each holding one function: `stuck` lands on sum's and takes it down.
+    const other = await clock.until(call('other'));
+    expect(other.worker).not.toBe(warm.worker);
+    fakes.script = (c: FakeCall) => (c.label.startsWith('stuck') ? 'hang' : {});
+    const stuck = await clock.until(call('stuck'), 1000, 1);
+    expect(stuck.outcome).toBe('timeout');
+    expect(stuck.worker).toBe(warm.worker);
+    fakes.script = () => ({});
+    // sum's module was loaded again on the other idle worker.
+    const next = await clock.until(call('sum'));
+    expect(next.worker).toBe(other.worker);
+    expect([next.start, next.timings.spawn, next.timings.compile]).toEqual(['warm', 0, 0]);
+    // The function whose call ended the worker is not loaded again: its sandbox is gone.
+    expect((await clock.until(call('stuck'))).start).toBe('cold');
+  });
+
   it('calls waiting inside a worker behind a call that times out go back in line and run', async () => {
     const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
     await deploy('quick');

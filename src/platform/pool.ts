@@ -134,6 +134,7 @@ export class WorkerPool<R = unknown> {
     if (i >= 0) this.list.splice(i, 1);
     this.idleMsOfEnded += np.idleHeldMs(this.clock.now());
     this.warming.delete(np);
+    this.rewarmCollateral(np);
     this.opts.hooks.onEnded(np);
   }
 
@@ -345,6 +346,21 @@ export class WorkerPool<R = unknown> {
   private clearFnTimers(name: string): void {
     for (const t of this.fnTimers.get(name) ?? []) this.clock.clearTimer(t);
     this.fnTimers.delete(name);
+  }
+
+  /**
+   * Workers are shared: a worker ended by one function's timeout, crash or Stop also held other
+   * functions' modules, within their keep-alive. Their keep-alive does not end with it: each is
+   * loaded again on an idle worker (or one spawned for it), as a pre-warm would, so their next call
+   * stays warm. The function whose call ended the worker is not (its sandbox is gone, as on a
+   * server platform), nor are modules of replaced versions or any module after a keep-alive reap.
+   */
+  private rewarmCollateral(dead: Nanoprocess): void {
+    if (this.closed || dead.reason === 'reaped') return;
+    for (const mod of dead.modules.keys()) {
+      if (mod === dead.endedBy) continue;
+      for (const rec of this.fns.values()) if (rec.mod === mod) this.prewarmFn(rec.info.name);
+    }
   }
 
   /** Loads an idle function ahead of its predicted next call: on an idle worker, or on one spawned for it. */
