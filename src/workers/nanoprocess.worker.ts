@@ -468,9 +468,6 @@ const api = {
 
 export type NanoprocessApi = typeof api;
 
-// The platform's control channel (Comlink): this worker's own when the platform spawned it, or the
-// port the platform's spawner hands over in a message with no data (src/workers/spawner.worker.ts).
-expose(api);
-self.addEventListener('message', (ev: MessageEvent) => {
-  if (ev.data === null && ev.ports.length === 1) expose(api, ev.ports[0]);
-});
+// The platform's control channel (Comlink) is a port: the platform's spawner hands this worker its
+// end in the first message it gets (src/workers/spawner.worker.ts, src/platform/spawner.ts).
+self.addEventListener('message', (ev: MessageEvent) => expose(api, ev.ports[0]), { once: true });

@@ -18,7 +18,7 @@ self.onmessage = (ev: MessageEvent<ToSpawner>) => {
       const report: FromSpawner = { t: 'error', id, message: e.message || 'unknown error' };
       self.postMessage(report);
     });
-    // The handoff: a message with no data and one port (Comlink ignores messages without data).
+    // The handoff: the first message carries this worker's end of the platform's channel, nothing else.
     w.postMessage(null, [port]);
   } else {
     workers.get(msg.id)?.terminate();
