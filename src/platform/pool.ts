@@ -357,10 +357,8 @@ export class WorkerPool<R = unknown> {
    */
   private rewarmCollateral(dead: Nanoprocess): void {
     if (this.closed || dead.reason === 'reaped') return;
-    for (const mod of dead.modules.keys()) {
-      if (mod === dead.endedBy) continue;
-      for (const rec of this.fns.values()) if (rec.mod === mod) this.prewarmFn(rec.info.name);
-    }
+    for (const rec of this.fns.values())
+      if (rec.mod !== dead.endedBy && dead.holds(rec.mod)) this.prewarmFn(rec.info.name);
   }
 
   /** Loads an idle function ahead of its predicted next call: on an idle worker, or on one spawned for it. */
