@@ -67,7 +67,7 @@ document.getElementById('boot')?.remove();
 const lessonId = new URLSearchParams(location.search).get('lesson');
 const started = session.start({
   openInitial: () =>
-    lessonFromSearch(location.search) ? Promise.resolve() : openInitialSample(app, window.location),
+    lessonFromSearch(location.search) ? Promise.resolve(null) : openInitialSample(app, window.location),
 });
 void started.then(() => lessonId !== null && lessonSession.open(app, lessonId));
 // The HTTP gateway (/api/ through the service worker) is answered once the workspace is restored.

@@ -125,7 +125,7 @@ export interface StartOptions {
    * Opens `?sample=` or, in an empty workspace, the default sample (src/ui/samples.ts); resolves
    * with the default sample's name when it added one.
    */
-  openInitial?: () => Promise<string | null | void>;
+  openInitial?: () => Promise<string | null>;
 }
 
 export interface StartResult {
