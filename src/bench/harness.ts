@@ -32,6 +32,12 @@ export interface NanofaasBench {
   init(bytes: Uint8Array, workers?: number): Promise<void>;
   /** `n` sequential round trips to the first baseline worker; each sample in ms. */
   rawRoundTrip(n: number, options?: RawOptions): Promise<number[]>;
+  /**
+   * `n` round trips from the relay worker to its nested worker, each timed in the relay from the
+   * request's arrival to the answer's (as the platform times a call, enqueue to settle): the
+   * transport floor under a call's `total`, with no platform work at all. `gapMs` apart.
+   */
+  relayHops(n: number, gapMs?: number): Promise<number[]>;
   /** `n` calls issued at once, round-robin over `workers` baseline workers, each with its own promise. */
   rawPipelined(n: number, workers?: number, options?: RawOptions): Promise<PipelinedResult>;
   /** How late a bare timer loop on the load generator's schedule runs, in this page or in a plain worker. */
@@ -137,6 +143,20 @@ const bench: NanofaasBench = {
       const r = await call(w, i, 1, options);
       samples[i] = performance.now() - t0;
       if (r !== i + 1) throw new Error(`baseline sum(${i}, 1) returned ${r}`);
+    }
+    return samples;
+  },
+
+  async relayHops(n, gapMs = 0) {
+    const [w] = need(1);
+    const samples = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+      const id = nextId++;
+      samples[i] = await new Promise<number>((resolve) => {
+        waiting.set(id, resolve);
+        w.relay.postMessage({ t: 'hop', id });
+      });
     }
     return samples;
   },

@@ -10,6 +10,9 @@
 //               { t: 'relay', bytes }         become a relay: spawn a nested baseline worker, init it
 //                                             with `bytes`, answer { t: 'ready' }, and from then on
 //                                             pass every message on to it and every answer back
+//               { t: 'hop', id }              (a relay) time one round trip to its nested worker
+//                                             itself, as the platform times a call from enqueue
+//                                             to settle; answer { id, result: ms }
 // Messages out: { id, result }, or a platform-shaped `done` message for `inv`
 
 import { timerLoopLateness } from './timer-loop';
@@ -48,6 +51,8 @@ let module: WebAssembly.Module | null = null;
 let sum: Sum | null = null;
 /** Set when this worker is a relay: the nested worker every message goes on to. */
 let inner: Worker | null = null;
+/** A relay's timed round trips to its nested worker: id → when the relay got the request. */
+const hops = new Map<number, number>();
 
 function exportOf(instance: WebAssembly.Instance): Sum {
   const exports = instance.exports;
@@ -90,7 +95,12 @@ function handle(msg: In, reply: (m: unknown) => void): void {
       name: 'bench-raw-inner',
     });
     w.onmessage = () => {
-      w.onmessage = (ev) => self.postMessage(ev.data);
+      w.onmessage = (ev: MessageEvent<{ id: number }>) => {
+        const t0 = hops.get(ev.data.id);
+        if (t0 === undefined) return self.postMessage(ev.data);
+        hops.delete(ev.data.id);
+        self.postMessage({ id: ev.data.id, result: performance.now() - t0 });
+      };
       inner = w;
       reply({ t: 'ready' });
     };
@@ -105,7 +115,11 @@ function handle(msg: In, reply: (m: unknown) => void): void {
   }
 }
 
-self.onmessage = (ev: MessageEvent<In>) => {
-  if (inner) inner.postMessage(ev.data);
-  else handle(ev.data, (m) => self.postMessage(m));
+self.onmessage = (ev: MessageEvent<In | { t: 'hop'; id: number }>) => {
+  const msg = ev.data;
+  if (inner && msg.t === 'hop') {
+    hops.set(msg.id, performance.now());
+    inner.postMessage({ id: msg.id, a: 0, b: 0 });
+  } else if (inner) inner.postMessage(msg);
+  else handle(msg as In, (m) => self.postMessage(m));
 };
