@@ -32,9 +32,10 @@ const NOP_BYTES = [...readFileSync(new URL('../../samples/wasi/nop.wasm', import
 /**
  * A warm call's `total` holds two thread hops (platform → nanoprocess → platform) that `_start`
  * run directly in a plain worker does not. Their floor: a plain worker timing, from a request's
- * arrival to the answer's, a round trip to a plain worker it spawned (the bench harness's relay,
- * src/bench/raw.worker.ts), with no platform work at all. Interleaved with warm nop calls through
- * the platform, round by round, each after the same idle gap; the records' `queue` (the hop out
+ * arrival to the answer's, a round trip over a MessageChannel (as the platform's invoke port) to a
+ * plain worker it spawned (the bench harness's relay, src/bench/raw.worker.ts), with no platform
+ * work at all. Interleaved with warm nop calls through
+ * the platform, each after the same idle gap; the records' `queue` (the hop out
  * and the wait before it) and `reply` (the hop back) split the call.
  */
 async function transportFloor(page) {
@@ -64,14 +65,13 @@ async function transportFloor(page) {
           out.reply.push(t.reply ?? NaN);
           out.work.push(t.instantiate + t.exec);
         };
-        for (let i = 0; i < rounds; i++) {
-          // The order alternates, so neither side always follows the other.
-          const first = i % 2 === 0 ? call : () => b.relayHops(1, 0).then((s) => out.hop.push(...s));
-          const second = i % 2 === 0 ? () => b.relayHops(1, 0).then((s) => out.hop.push(...s)) : call;
+        const hop = () => b.relayHops(1, 0).then((s) => out.hop.push(...s));
+        // In the order call, hop, hop, call, …: each kind follows each kind equally often (what
+        // ran just before changes how deeply the threads sleep, and so how fast they wake).
+        const order = [call, hop, hop, call];
+        for (let i = 0; i < rounds * 2; i++) {
           await idle();
-          await first();
-          await idle();
-          await second();
+          await order[i % 4]();
         }
         return out;
       } finally {

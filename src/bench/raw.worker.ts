@@ -11,8 +11,9 @@
 //                                             with `bytes`, answer { t: 'ready' }, and from then on
 //                                             pass every message on to it and every answer back
 //               { t: 'hop', id }              (a relay) time one round trip to its nested worker
-//                                             itself, as the platform times a call from enqueue
-//                                             to settle; answer { id, result: ms }
+//                                             itself, over a MessageChannel as the platform
+//                                             reaches a nanoprocess, and as the platform times a
+//                                             call (enqueue to settle); answer { id, result: ms }
 // Messages out: { id, result }, or a platform-shaped `done` message for `inv`
 
 import { timerLoopLateness } from './timer-loop';
@@ -51,6 +52,8 @@ let module: WebAssembly.Module | null = null;
 let sum: Sum | null = null;
 /** Set when this worker is a relay: the nested worker every message goes on to. */
 let inner: Worker | null = null;
+/** A relay's MessageChannel to its nested worker, for the timed round trips ('hop'). */
+let innerPort: MessagePort | null = null;
 /** A relay's timed round trips to its nested worker: id → when the relay got the request. */
 const hops = new Map<number, number>();
 
@@ -95,12 +98,17 @@ function handle(msg: In, reply: (m: unknown) => void): void {
       name: 'bench-raw-inner',
     });
     w.onmessage = () => {
-      w.onmessage = (ev: MessageEvent<{ id: number }>) => {
+      const back = (ev: MessageEvent<{ id: number }>) => {
         const t0 = hops.get(ev.data.id);
         if (t0 === undefined) return self.postMessage(ev.data);
         hops.delete(ev.data.id);
         self.postMessage({ id: ev.data.id, result: performance.now() - t0 });
       };
+      w.onmessage = back;
+      const ch = new MessageChannel();
+      w.postMessage({ t: 'port', port: ch.port2 }, [ch.port2]);
+      ch.port1.onmessage = back;
+      innerPort = ch.port1;
       inner = w;
       reply({ t: 'ready' });
     };
@@ -119,7 +127,7 @@ self.onmessage = (ev: MessageEvent<In | { t: 'hop'; id: number }>) => {
   const msg = ev.data;
   if (inner && msg.t === 'hop') {
     hops.set(msg.id, performance.now());
-    inner.postMessage({ id: msg.id, a: 0, b: 0 });
+    innerPort!.postMessage({ id: msg.id, a: 0, b: 0 });
   } else if (inner) inner.postMessage(msg);
   else handle(msg as In, (m) => self.postMessage(m));
 };
