@@ -61,6 +61,9 @@ const hold = new ReplyHold(
   () => performance.now(),
 );
 let moreInBatch = false;
+/** When the worker last answered (performance.now()), and how long it had been idle when the call running now came. */
+let answeredAt = -Infinity;
+let idleMs = Infinity;
 
 function newContext(): CallContext {
   return { memory: null, logs: [], logBytes: 0, dropped: 0 };
@@ -170,7 +173,7 @@ const spares = new SpareInstance<Loaded, Live>({
   loaded: (mod) => modules.get(mod),
   meta: (entry) => entry.meta,
   instantiate: (entry) => instantiate(entry, null, newContext(), null),
-  later: (fn) => setTimeout(fn, 0),
+  later: (fn, ms) => setTimeout(fn, ms),
   now: () => performance.now(),
 });
 
@@ -331,7 +334,7 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   // After the answer is on its way: the spare is made in a later task anyway.
   if (!exhausted && !reuse) {
     // Pre-instantiation off (PlatformConfig.preinstantiate): no spare, and none kept from before.
-    if (msg.ahead) spares.prepare(msg.mod, entry);
+    if (msg.ahead) spares.prepare(msg.mod, entry, idleMs);
     else spares.drop(entry);
   }
 }
@@ -403,28 +406,20 @@ function invokeTuple(c: InvTuple): void {
   });
 }
 
+type CallMessage = InvTuple | InvTuple[] | Extract<ToWorker, { t: 'inv' }>;
+
 function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
   const msg = ev.data;
-  if (Array.isArray(msg)) {
-    if (Array.isArray(msg[0])) {
-      const batch = msg as InvTuple[];
-      try {
-        for (let i = 0; i < batch.length; i++) {
-          moreInBatch = i < batch.length - 1;
-          invokeTuple(batch[i]);
-        }
-      } finally {
-        moreInBatch = false;
-        hold.flush();
-      }
-    } else invokeTuple(msg as InvTuple);
+  if (Array.isArray(msg) || msg.t === 'inv') {
+    idleMs = performance.now() - answeredAt;
+    try {
+      onCalls(msg);
+    } finally {
+      answeredAt = performance.now();
+    }
     return;
   }
   switch (msg.t) {
-    case 'inv':
-      if (msg.wasi) lastInput = msg.wasi;
-      invoke(msg);
-      break;
     case 'load': {
       const entry: Loaded = {
         module: msg.module,
@@ -447,6 +442,25 @@ function onMessage(ev: MessageEvent<ToWorker | InvTuple | InvTuple[]>): void {
       modules.delete(msg.mod);
       break;
   }
+}
+
+/** One call (a tuple, or a metered call's message) or a batch of them. */
+function onCalls(msg: CallMessage): void {
+  if (!Array.isArray(msg)) {
+    if (msg.wasi) lastInput = msg.wasi;
+    invoke(msg);
+  } else if (Array.isArray(msg[0])) {
+    const batch = msg as InvTuple[];
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        moreInBatch = i < batch.length - 1;
+        invokeTuple(batch[i]);
+      }
+    } finally {
+      moreInBatch = false;
+      hold.flush();
+    }
+  } else invokeTuple(msg as InvTuple);
 }
 
 const api = {

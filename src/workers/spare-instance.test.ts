@@ -1,7 +1,7 @@
 // The instance prepared ahead of a warm `fresh` call (spare-instance.ts), with a fake worker.
 import { describe, expect, it } from 'vitest';
 import type { ModuleMeta } from '../platform/wire';
-import { SpareInstance } from './spare-instance';
+import { SPARE_DELAY_MS, SpareInstance } from './spare-instance';
 
 interface Entry {
   meta: Pick<ModuleMeta, 'kind' | 'hasStart'>;
@@ -9,6 +9,7 @@ interface Entry {
 
 function setup(loaded: Map<number, Entry>) {
   const queued: (() => void)[] = [];
+  const delays: number[] = [];
   let made = 0;
   let clock = 0;
   const spares = new SpareInstance<Entry, string>({
@@ -18,11 +19,14 @@ function setup(loaded: Map<number, Entry>) {
       clock += 0.04; // what nop's instantiation takes in Chromium
       return `instance ${++made}`;
     },
-    later: (fn) => queued.push(fn),
+    later: (fn, ms) => {
+      queued.push(fn);
+      delays.push(ms);
+    },
     now: () => clock,
   });
   const idle = () => queued.splice(0).forEach((fn) => fn());
-  return { spares, idle, made: () => made };
+  return { spares, idle, made: () => made, delays };
 }
 
 const command: Entry = { meta: { kind: 'wasi-command', hasStart: false } };
@@ -39,6 +43,18 @@ describe('SpareInstance', () => {
     expect(made()).toBe(1);
     expect(spares.take(command)).toEqual({ live: 'instance 1', ms: 0.04 });
     expect(spares.take(command)).toBeNull();
+  });
+
+  it('makes the spare at once after a call that came back to back, and a timer later after one that came to an idle worker', () => {
+    const { spares, idle, delays } = setup(new Map([[1, command]]));
+    spares.prepare(1, command, 0.3); // the worker answered 0.3 ms before this call came
+    idle();
+    expect(spares.take(command)).not.toBeNull();
+    spares.prepare(1, command, 2); // idle 2 ms: the answer's receiver gets the core first
+    spares.prepare(1, command, 0.2); // scheduled already: not scheduled again
+    idle();
+    expect(spares.take(command)).not.toBeNull();
+    expect(delays).toEqual([0, SPARE_DELAY_MS]);
   });
 
   it('keeps one spare per worker: calling another module replaces it', () => {
