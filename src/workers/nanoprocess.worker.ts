@@ -4,7 +4,6 @@ import { expose } from 'comlink';
 import {
   ReplyHold,
   type DoneMessage,
-  type DoneHead,
   type DoneTuple,
   type FromWorker,
   type InvTuple,
@@ -16,7 +15,7 @@ import type { Outcome, ResultValue } from '../platform/types';
 import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
 import { SpareInstance, type Taken } from './spare-instance';
-import { createWasi, type WasiFinish, type WasiRun } from './wasi';
+import { createWasi, hasKeys, type WasiFinish, type WasiRun } from './wasi';
 
 const MAX_LOG_LINES = 1000;
 const MAX_LOG_BYTES = 64 * 1024;
@@ -346,40 +345,48 @@ function reply(done: DoneMessage, wasiDone: WasiFinish | null): void {
   const small =
     !wasiDone ||
     (wasiDone.stdout.byteLength + wasiDone.stderr.byteLength <= COPY_OUTPUT_BYTES &&
-      Object.keys(wasiDone.files).length === 0);
+      !hasKeys(wasiDone.files));
   if (small && done.outcome === 'ok' && done.logs.length === 0 && done.instructions === undefined) {
     const reused = done.instance === 'reused' ? 1 : 0;
     const aheadMs = done.aheadMs ?? null;
-    const head: DoneHead = [
-      done.id,
-      done.result,
-      done.recvAt,
-      done.instantiateMs,
-      done.execMs,
-      done.memoryBytes,
-      reused,
-      aheadMs,
-      epochNow(),
-    ];
     const tuple: DoneTuple = wasiDone
       ? [
-          ...head,
+          done.id,
+          done.result,
+          done.recvAt,
+          done.instantiateMs,
+          done.execMs,
+          done.memoryBytes,
+          reused,
+          aheadMs,
+          epochNow(),
           wasiDone.exitCode ?? null,
           wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
           wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
         ]
-      : head;
+      : [
+          done.id,
+          done.result,
+          done.recvAt,
+          done.instantiateMs,
+          done.execMs,
+          done.memoryBytes,
+          reused,
+          aheadMs,
+          epochNow(),
+        ];
     hold.answer(tuple, moreInBatch, done.instantiateMs + done.execMs);
     return;
   }
   const transferList: Transferable[] = [];
   if (wasiDone) {
+    // An empty stream is a shared empty array (wasi.ts): it is copied, never transferred.
     for (const b of [wasiDone.stdout, wasiDone.stderr, ...Object.values(wasiDone.files)])
-      transferList.push(b.buffer);
+      if (b.byteLength > 0) transferList.push(b.buffer);
     done.exitCode = wasiDone.exitCode;
     done.stdout = wasiDone.stdout;
     done.stderr = wasiDone.stderr;
-    done.files = wasiDone.files;
+    done.files = wasiDone.files as Record<string, Uint8Array>;
   }
   done.postedAt = epochNow();
   post(done, transferList);

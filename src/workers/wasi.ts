@@ -13,10 +13,11 @@ export interface WasiFinish {
   /** Set when the program called proc_exit or returned from _start. */
   exitCode: number | undefined;
   exited: boolean;
+  /** What the program wrote (an empty stream is one shared empty array: transfer only non-empty ones). */
   stdout: Uint8Array;
   stderr: Uint8Array;
-  /** Files the program created or changed, path → bytes. */
-  files: Record<string, Uint8Array>;
+  /** Files the program created or changed, path → bytes (none: one shared frozen object). */
+  files: Readonly<Record<string, Uint8Array>>;
 }
 
 export interface WasiRun {
@@ -59,7 +60,11 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-function hasKeys(o: object): boolean {
+/** A run that printed nothing on a stream, or changed no file, shares these (never transferred). */
+const NO_BYTES = new Uint8Array(0);
+const NO_FILES: Readonly<Record<string, Uint8Array>> = Object.freeze({});
+
+export function hasKeys(o: object): boolean {
   for (const _ in o) return true;
   return false;
 }
@@ -105,6 +110,7 @@ class Capture {
   }
 
   bytes(): Uint8Array {
+    if (this.kept === 0 && this.dropped === 0) return NO_BYTES;
     const note = this.note();
     return note
       ? concat([...this.chunks, note], this.kept + note.byteLength)
@@ -344,8 +350,8 @@ class WasiProgram implements WasiRun {
 
   /** Files that are new or differ from the input, by path relative to the root. */
   private changedFiles(): Record<string, Uint8Array> {
+    if (!this.fsRoot) return NO_FILES;
     const out: Record<string, Uint8Array> = {};
-    if (!this.fsRoot) return out;
     const walk = (dir: DirNode, prefix: string) => {
       for (const [name, entry] of dir.entries) {
         const path = prefix + name;
