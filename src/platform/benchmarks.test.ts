@@ -12,6 +12,7 @@ import {
   type BenchPlatform,
   type BenchProgram,
 } from './benchmarks';
+import { inspectModule } from './inspect';
 import { parseCsv } from './metrics/csv';
 import type { FunctionInfo, Invocation } from './types';
 
@@ -48,6 +49,7 @@ function fakes(
 ) {
   const log: string[] = [];
   const configs: unknown[] = [];
+  const loaded: Uint8Array[] = [];
   const deployed = new Map<string, number>();
   const calls = new Map<string, number>();
   let warmCalls = 0;
@@ -59,7 +61,7 @@ function fakes(
       const version = (deployed.get(name) ?? 0) + 1;
       deployed.set(name, version);
       log.push(`deploy ${name}`);
-      return { name, version } as FunctionInfo;
+      return { name, version, config: { memoryMiB: 4 } } as FunctionInfo;
     },
     undeploy: async (name) => {
       deployed.delete(name);
@@ -89,7 +91,8 @@ function fakes(
     },
   };
   const baseline: Baseline = {
-    load: async (key) => {
+    load: async (key, bytes) => {
+      loaded.push(bytes);
       log.push(`load ${key.split('#')[0]}`);
       return 1;
     },
@@ -104,7 +107,7 @@ function fakes(
     jsPrograms: async () => ['nbody'],
     unload: async () => {},
   };
-  return { platform, baseline, log, configs };
+  return { platform, baseline, log, configs, loaded };
 }
 
 const program = (name: string, hasJs: boolean): BenchProgram => ({
@@ -144,6 +147,21 @@ describe('runBenchmarks', () => {
       settle: async () => {},
     });
     expect(report.programs[0].error).toMatch(/ran 999 instructions, an earlier run 1234/);
+  });
+
+  it("runs direct on the bytes the platform runs: the upload with the function's memory cap", async () => {
+    const { platform, baseline, loaded } = fakes();
+    // A module with one memory of 1 page and no maximum; the function's cap is 4 MiB (64 pages).
+    const withMemory = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 1]);
+    await runBenchmarks([{ ...program('nbody', false), bytes: withMemory }], platform, baseline, { runs: 1 });
+    expect(loaded).toHaveLength(1);
+    const info = inspectModule(loaded[0]);
+    expect(info.memories[0]).toMatchObject({ initialPages: 1, maximumPages: 64 });
+    // Without a memory there is nothing to cap: the upload as it is.
+    const { platform: p2, baseline: b2, loaded: l2 } = fakes();
+    const plain = program('nbody', false);
+    await runBenchmarks([plain], p2, b2, { runs: 1 });
+    expect(l2[0]).toBe(plain.bytes);
   });
 
   it('interleaves warm, direct and js in rotating order after two untimed rounds, then cold as a block', async () => {

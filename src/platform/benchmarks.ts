@@ -9,7 +9,13 @@
 //   warm    the same deployed function again: the module is already in the worker. A WASI
 //           command still gets a new instance every time (wasi-libc's exit ends it).
 //   direct  the same bytes instantiated and run in a plain worker without the platform
-//           (src/workers/baseline.worker.ts): instantiate + `_start`, timed inside that worker. It
+//           (src/workers/baseline.worker.ts): instantiate + `_start`, timed inside that worker.
+//           "The same bytes" are the ones the platform runs: the upload with the function's
+//           memory cap written into its memory section (limits.ts capMemory), so both sides run
+//           one compiled module. Compiled from different bytes, V8 optimises each copy on its own
+//           (speculative inlining from each copy's own feedback), and paired runs of the same
+//           program differed by −5 … +5 % from one session to the next (fannkuch, binary-trees);
+//           from the same bytes, within ±2.3 %. It
 //           runs on the platform's own WASI (same filesystem, output captured, not streamed), so
 //           warm against direct measures the platform and not two WASI implementations; nop's
 //           direct run uses the upstream shim at its smallest instead, the floor for a call's
@@ -31,6 +37,7 @@ import type { BaselineApi, DirectWasi } from '../workers/baseline.worker';
 import { toCsv } from './metrics/csv';
 import type { PlatformClient } from './client';
 import type { FunctionConfig, Invocation } from './types';
+import { capMemory, mibToPages } from './limits';
 import { uniqueName } from './rules';
 
 export type BenchMode = 'cold' | 'warm' | 'direct' | 'js';
@@ -182,7 +189,7 @@ export const BENCH_METHOD =
   'round), then N cold runs. ' +
   'cold: first invocation of a fresh deploy on a prewarmed pool (module posted to the worker + new instance + run; ' +
   'compile at deploy excluded). warm: the same function again (module in the worker; commands still get a new ' +
-  "instance). direct: the same bytes instantiated and run in a plain worker on the platform's WASI (nop: the " +
+  "instance). direct: the bytes the platform runs (the upload with its memory cap) instantiated and run in a plain worker on the platform's WASI (nop: the " +
   'smallest upstream shim), timed in that worker. js: the JavaScript version in that worker. cold and warm are Invocation.timings.total (enqueue to ' +
   'settle). Mean and sample standard deviation (n − 1).';
 
@@ -343,9 +350,11 @@ export async function runBenchmarks(
 
     try {
       progress('setup', 0);
-      await platform.deploy(warmName, program.bytes, config);
+      const info = await platform.deploy(warmName, program.bytes, config);
       deployed.push(warmName);
-      await baseline.load(key, program.bytes);
+      // What the platform runs (metering aside): the upload with the function's memory cap.
+      const capped = capMemory(program.bytes, mibToPages(info.config.memoryMiB));
+      await baseline.load(key, capped?.bytes ?? program.bytes);
       // Untimed first runs: the warm function's first call is cold, and both JITs tier up hot code.
       await settle();
       for (let k = 0; k < WARMUP_RUNS; k++) {
