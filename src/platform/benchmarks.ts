@@ -9,17 +9,17 @@
 //   warm    the same deployed function again: the module is already in the worker. A WASI
 //           command still gets a new instance every time (wasi-libc's exit ends it).
 //   direct  the same bytes instantiated and run in a plain worker without the platform
-//           (src/workers/baseline.worker.ts): instantiate + `_start`, timed inside that worker.
-//           "The same bytes" are the ones the platform runs: the upload with the function's
-//           memory cap written into its memory section (limits.ts capMemory), so both sides run
-//           one compiled module. Compiled from different bytes, V8 optimises each copy on its own
-//           (speculative inlining from each copy's own feedback), and paired runs of the same
-//           program differed by −5 … +5 % from one session to the next (fannkuch, binary-trees);
-//           from the same bytes, within ±2.3 %. It
+//           (src/workers/baseline.worker.ts): instantiate + `_start`, timed inside that worker. It
 //           runs on the platform's own WASI (same filesystem, output captured, not streamed), so
 //           warm against direct measures the platform and not two WASI implementations; nop's
 //           direct run uses the upstream shim at its smallest instead, the floor for a call's
-//           fixed cost (the suite says which, BenchProgram.directWasi).
+//           fixed cost (the suite says which, BenchProgram.directWasi). "The same bytes" are the
+//           ones the platform runs: the upload with the function's memory cap written into its
+//           memory section (limits.ts capMemory), so both sides run one compiled module.
+//           Compiled from different bytes, V8 optimises each copy on its own (speculative
+//           inlining from each copy's own feedback), and paired runs of the same program
+//           differed by −5 … +5 % from one session to the next (fannkuch, binary-trees); from the
+//           same bytes, within ±2.3 %.
 //   js      the JavaScript version (samples/wasi/js/benchmarks.ts) doing identical work in that
 //           plain worker, timed around the call.
 //

@@ -4,6 +4,7 @@ import { expose } from 'comlink';
 import {
   ReplyHold,
   type DoneMessage,
+  type DoneHead,
   type DoneTuple,
   type FromWorker,
   type InvTuple,
@@ -349,33 +350,25 @@ function reply(done: DoneMessage, wasiDone: WasiFinish | null): void {
   if (small && done.outcome === 'ok' && done.logs.length === 0 && done.instructions === undefined) {
     const reused = done.instance === 'reused' ? 1 : 0;
     const aheadMs = done.aheadMs ?? null;
-    const tuple: DoneTuple = wasiDone
-      ? [
-          done.id,
-          done.result,
-          done.recvAt,
-          done.instantiateMs,
-          done.execMs,
-          done.memoryBytes,
-          reused,
-          aheadMs,
-          epochNow(),
-          wasiDone.exitCode ?? null,
-          wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
-          wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
-        ]
-      : [
-          done.id,
-          done.result,
-          done.recvAt,
-          done.instantiateMs,
-          done.execMs,
-          done.memoryBytes,
-          reused,
-          aheadMs,
-          epochNow(),
-        ];
-    hold.answer(tuple, moreInBatch, done.instantiateMs + done.execMs);
+    const tuple: DoneHead = [
+      done.id,
+      done.result,
+      done.recvAt,
+      done.instantiateMs,
+      done.execMs,
+      done.memoryBytes,
+      reused,
+      aheadMs,
+      epochNow(),
+    ];
+    // A WASI answer is the head and three more, pushed onto it (not spread into a second array).
+    if (wasiDone)
+      (tuple as unknown[]).push(
+        wasiDone.exitCode ?? null,
+        wasiDone.stdout.byteLength > 0 ? wasiDone.stdout : null,
+        wasiDone.stderr.byteLength > 0 ? wasiDone.stderr : null,
+      );
+    hold.answer(tuple as DoneTuple, moreInBatch, done.instantiateMs + done.execMs);
     return;
   }
   const transferList: Transferable[] = [];
