@@ -236,9 +236,10 @@ function sameStrings(a: readonly string[] | undefined, b: readonly string[] | un
   return true;
 }
 
-function isEmpty(o: object): boolean {
-  for (const _ in o) return false;
-  return true;
+/** Whether an object has an enumerable key (without building the list Object.keys would). */
+export function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /**
@@ -247,7 +248,7 @@ function isEmpty(o: object): boolean {
  * change its files in place, and comparing them would cost what copying them does).
  */
 export function sameWasiInput(a: WasiInput, b: WasiInput): boolean {
-  if (a.stdin !== null || b.stdin !== null || !isEmpty(a.files) || !isEmpty(b.files)) return false;
+  if (a.stdin !== null || b.stdin !== null || hasKeys(a.files) || hasKeys(b.files)) return false;
   if (!sameStrings(a.argv, b.argv) || !sameStrings(a.preopens, b.preopens)) return false;
   const ka = Object.keys(a.env);
   if (ka.length !== Object.keys(b.env).length) return false;

@@ -2,6 +2,7 @@
 // It imports nothing of the app's state: a module sees only the imports built here.
 import { expose } from 'comlink';
 import {
+  hasKeys,
   ReplyHold,
   type DoneMessage,
   type DoneHead,
@@ -16,7 +17,7 @@ import type { Outcome, ResultValue } from '../platform/types';
 import { epochNow } from '../platform/clock';
 import { DeadlineExceeded, FuelMeter, OutOfFuel } from '../platform/meter';
 import { SpareInstance, type Taken } from './spare-instance';
-import { createWasi, hasKeys, type WasiFinish, type WasiRun } from './wasi';
+import { createWasi, type WasiFinish, type WasiRun } from './wasi';
 
 const MAX_LOG_LINES = 1000;
 const MAX_LOG_BYTES = 64 * 1024;

@@ -7,7 +7,7 @@
 // randomness, and an in-memory filesystem holding the invocation's files, preopened under the
 // names the invocation gives (by default `/` and `.`, the same directory). Nothing else is reachable: no sockets, no host paths.
 import { buildTree, DirNode, FileNode, LinkNode, WasiFs, pathParts, realtimeNs } from './wasi-fs';
-import type { WasiInput } from '../platform/wire';
+import { hasKeys, type WasiInput } from '../platform/wire';
 
 export interface WasiFinish {
   /** Set when the program called proc_exit or returned from _start. */
@@ -63,11 +63,6 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 /** A run that printed nothing on a stream, or changed no file, shares these (never transferred). */
 const NO_BYTES = new Uint8Array(0);
 const NO_FILES: Readonly<Record<string, Uint8Array>> = Object.freeze({});
-
-export function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
-}
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
