@@ -518,6 +518,18 @@ export class PlatformClient {
     return structuredClone(this.poolSnapshot);
   }
 
+  /**
+   * The pool as it is now in the platform worker, after every command sent before this one (a
+   * config change, a deploy) has run; the mirror takes it too. pool() may be up to a frame behind,
+   * or from before the platform worker's first frame: a wait on the pool's state uses this.
+   */
+  async syncPool(): Promise<PoolSnapshot> {
+    const pool = await this.call<PoolSnapshot>('pool');
+    this.poolSnapshot = pool;
+    this.emit({ type: 'pool' });
+    return structuredClone(pool);
+  }
+
   stats(name: string): FunctionStats {
     const s = this.records.stats(name);
     if (s) return s;

@@ -151,6 +151,8 @@ export class PlatformHost {
         return undefined;
       case 'loadCancel':
         return this.loads.get(a[0] as number)?.gen.cancelInFlight() ?? 0;
+      case 'pool':
+        return p.pool();
     }
   }
 

@@ -27,7 +27,8 @@ export type HostMethod =
   | 'persistHistory'
   | 'loadStart'
   | 'loadStop'
-  | 'loadCancel';
+  | 'loadCancel'
+  | 'pool';
 
 export type Command =
   /** `track`: the caller wants the id at once and the call's streamed output (the Run panel). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadResult, LoadRun, LoadSpec } from '../../../platform/load';
 import type { PlatformClient } from '../../../platform/client';
 import {
@@ -7,8 +7,17 @@ import {
   type FunctionInfo,
   type PlatformConfig,
 } from '../../../platform/types';
+import { connectClient } from '../../../platform/testing/client-host';
+import { watCompiler } from '../../../platform/testing/wat';
 import { findSample } from '../../samples';
-import { describeDifference, PRESETS, runComparison, type CompareConfig } from './compare';
+import {
+  awaitPrewarm,
+  describeDifference,
+  emptyPool,
+  PRESETS,
+  runComparison,
+  type CompareConfig,
+} from './compare';
 
 /** Just enough platform: config, a pool that drains when keep-alive is 0, function config. */
 function fakePlatform() {
@@ -25,7 +34,7 @@ function fakePlatform() {
       log.push(`config ${JSON.stringify(patch)}`);
       return { ...cfg };
     },
-    pool: () => ({
+    syncPool: async () => ({
       workers: Array.from({ length: workers }, (_, i) => ({
         id: i,
         state: 'idle',
@@ -178,6 +187,49 @@ describe('runComparison', () => {
     );
     expect(none).toBeNull();
     expect(f.cfg.maxWorkers).toBe(3);
+  });
+});
+
+describe('emptyPool and awaitPrewarm over the real client and platform host', () => {
+  const ADD = '(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))';
+  let wat: (source: string) => Uint8Array;
+  beforeAll(async () => {
+    wat = await watCompiler();
+  });
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  it('wait for the pool in the platform worker, not the mirror a frame behind', async () => {
+    // Just after the page loaded: the platform is spawning its prewarmed worker, and nothing of it
+    // has reached the page's mirror yet (the race that left a lesson's "empty" pool with a worker).
+    const { clock, client } = connectClient({ cleanups, config: { prewarm: 1, keepAliveMs: 60_000 } });
+    expect(client.pool().workers).toHaveLength(0);
+    const sleep = (ms: number) => clock.advance(ms);
+    await emptyPool(client, sleep);
+    // The lesson puts the keep-alive back at once: a worker that was only starting would now stay.
+    client.config({ keepAliveMs: 60_000, keepAlivePolicy: 'fixed', prewarm: 0 });
+    await clock.advance(1000);
+    expect((await clock.until(client.syncPool())).workers).toHaveLength(0);
+    // And the mirror took what syncPool saw.
+    expect(client.pool().workers).toHaveLength(0);
+
+    client.config({ prewarm: 2, maxWorkers: 4 });
+    await awaitPrewarm(client, sleep);
+    expect(client.pool().workers.map((w) => w.state)).toEqual(['idle', 'idle']);
+  });
+
+  it('say so when the pool does not get there in time', async () => {
+    const { clock, client, fakes } = connectClient({ cleanups, config: { prewarm: 0 } });
+    await clock.until(client.deploy('add', wat(ADD), { timeoutMs: 60_000 }));
+    fakes.script = () => 'hang';
+    const call = client.start('add', [1, 2]);
+    await clock.until(call.id);
+    await clock.advance(100); // spawned and running: a busy worker is never reaped
+    await expect(emptyPool(client, (ms) => clock.advance(ms))).rejects.toThrow(
+      /The worker pool did not empty within 5 s/,
+    );
   });
 });
 

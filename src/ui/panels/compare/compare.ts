@@ -210,26 +210,35 @@ export interface CompareDeps {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Polls `test` every 25 ms until it holds; throws `what` once it has slept `timeoutMs` in vain. */
 async function waitFor(
-  test: () => boolean,
+  test: () => Promise<boolean>,
   timeoutMs: number,
   sleep: (ms: number) => Promise<void>,
-): Promise<boolean> {
-  const end = performance.now() + timeoutMs;
-  while (!test()) {
-    if (performance.now() > end) return false;
+  what: string,
+): Promise<void> {
+  for (let slept = 0; !(await test()); slept += 25) {
+    if (slept >= timeoutMs) throw new Error(what);
     await sleep(25);
   }
-  return true;
 }
 
-/** Ends every idle worker (a fixed keep-alive of 0 and prewarm 0 until none is left); the caller sets the config after. */
+/**
+ * Ends every idle worker (a fixed keep-alive of 0 and prewarm 0 until none is left); the caller sets
+ * the config after. Reads the pool from the platform worker (syncPool), never the mirror, which may
+ * still show the pool from before the config change, or none at all just after the page loaded.
+ */
 export async function emptyPool(
   platform: PlatformClient,
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Promise<void> {
   platform.config({ keepAliveMs: 0, prewarm: 0, keepAlivePolicy: 'fixed' });
-  await waitFor(() => platform.pool().workers.length === 0, 5000, sleep);
+  await waitFor(
+    async () => (await platform.syncPool()).workers.length === 0,
+    5000,
+    sleep,
+    'The worker pool did not empty within 5 s (a call still running?)',
+  );
 }
 
 /** Waits until the prewarmed workers the config asks for, and each function's provisioned ones, are up and idle. */
@@ -244,8 +253,8 @@ export async function awaitPrewarm(
     .filter((f) => f.config.provisioned)
     .map((f) => ({ label: `${f.name}@${f.version}`, want: Math.min(f.config.provisioned!, cfg.maxWorkers) }));
   await waitFor(
-    () => {
-      const p = platform.pool();
+    async () => {
+      const p = await platform.syncPool();
       return (
         p.workers.length >= want &&
         p.workers.every((w) => w.state === 'idle') &&
@@ -254,6 +263,7 @@ export async function awaitPrewarm(
     },
     10_000,
     sleep,
+    'The prewarmed and provisioned workers did not come up within 10 s',
   );
 }
 
