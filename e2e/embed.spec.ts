@@ -43,7 +43,7 @@ test('an embedded function in an iframe: code, Run, the result and its latency c
   // Just the function: no menus, no sidebar, no panel tabs.
   await expect(frame.getByRole('button', { name: 'Samples' })).toHaveCount(0);
   await expect(frame.getByRole('tab')).toHaveCount(0);
-  await expect(frame.getByRole('region', { name: 'Editor' })).toBeVisible();
+  await expect(frame.getByRole('region', { name: 'Editor', exact: true })).toBeVisible();
   const chart = frame.getByTestId('chart-latency');
   await expect(chart).toBeVisible();
   await expect(chart).toHaveAttribute('aria-label', 'Latency per invocation of fib');
