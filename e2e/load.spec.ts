@@ -199,7 +199,7 @@ test('Stop ends a load test early and every issued call settles', async ({ page 
   expect(settled).toBeGreaterThan(10);
   expect(settled).toBeLessThan(3000); // short of the 30 s plan
   expect(Number(await summary.getAttribute('data-issued'))).toBe(settled); // nothing left hanging
-  expect(await page.evaluate(() => window.faas.pool().inFlight)).toBe(0);
+  expect(await page.evaluate(async () => (await window.faas.syncPool()).inFlight)).toBe(0);
 });
 
 test('the throttling preset opens fib, caps the queue, and the overload ends in throttled calls', async ({

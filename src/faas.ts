@@ -27,8 +27,10 @@ export interface FaasApi {
   stop(id: number): Promise<boolean>;
   /** Ends every invocation of a function (or of all functions), queued or running; resolves with how many. */
   stopAll(name?: string): Promise<number>;
-  /** The worker pool as it is now. */
+  /** The worker pool, from the page's mirror: at most a frame behind the platform worker. */
   pool(): PoolSnapshot;
+  /** The worker pool as the platform worker has it after every command sent before this one. */
+  syncPool(): Promise<PoolSnapshot>;
   /** The deployed module's bytes. */
   bytes(name: string): Uint8Array;
   clearHistory(): void;
@@ -47,6 +49,7 @@ export function createFaasApi(platform: PlatformClient): FaasApi {
     stop: (id) => platform.stop(id),
     stopAll: (name) => platform.stopAll(name),
     pool: () => platform.pool(),
+    syncPool: () => platform.syncPool(),
     bytes: (name) => platform.bytes(name),
     clearHistory: () => platform.clearHistory(),
   } satisfies FaasApi);
