@@ -2,26 +2,17 @@
 // clone and all), with fake nanoprocesses on a manual clock: the mirror answers the synchronous
 // reads, replies go out at once and the rest at most once per frame, and a crash settles
 // everything that waited.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FRAME_MS } from './host';
-import { connectClient } from './testing/client-host';
-import { watCompiler } from './testing/wat';
+import { clientHostFixture } from './testing/client-host';
 import type { Command } from './protocol';
 import type { Invocation } from './types';
 
-let wat: (source: string) => Uint8Array;
-beforeAll(async () => {
-  wat = await watCompiler();
-});
+const { wat, connect } = clientHostFixture();
 
 const ADD = '(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-const setup = () => connectClient({ cleanups });
+const setup = () => connect();
 
 describe('the platform worker client', () => {
   it('deploys, invokes and answers the synchronous reads from its mirror', async () => {
@@ -47,7 +38,7 @@ describe('the platform worker client', () => {
         written.push({ target, ids: invs.map((i) => i.id) });
       },
     };
-    const { clock, client } = connectClient({ cleanups, history });
+    const { clock, client } = connect({ history });
     await clock.until(client.deploy('add', wat(ADD)));
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push((await clock.until(client.invoke('add', [i, 1]))).id);
@@ -68,8 +59,7 @@ describe('the platform worker client', () => {
     await expect(
       clock.until(client.persistHistory([inv.id], { name: 'x', historyLimit: 10 })),
     ).rejects.toThrow(/does not write the history/);
-    const failing = connectClient({
-      cleanups,
+    const failing = connect({
       history: { append: () => Promise.reject(new Error('QuotaExceededError: full')) },
     });
     await failing.clock.until(failing.client.deploy('add', wat(ADD)));

@@ -1,26 +1,17 @@
 // AppState over the app's own PlatformClient (joined to a platform host by a MessageChannel; fake
 // nanoprocesses on a manual clock): what the Run button and Ctrl+Enter do while a deploy is under way.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Compiler } from '../platform/compiler';
-import { connectClient } from '../platform/testing/client-host';
-import { watCompiler } from '../platform/testing/wat';
+import { clientHostFixture } from '../platform/testing/client-host';
 import { AppState } from './state.svelte';
 
 const SUM = '(module (func (export "_start") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))';
 
-let wat: (source: string) => Uint8Array;
-beforeAll(async () => {
-  wat = await watCompiler();
-});
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const { wat, connect } = clientHostFixture();
 
 function setup() {
   const compiler = { toBinary: async (source: string) => wat(source) };
-  const { clock, client, fakes } = connectClient({ cleanups, compiler });
+  const { clock, client, fakes } = connect({ compiler });
   fakes.script = (c) => ({ result: (c.args as number[]).reduce((a, b) => a + b, 0) });
   const app = new AppState(client, compiler as unknown as Compiler);
   app.addFunction({

@@ -1,6 +1,7 @@
 // Test harness: the page's PlatformClient and the platform worker's PlatformHost joined by a real
 // MessageChannel (structured clone and all), over a real Platform whose nanoprocesses are fakes on
 // a manual clock. Everything the app does through the client can be unit-tested this way.
+import { afterEach, beforeAll } from 'vitest';
 import { PlatformClient, type ClientEvent, type HostWorker } from '../client';
 import type { Compiler } from '../compiler';
 import { PlatformHost, type HostPort } from '../host';
@@ -9,6 +10,7 @@ import type { HistorySink } from '../protocol';
 import type { PlatformConfig } from '../types';
 import { FakeWorkers } from './fake-worker';
 import { flush, ManualClock } from './manual-clock';
+import { watCompiler } from './wat';
 
 export interface ConnectOptions {
   /** Gets a function that terminates each platform "worker" started; call them after the test. */
@@ -71,4 +73,23 @@ export function connectClient(options: ConnectOptions) {
   const events: ClientEvent[] = [];
   client.subscribe((ev) => events.push(ev));
   return { clock, fakes, client, hosts, events };
+}
+
+/**
+ * For a test file (or a describe block): compiles WAT once the tests start, and ends every platform
+ * "worker" a test connected after it. `connect` is connectClient without the bookkeeping.
+ */
+export function clientHostFixture() {
+  let compile: ((source: string) => Uint8Array) | null = null;
+  const cleanups: (() => void)[] = [];
+  beforeAll(async () => {
+    compile = await watCompiler();
+  });
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  return {
+    wat: (source: string): Uint8Array => compile!(source),
+    connect: (options: Omit<ConnectOptions, 'cleanups'> = {}) => connectClient({ ...options, cleanups }),
+  };
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoadResult, LoadRun, LoadSpec } from '../../../platform/load';
 import type { PlatformClient } from '../../../platform/client';
 import {
@@ -7,8 +7,7 @@ import {
   type FunctionInfo,
   type PlatformConfig,
 } from '../../../platform/types';
-import { connectClient } from '../../../platform/testing/client-host';
-import { watCompiler } from '../../../platform/testing/wat';
+import { clientHostFixture } from '../../../platform/testing/client-host';
 import { findSample } from '../../samples';
 import {
   awaitPrewarm,
@@ -192,19 +191,12 @@ describe('runComparison', () => {
 
 describe('emptyPool and awaitPrewarm over the real client and platform host', () => {
   const ADD = '(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))';
-  let wat: (source: string) => Uint8Array;
-  beforeAll(async () => {
-    wat = await watCompiler();
-  });
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const { wat, connect } = clientHostFixture();
 
   it('wait for the pool in the platform worker, not the mirror a frame behind', async () => {
     // Just after the page loaded: the platform is spawning its prewarmed worker, and nothing of it
     // has reached the page's mirror yet (the race that left a lesson's "empty" pool with a worker).
-    const { clock, client } = connectClient({ cleanups, config: { prewarm: 1, keepAliveMs: 60_000 } });
+    const { clock, client } = connect({ config: { prewarm: 1, keepAliveMs: 60_000 } });
     expect(client.pool().workers).toHaveLength(0);
     const sleep = (ms: number) => clock.advance(ms);
     await emptyPool(client, sleep);
@@ -221,7 +213,7 @@ describe('emptyPool and awaitPrewarm over the real client and platform host', ()
   });
 
   it('say so when the pool does not get there in time', async () => {
-    const { clock, client, fakes } = connectClient({ cleanups, config: { prewarm: 0 } });
+    const { clock, client, fakes } = connect({ config: { prewarm: 0 } });
     await clock.until(client.deploy('add', wat(ADD), { timeoutMs: 60_000 }));
     fakes.script = () => 'hang';
     const call = client.start('add', [1, 2]);
