@@ -106,6 +106,7 @@ test('the Compare timeout preset: unmetered, every timeout costs the worker; met
       by: i.timeoutBy,
       start: i.start,
       worker: i.worker,
+      version: i.version,
       metered: typeof i.instructions === 'number',
       enqueuedAt: i.enqueuedAt,
       endedAt: i.endedAt,
@@ -132,10 +133,12 @@ test('the Compare timeout preset: unmetered, every timeout costs the worker; met
   // the module too: later calls may go to either.)
   const freed = trapped.filter((i) => b[i + 1].enqueuedAt >= b[i].endedAt);
   expect(freed.length).toBeGreaterThan(0);
-  // On a failure, the whole side in arrival order: start, how each timed out, worker, ms from the first call.
+  // On a failure, the whole side in arrival order: start, how each timed out, worker, version, ms
+  // from the first call.
   const t0 = b[0].enqueuedAt;
   const story = b.map(
-    (c) => `${c.start}/${c.by}/w${c.worker} ${Math.round(c.enqueuedAt - t0)}–${Math.round(c.endedAt - t0)}`,
+    (c) =>
+      `${c.start}/${c.by}/w${c.worker}/v${c.version} ${Math.round(c.enqueuedAt - t0)}–${Math.round(c.endedAt - t0)}`,
   );
   for (const i of freed) expect(b[i + 1].start, `call ${i + 1} of B: ${story.join(', ')}`).toBe('warm');
   const bCold = b.filter((c) => c.start === 'cold').length;
