@@ -107,6 +107,7 @@ test('the Compare timeout preset: unmetered, every timeout costs the worker; met
       start: i.start,
       worker: i.worker,
       version: i.version,
+      retried: i.retried,
       metered: typeof i.instructions === 'number',
       enqueuedAt: i.enqueuedAt,
       endedAt: i.endedAt,
@@ -134,11 +135,11 @@ test('the Compare timeout preset: unmetered, every timeout costs the worker; met
   const freed = trapped.filter((i) => b[i + 1].enqueuedAt >= b[i].endedAt);
   expect(freed.length).toBeGreaterThan(0);
   // On a failure, the whole side in arrival order: start, how each timed out, worker, version, ms
-  // from the first call.
+  // from the first call, and why the platform moved it to another worker if it did.
   const t0 = b[0].enqueuedAt;
   const story = b.map(
     (c) =>
-      `${c.start}/${c.by}/w${c.worker}/v${c.version} ${Math.round(c.enqueuedAt - t0)}–${Math.round(c.endedAt - t0)}`,
+      `${c.start}/${c.by}/w${c.worker}/v${c.version} ${Math.round(c.enqueuedAt - t0)}–${Math.round(c.endedAt - t0)}${c.retried ? ` (retried: ${c.retried})` : ''}`,
   );
   for (const i of freed) expect(b[i + 1].start, `call ${i + 1} of B: ${story.join(', ')}`).toBe('warm');
   const bCold = b.filter((c) => c.start === 'cold').length;

@@ -445,6 +445,9 @@ describe('timeouts, stops and failing workers', () => {
     expect(runs(1)).toHaveLength(2);
     expect(runs(1)[1].worker).not.toBe(runs(1)[0].worker);
     expect([1, 2, 3].map((a) => runs(a)[1].more)).toEqual([false, false, false]);
+    // Their records say why they ran again on another worker.
+    const moved = 'the worker it waited in ended before it ran (timed out after 100 ms)';
+    expect([0, 1, 2, 3].map((a) => byArg.get(a)?.retried)).toEqual([undefined, moved, moved, moved]);
   });
 
   it('a call pipelined behind another gets its full timeout from when it starts, not from when it was sent', async () => {
@@ -482,6 +485,12 @@ describe('timeouts, stops and failing workers', () => {
     ]);
     expect(fakes.workers[0].terminated).toBe(true);
     expect(new Set(done.map((i) => i.worker))).toEqual(new Set([2]));
+    // Only the call that met the exhausted worker went there; the record says why it moved.
+    expect(done.map((i) => [i.args[0], i.retried])).toEqual([
+      [1, 'its worker ran out of address space for Wasm memories'],
+      [2, undefined],
+      [3, undefined],
+    ]);
   });
 
   it('a worker that keeps running out of reservations ends the call after two retries', async () => {
@@ -543,6 +552,17 @@ describe('timeouts, stops and failing workers', () => {
     expect(inv.error).toContain('boom');
     fakes.script = () => ({});
     expect((await clock.until(call('f'))).outcome).toBe('ok');
+  });
+
+  it('a call whose worker crashes while starting runs on the next one, and its record says why', async () => {
+    const { clock, fakes, deploy, call } = await setup({ maxWorkers: 1 });
+    await deploy('f');
+    const pending = call('f');
+    await clock.advance(5); // its worker is still starting (the fakes take 20 ms)
+    fakes.workers[0].crash('no start');
+    const inv = await clock.until(pending);
+    expect([inv.outcome, inv.start, inv.worker]).toEqual(['ok', 'cold', 2]);
+    expect(inv.retried).toBe('the worker spawned for it did not start (the worker crashed: no start)');
   });
 
   it('every pending call settles exactly once when the platform is disposed', async () => {

@@ -125,6 +125,7 @@ const FIELD_ROUTE: Record<keyof Invocation, 'row' | 'row-or-extra' | 'extra'> = 
   endedAt: 'row',
   instructions: 'row',
   timeoutBy: 'row',
+  retried: 'extra',
   exitCode: 'row',
   stdout: 'extra',
   stderr: 'extra',

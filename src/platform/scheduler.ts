@@ -38,6 +38,8 @@ export interface Pending {
   transferred: boolean;
   stopped: boolean;
   attempts: number;
+  /** Why it last went back in line for another worker (Invocation.retried). */
+  retried: string | null;
   resolve(inv: Invocation): void;
 }
 
@@ -74,6 +76,7 @@ export function newPending(c: NewCall): Pending {
     transferred: false,
     stopped: false,
     attempts: 0,
+    retried: null,
     resolve: c.resolve,
   };
 }
@@ -285,6 +288,7 @@ export class Scheduler {
     if (msg.exhausted && p.attempts < 2 && !p.stopped) {
       // The worker, not the function, is out of Wasm memory reservations: replace it and try again first in line.
       p.attempts++;
+      p.retried = 'its worker ran out of address space for Wasm memories';
       this.queue.unshift(p);
       // Nothing else had started on it: the calls queued behind go back in line too.
       np.end('crashed', 'the worker ran out of address space for Wasm memories', false);
@@ -345,6 +349,7 @@ export class Scheduler {
     if (!started && p.attempts < 3 && !p.stopped) {
       // It was waiting inside the worker behind the call that ended it: it never ran, so it goes back first in line.
       p.attempts++;
+      p.retried = `the worker it waited in ended before it ran (${detail})`;
       this.requeue.push(p);
       return;
     }
@@ -375,8 +380,10 @@ export class Scheduler {
     const waiting = this.pool.claim(np);
     if (waiting) {
       // The worker it was spawned for never came up: try again at the head of the line.
-      if (waiting.attempts++ < 2) this.requeue.push(waiting);
-      else
+      if (waiting.attempts++ < 2) {
+        waiting.retried = `the worker spawned for it did not start (${np.reason ?? 'unknown'})`;
+        this.requeue.push(waiting);
+      } else
         this.settle(waiting, 'error', { error: `Could not start a nanoprocess (${np.reason ?? 'unknown'})` });
     }
     for (let k = this.requeue.length - 1; k >= 0; k--) this.queue.unshift(this.requeue[k]);
@@ -411,6 +418,7 @@ export class Scheduler {
     if (extra.error !== undefined) inv.error = extra.error;
     if (extra.instructions !== undefined) inv.instructions = extra.instructions;
     if (extra.timeoutBy !== undefined) inv.timeoutBy = extra.timeoutBy;
+    if (p.retried !== null) inv.retried = p.retried;
     if (p.record.info.kind !== 'plain' && outcome !== 'throttled') {
       inv.exitCode = extra.exitCode;
       inv.stdout = extra.stdout ?? '';

@@ -209,6 +209,12 @@ export interface Invocation {
   instructions?: number;
   /** How a timeout ended: the module stopped itself at its deadline check, or the worker was terminated. */
   timeoutBy?: 'trap' | 'terminate';
+  /**
+   * Why the platform ran it on another worker than the one it was first sent to (or spawned for):
+   * that worker ran out of address space for Wasm memories, ended while the call waited in it, or
+   * never came up. Such a call may start cold through no choice of its own.
+   */
+  retried?: string;
   /** WASI fields, present for WASI commands and reactors. */
   exitCode?: number;
   stdout?: string;
