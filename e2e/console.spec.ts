@@ -1,7 +1,7 @@
 // The Console panel: one row per invocation, filters, details, Clear, and a windowed list that
 // stays windowed with 100 000 entries (that one runs in npm run test:long).
 import { expect, test } from '@playwright/test';
-import { deploy, failOnPageErrors } from './support/faas';
+import { deploy, expectNoPageErrors, failOnPageErrors } from './support/faas';
 import { sample } from './support/samples';
 import {
   expectFits,
@@ -188,4 +188,49 @@ test('the Console fits 1024 px in dark mode, details open', async ({ page }, tes
   await expectFits(page, 'Console');
   await growPanels(page);
   await screenshot(page, testInfo, 'console-1024-dark');
+});
+
+test('calls sent back in line when a timeout ends the worker they waited in say so in their details', async ({
+  page,
+}, testInfo) => {
+  const errors = failOnPageErrors(page);
+  await openWithSample(page, 'answer');
+  // `spin 1` never ends (its 500 ms timeout terminates the worker); `spin 0` answers 7 at once.
+  await deploy(
+    page,
+    'spin',
+    `(module (func (export "_start") (param i32) (result i32)
+       (block (loop (br_if 1 (i32.eqz (local.get 0))) (br 0))) (i32.const 7)))`,
+    { timeoutMs: 500 },
+  );
+  const calls = await page.evaluate(async () => {
+    const f = window.faas;
+    f.config({ maxWorkers: 1 });
+    // The platform learns that spin is quick, so it sends the next calls into the busy worker.
+    for (let i = 0; i < 5; i++) await f.invoke('spin', [0]);
+    const all = await Promise.all([f.invoke('spin', [1]), f.invoke('spin', [0]), f.invoke('spin', [0])]);
+    return all.map((i) => ({
+      id: i.id,
+      outcome: i.outcome,
+      result: i.result,
+      start: i.start,
+      retried: i.retried,
+    }));
+  });
+  const why = 'the worker it waited in ended before it ran (timed out after 500 ms)';
+  expect(calls.map((c) => [c.outcome, c.result ?? null, c.retried ?? null])).toEqual([
+    ['timeout', null, null],
+    ['ok', 7, why],
+    ['ok', 7, why],
+  ]);
+  // On the worker that replaced the terminated one: the module travelled again.
+  expect(calls[1].start).toBe('cold');
+  const cp = await showPanel(page, 'Console');
+  // The newest row is the last: one of the two that ran again.
+  await cp.getByTestId('console-row').last().click();
+  const details = cp.getByRole('complementary', { name: 'Invocation details' });
+  await expect(details).toContainText(`#${calls[2].id}`);
+  await expect(details).toContainText(`Ran on another worker: ${why}.`);
+  await screenshot(page, testInfo, 'console-retried');
+  await expectNoPageErrors(errors);
 });
