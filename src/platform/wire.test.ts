@@ -1,7 +1,7 @@
 // The compact answers of the invoke port (wire.ts): a tuple expands to the DoneMessage the
 // platform would have received as an object, and the answers of a batch travel together.
 import { describe, expect, it } from 'vitest';
-import { expandDone, ReplyHold, sameWasiInput, type DoneTuple, type WasiInput } from './wire';
+import { callStartedAt, expandDone, ReplyHold, sameWasiInput, type DoneTuple, type WasiInput } from './wire';
 
 describe('expandDone', () => {
   it('expands a plain call: ok, no logs, no WASI fields', () => {
@@ -140,5 +140,25 @@ describe('ReplyHold', () => {
     hold.answer(tuple(1), true, 0.01);
     hold.flush();
     expect(sent).toEqual([[1]]);
+  });
+});
+
+describe("callStartedAt: a metered call's deadline in the worker", () => {
+  // The worker's clock: performance.now() 0 is epoch 1_000_000 (its timeOrigin).
+  const origin = 1_000_000;
+
+  it('counts from when the platform sent the call, not from when it reached the worker', () => {
+    // Sent at worker time 500, reached the (starved) worker 150 ms later: its time started at 500,
+    // as the platform's timer says, so it stops itself before the platform's fallback fires.
+    expect(callStartedAt(origin + 500, 100, 650, origin)).toBe(500);
+  });
+
+  it('a call that waited here behind another starts when the answer before it went out', () => {
+    // Sent at 500 while the call before it ran until 900: it gets its full timeout from 900.
+    expect(callStartedAt(origin + 500, 900, 900.2, origin)).toBe(900);
+  });
+
+  it('never starts later than now, whatever the two clocks say', () => {
+    expect(callStartedAt(origin + 700, 100, 650, origin)).toBe(650);
   });
 });

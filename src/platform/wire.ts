@@ -255,3 +255,16 @@ export function sameWasiInput(a: WasiInput, b: WasiInput): boolean {
   for (const k of ka) if (!Object.hasOwn(b.env, k) || a.env[k] !== b.env[k]) return false;
   return true;
 }
+
+/**
+ * When a metered call's time starts in the worker (performance.now() of the worker's clock), so
+ * that its deadline check fires no later than the platform's timer expects. The platform counts a
+ * call's timeout from when it sent the call, or, for a call that waited in the worker behind
+ * another, from the answer before it (Nanoprocess.armHead). Counted from when the call reached the
+ * worker instead, a call that reached a starved worker late would stop itself late too, and lose
+ * to the platform's fallback (terminate(), METERED_GRACE_MS after the timeout): a cold start for
+ * the next call. `sentAt` is the platform's epoch stamp; `answeredAt` the worker's last answer.
+ */
+export function callStartedAt(sentAt: number, answeredAt: number, now: number, timeOrigin: number): number {
+  return Math.min(now, Math.max(sentAt - timeOrigin, answeredAt));
+}

@@ -2,6 +2,7 @@
 // It imports nothing of the app's state: a module sees only the imports built here.
 import { expose } from 'comlink';
 import {
+  callStartedAt,
   hasKeys,
   ReplyHold,
   type DoneMessage,
@@ -266,7 +267,12 @@ function invoke(msg: Extract<ToWorker, { t: 'inv' }>): void {
   let wasiDone: ReturnType<WasiRun['finish']> | null = null;
   let exhausted = false;
   const budget: Budget | null = entry.meta.meter
-    ? { fuelLimit: msg.fuelLimit ?? Infinity, deadline: performance.now() + (msg.timeoutMs ?? Infinity) }
+    ? {
+        fuelLimit: msg.fuelLimit ?? Infinity,
+        deadline:
+          callStartedAt(msg.sentAt, answeredAt, performance.now(), performance.timeOrigin) +
+          (msg.timeoutMs ?? Infinity),
+      }
     : null;
   let instructions: number | undefined;
   try {
