@@ -62,6 +62,9 @@ function tagged(_key: string, value: unknown): unknown {
 
 const toJson = (value: unknown, indent?: number) => JSON.stringify(value, tagged, indent);
 
+/** `value` as JSON with the tags above (what a workspace file holds; also the exit journal). */
+export const toTaggedJson = (value: unknown): string => toJson(value);
+
 /**
  * The workspace (and history, if given) as the text of a workspace file. Reactive proxies are fine:
  * everything is copied field by field first.
@@ -118,6 +121,9 @@ function untag(value: unknown): unknown {
   }
   return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, untag(x)]));
 }
+
+/** Reads JSON written by toTaggedJson; throws a SyntaxError when it is not JSON. */
+export const fromTaggedJson = (text: string): unknown => untag(JSON.parse(text));
 
 export interface ParsedWorkspaceFile {
   workspace: Workspace;

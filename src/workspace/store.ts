@@ -20,6 +20,7 @@
 import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Invocation } from '../platform/types';
 import { blobOf, rememberBlob } from './blobs';
+import { defaultJournalStorage, ExitJournal, type JournalStorage } from './exit-journal';
 import type { Workspace, WorkspaceFunction } from './types';
 import {
   cloneInvocation,
@@ -149,6 +150,20 @@ function isExitRecord(v: unknown): v is ExitRecord {
   );
 }
 
+/**
+ * One exit record per tab, oldest first: of a tab's copies in the database and in the journal,
+ * the newer; equally new, the database's (it also holds the history a big record's journal copy
+ * leaves out).
+ */
+function newestPerTab(stored: ExitRecord[], journaled: ExitRecord[]): ExitRecord[] {
+  const byTab = new Map<string, ExitRecord>();
+  for (const r of [...stored, ...journaled]) {
+    const had = byTab.get(r.tabId);
+    if (!had || r.savedAt > had.savedAt) byTab.set(r.tabId, r);
+  }
+  return [...byTab.values()].sort((a, b) => a.savedAt - b.savedAt);
+}
+
 /** Database handle as migrations see it: untyped, because each one sees a different schema. */
 export type MigrationDb = IDBPDatabase<unknown>;
 export type MigrationTx = IDBPTransaction<unknown, string[], 'versionchange'>;
@@ -274,6 +289,12 @@ export interface OpenStoreOptions {
    * same page (the platform worker's, which writes history batches): the page's own opening does it.
    */
   recoverExitSaves?: boolean;
+  /**
+   * Where the exit journal (a synchronous second copy of exit records, see exit-journal.ts) goes;
+   * null for none. Default: the page's localStorage when the database is the global indexedDB,
+   * none when an IDBFactory is passed in (tests pass both).
+   */
+  exitJournal?: JournalStorage | null;
 }
 
 export interface LoadedWorkspace {
@@ -313,7 +334,8 @@ export interface WorkspaceStore {
    * waits for a callback when the page goes (saveWorkspace reads the revision before it writes),
    * drop one that was not committed, and may make this one wait behind such a dying one if it
    * shared its stores; so it goes to `meta`, and the next openStore() moves it into place.
-   * `revision` is the caller's last known revision + 1.
+   * Chromium still drops some such writes, so a copy also goes to the exit journal (Web Storage,
+   * see exit-journal.ts). `revision` is the caller's last known revision + 1.
    */
   saveOnExit(data: {
     workspace?: Workspace;
@@ -378,7 +400,14 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Workspa
     db.close();
     options.onVersionChange?.();
   });
-  const store = new IdbWorkspaceStore(db, name, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+  const journalStorage =
+    options.exitJournal !== undefined
+      ? options.exitJournal
+      : options.indexedDB
+        ? null
+        : defaultJournalStorage();
+  const journal = journalStorage ? new ExitJournal(journalStorage, name) : null;
+  const store = new IdbWorkspaceStore(db, name, options.historyLimit ?? DEFAULT_HISTORY_LIMIT, journal);
   if (options.recoverExitSaves !== false) await store.recoverExitSaves();
   return store;
 }
@@ -392,6 +421,7 @@ class IdbWorkspaceStore implements WorkspaceStore {
     private readonly db: IDBPDatabase<unknown>,
     readonly name: string,
     public historyLimit: number,
+    private readonly journal: ExitJournal | null,
   ) {}
 
   /** Runs `body` in one transaction; resolves after it committed, or throws a StorageError. */
@@ -587,14 +617,18 @@ class IdbWorkspaceStore implements WorkspaceStore {
       history,
       ...(data.workspace ? { workspace: storable(data.workspace) } : {}),
     };
-    return this.run('save your work', [STORE_META], 'readwrite', async (tx) => {
+    const written = this.run('save your work', [STORE_META], 'readwrite', async (tx) => {
       const done = tx.objectStore(STORE_META).put(record, EXIT_META_PREFIX + data.tabId);
       (tx as unknown as { commit?: () => void }).commit?.(); // before any await
       await done;
     });
+    // After the request is on its way: the journal's copy, with the bytes as they are (no Blobs).
+    this.journal?.write({ ...record, workspace: data.workspace });
+    return written;
   }
 
   discardExitSave(tabId: string): Promise<void> {
+    this.journal?.remove(tabId);
     return this.run('save its settings', [STORE_META], 'readwrite', async (tx) => {
       await tx.objectStore(STORE_META).delete(EXIT_META_PREFIX + tabId);
     });
@@ -603,9 +637,11 @@ class IdbWorkspaceStore implements WorkspaceStore {
   /**
    * Moves exit records (see saveOnExit) into place: a record's workspace replaces the stored one
    * unless someone saved after it (a higher revision, or the same revision from another tab); its
-   * invocations are appended. Best effort: on failure the records stay for the next start.
+   * invocations are appended. A record found both in the database and in the exit journal counts
+   * once. Best effort: on failure the records stay for the next start.
    */
   async recoverExitSaves(): Promise<void> {
+    const journaled = this.journal?.readAll() ?? [];
     try {
       await this.run(
         'recover your last changes',
@@ -615,8 +651,11 @@ class IdbWorkspaceStore implements WorkspaceStore {
           const meta = tx.objectStore(STORE_META);
           const range = IDBKeyRange.bound(EXIT_META_PREFIX, EXIT_META_PREFIX + '\uffff');
           const keys = await meta.getAllKeys(range);
-          if (!keys.length) return;
-          const exits = (await meta.getAll(range)).filter(isExitRecord).sort((a, b) => a.savedAt - b.savedAt);
+          if (!keys.length && !journaled.length) return;
+          const exits = newestPerTab(
+            (await meta.getAll(range)).filter(isExitRecord),
+            journaled.map((e) => e.record).filter(isExitRecord),
+          );
           const workspaces = tx.objectStore(STORE_WORKSPACE);
           // An append that was under way as the page went may have finished after all: skip what the
           // newest stored records already hold.
@@ -651,6 +690,7 @@ class IdbWorkspaceStore implements WorkspaceStore {
           await this.trim(tx, lastEnd);
         },
       );
+      this.journal?.removeKeys(journaled.map((e) => e.key));
     } catch (e) {
       console.warn('nanofaas: could not recover the changes saved as the page closed', e);
     }
